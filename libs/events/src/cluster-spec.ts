@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const duration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'must be a Go duration such as "30s" or "1m30s"');
+
+const backends = {
+  bridge: [null],
+  flannel: ['vxlan', 'host-gw'],
+  calico: ['ipip', 'vxlan', 'bgp'],
+  weave: ['fastdp', 'sleeve'],
+  cilium: ['vxlan', 'native'],
+} as const;
+export type CniPlugin = keyof typeof backends;
+export const cniPlugins = Object.keys(backends) as CniPlugin[];
+export const defaultBackend: Record<CniPlugin, string | null> = {
+  bridge: null,
+  flannel: 'vxlan',
+  calico: 'ipip',
+  weave: 'fastdp',
+  cilium: 'vxlan',
+};
+
+const cni = z
+  .object({
+    plugin: z.enum(cniPlugins as [CniPlugin, ...CniPlugin[]]).default('flannel'),
+    backend: z.string().nullable().optional(),
+    encryption: z.enum(['wireguard', 'ipsec']).nullable().default(null),
+  })
+  .strict()
+  .transform((value, ctx) => {
+    const backend = value.backend === undefined ? defaultBackend[value.plugin] : value.backend;
+    if (!(backends[value.plugin] as readonly (string | null)[]).includes(backend)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backend'],
+        message: `backend ${JSON.stringify(backend)} is not one of ${JSON.stringify(backends[value.plugin])} for plugin ${value.plugin}`,
+      });
+      return z.NEVER;
+    }
+    return { plugin: value.plugin, backend, encryption: value.encryption };
+  });
+
+const ipv4Cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.244.0.0/16');
+
+/** ClusterSpec of API.md; every field is optional and defaults to `minikube start --cni flannel`. */
+export const clusterSpecSchema = z
+  .object({
+    cni: cni.default({ plugin: 'flannel', backend: 'vxlan', encryption: null }),
+    podCIDR: ipv4Cidr.default('10.244.0.0/16'),
+    serviceCIDR: ipv4Cidr.default('10.96.0.0/12'),
+    nodeCIDRMaskSize: z.number().int().min(8).max(30).default(24),
+    nodeNetwork: ipv4Cidr.default('192.168.49.0/24'),
+    mtu: z.number().int().min(576).max(9000).default(1500),
+    kubeProxy: z
+      .object({
+        mode: z.literal('iptables').default('iptables'),
+        version: z.enum(['1.26', '1.28+']).default('1.26'),
+        syncPeriod: duration.default('30s'),
+        minSyncPeriod: duration.default('1s'),
+      })
+      .strict()
+      .default({ mode: 'iptables', version: '1.26', syncPeriod: '30s', minSyncPeriod: '1s' }),
+    clock: z.object({ speed: z.number().min(0).max(1000).default(1) }).strict().default({ speed: 1 }),
+  })
+  .strict();
+
+export type ClusterSpec = z.output<typeof clusterSpecSchema>;
+export type ClusterSpecInput = z.input<typeof clusterSpecSchema>;
