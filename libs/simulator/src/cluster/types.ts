@@ -1,0 +1,87 @@
+import type { ClusterSpec } from '../../../events/src/cluster-spec';
+
+/**
+ * The lab as the simulator holds it. evolve() mutates it in place for speed (150,000 pods);
+ * decide() only reads it. Everything here is JSON-serialisable through toSnapshot/fromSnapshot.
+ */
+export interface LabState {
+  name: string;
+  cluster: ClusterSpec;
+  /** Seq of the last applied event (0 before any). */
+  version: number;
+  /** Simulated time of the last applied event, ms since lab creation. */
+  time: number;
+  nodes: Map<string, NodeState>;
+  /** Key "namespace/name". */
+  pods: Map<string, PodState>;
+  namespaces: Map<string, NamespaceState>;
+  routers: Map<string, RouterState>;
+}
+
+export interface NodeState {
+  name: string;
+  ip: string;
+  podCIDR: string;
+  role: 'control-plane' | 'worker';
+  /** Simulated time the node was added: AGE columns. */
+  createdAt: number;
+  /** MAC of the node's eth0 and of its overlay device (flannel.1 VtepMAC), decided once. */
+  mac: string;
+  vtepMac?: string;
+  /** Next ifindex to hand out in the node's root netns. */
+  nextIfIndex: number;
+  /** host-local IPAM: last reserved address of the node's range, "" before the first. */
+  lastReservedIP: string;
+  /** Addresses in use on this node: ip → "namespace/name". */
+  allocated: Map<string, string>;
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  ports: ContainerPort[];
+  command?: string[];
+  args?: string[];
+  env?: { name: string; value: string }[];
+}
+
+export interface PodState {
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  node: string;
+  /** "" for pods that failed CNI ADD (phase Pending). hostNetwork pods carry the node IP. */
+  ip: string;
+  hostNetwork: boolean;
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  containers: Container[];
+  createdAt: number;
+  restarts: number;
+  /** The pod's side and the node's side of its veth, decided at CNI ADD. */
+  mac?: string;
+  vethName?: string;
+  vethMac?: string;
+  vethIndex?: number;
+  /** Owner, e.g. { kind: 'DaemonSet', name: 'kube-flannel-ds' }, for system pods. */
+  owner?: { kind: string; name: string };
+}
+
+export interface NamespaceState {
+  name: string;
+  labels: Record<string, string>;
+  createdAt: number;
+}
+
+export interface RouterState {
+  name: string;
+  interfaces: { ip: string; network: string }[];
+  routes: { dst: string; via: string }[];
+}
