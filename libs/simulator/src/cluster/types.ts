@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../../../events/src/cluster-spec';
+import type { ClusterSpec } from '@hoplab/events';
 
 /**
  * The lab as the simulator holds it. evolve() mutates it in place for speed (150,000 pods);
