@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { SERVER_CONFIG, ServerConfig } from './config/server-config';
+import { HealthModule } from './health/health.controller';
+import { LabsModule } from './labs/labs.module';
+import { ProblemFilter } from './problem/problem.filter';
+import { StoreModule } from './store/store.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Tokens must never reach the logs.
+            redact: ['req.headers.authorization'],
+          },
+        }),
+        StoreModule,
+        LabsModule,
+        HealthModule,
+      ],
+      providers: [{ provide: SERVER_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: ProblemFilter }],
+      exports: [SERVER_CONFIG],
+    };
+  }
+}

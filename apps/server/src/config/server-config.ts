@@ -1,0 +1,19 @@
+/** Settings read from the environment once at start-up. */
+export interface ServerConfig {
+  port: number;
+  databaseUrl: string;
+  /** Largest accepted request body, in bytes or a size string such as "1mb". */
+  bodyLimit: string;
+  logLevel: string;
+}
+
+export const SERVER_CONFIG = Symbol('SERVER_CONFIG');
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    port: env.PORT ? Number(env.PORT) : 3000,
+    databaseUrl: env.DATABASE_URL || 'sqlite:./data/hoplab.db',
+    bodyLimit: env.BODY_LIMIT || '1mb',
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

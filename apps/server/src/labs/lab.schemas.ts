@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { clusterSpecSchema } from '@hoplab/events';
+
+export const createLabSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    cluster: clusterSpecSchema.optional(),
+    scenario: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  })
+  .strict();
+export type CreateLabBody = z.output<typeof createLabSchema>;
+
+export const eventsQuerySchema = z
+  .object({
+    after: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(10000).default(1000),
+  })
+  .strict();
+
+const tokens = { type: 'object', properties: { instructor: { type: 'string' }, student: { type: 'string' }, observer: { type: 'string' } } };
+
+/** JSON Schemas for the OpenAPI document. */
+export const openApi = {
+  createLab: z.toJSONSchema(createLabSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  lab: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      version: { type: 'integer', description: 'Seq of the last event' },
+      createdAt: { type: 'string', format: 'date-time' },
+      parentLabId: { type: 'string', nullable: true },
+      forkSeq: { type: 'integer', nullable: true },
+      role: { type: 'string', enum: ['instructor', 'student', 'observer'] },
+    },
+  },
+  createdLab: {
+    type: 'object',
+    properties: { id: { type: 'string' }, name: { type: 'string' }, version: { type: 'integer' }, tokens },
+  },
+  event: {
+    type: 'object',
+    properties: {
+      seq: { type: 'integer' },
+      type: { type: 'string' },
+      version: { type: 'integer', description: 'Schema version of data' },
+      data: { type: 'object' },
+      actor: { type: 'string' },
+      time: { type: 'integer', description: 'Simulated ms since the lab was created' },
+      recordedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  problem: {
+    type: 'object',
+    properties: {
+      type: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string' },
+      errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    },
+  },
+};

@@ -1,0 +1,69 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ProblemDetails, ProblemException, problemTitle, problemType } from './problem';
+
+/** Body-parser and other connect-style errors carry their HTTP status on the error object. */
+interface StatusError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+}
+
+const slugs: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable',
+  429: 'rate-limited',
+  503: 'unavailable',
+};
+
+export function toProblem(error: unknown): ProblemDetails {
+  if (error instanceof ProblemException) return error.toProblem();
+  const status = statusOf(error);
+  const detail = status >= 500 && status !== 503 ? 'The server failed to handle the request.' : detailOf(error, status);
+  return { type: problemType(slugs[status] ?? 'error'), title: problemTitle(status), status, detail };
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpException) return error.getStatus();
+  const candidate = (error as StatusError | undefined)?.status ?? (error as StatusError | undefined)?.statusCode;
+  return typeof candidate === 'number' && candidate >= 400 && candidate < 600 ? candidate : 500;
+}
+
+function detailOf(error: unknown, status: number): string {
+  const type = (error as StatusError).type;
+  if (type === 'entity.too.large') return 'The request body is larger than the server accepts.';
+  if (type === 'entity.parse.failed') return `The request body is not valid JSON: ${(error as StatusError).message}`;
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    if (typeof response === 'object' && response && 'message' in response) {
+      const message = (response as { message: unknown }).message;
+      return Array.isArray(message) ? message.join('; ') : String(message);
+    }
+    return error.message;
+  }
+  return (error as StatusError).message ?? problemTitle(status);
+}
+
+export function sendProblem(response: Response, problem: ProblemDetails): void {
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const problem = toProblem(error);
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    sendProblem(host.switchToHttp().getResponse<Response>(), problem);
+  }
+}
