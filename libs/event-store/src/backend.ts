@@ -1,0 +1,56 @@
+import type { LabRecord, SnapshotRecord, TokenRole } from './records';
+
+/** A validated event ready to be written: `data` is the parsed value, `version` its schema version. */
+export interface EventToWrite {
+  type: string;
+  version: number;
+  data: unknown;
+  actor: string;
+  time: number;
+}
+
+/** An event as read back, before upcasting. */
+export interface EventRow extends EventToWrite {
+  labId: string;
+  seq: number;
+  globalPosition: number;
+  recordedAt: string;
+}
+
+export interface StreamHead {
+  version: number;
+  /** Global position of the stream's last event, 0 for an empty stream. */
+  globalPosition: number;
+}
+
+export interface NewLab {
+  id: string;
+  name: string;
+  createdAt: string;
+  parentLabId: string | null;
+  forkSeq: number | null;
+}
+
+/** What one database dialect has to provide; validation and upcasting live in EventStore. */
+export interface StoreBackend {
+  /** Appends atomically after checking the stream version; throws VersionConflictError. */
+  append(labId: string, events: EventToWrite[], expectedVersion: number | 'any', recordedAt: string): Promise<{ head: StreamHead; rows: EventRow[] }>;
+  readStream(labId: string, from: number, to: number, limit: number): Promise<EventRow[]>;
+  readAll(after: number, limit: number): Promise<EventRow[]>;
+  streamVersion(labId: string): Promise<number>;
+  /** Upserts the snapshot, then keeps only the lab's `keep` latest seqs. */
+  saveSnapshot(snapshot: SnapshotRecord, keep: number): Promise<void>;
+  loadLatestSnapshot(labId: string, atOrBefore: number, schemaVersion: number): Promise<SnapshotRecord | null>;
+  /** Lab row, tokens and initial events in one transaction; throws LabAlreadyExistsError. */
+  createLab(lab: NewLab, tokenHashes: Record<TokenRole, string>, events: EventToWrite[], recordedAt: string): Promise<EventRow[]>;
+  getLab(id: string): Promise<LabRecord | null>;
+  labsForToken(tokenHash: string): Promise<{ lab: LabRecord; role: TokenRole }[]>;
+  roleOf(labId: string, tokenHash: string): Promise<TokenRole | null>;
+  deleteLab(id: string): Promise<boolean>;
+  ping(): Promise<void>;
+  /** Waits for writes already submitted, then closes the connection. */
+  close(): Promise<void>;
+}
+
+/** Readers pass "no bound" as these so every dialect gets plain integers. */
+export const noUpperBound = Number.MAX_SAFE_INTEGER;

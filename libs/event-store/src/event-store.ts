@@ -1,0 +1,158 @@
+import { EventValidationError, type EventRegistry, type NewEvent, type StoredEvent } from '@hoplab/events';
+import { noUpperBound, type EventRow, type EventToWrite, type StoreBackend } from './backend';
+import { StoreUnavailableError } from './errors';
+import { PostgresBackend } from './postgres-backend';
+import type { LabRecord, SnapshotRecord, TokenRole } from './records';
+import { SqliteBackend } from './sqlite-backend';
+import { parseStoreUrl } from './store-url';
+
+/**
+ * Append-only event streams, one per lab, with snapshots, labs and their tokens.
+ * Events are validated against the registry before they are written and upcast to the current
+ * schema version when read.
+ */
+export class EventStore {
+  /** Snapshots are a rebuildable cache; a few per lab are enough to replay from. */
+  static readonly snapshotsKeptPerLab = 3;
+  private closed = false;
+
+  private constructor(
+    private readonly backend: StoreBackend,
+    private readonly registry: EventRegistry,
+  ) {}
+
+  /** url: "sqlite:<path>" | "sqlite::memory:" | "postgres://..."; runs the migrations. */
+  static async open(url: string, registry: EventRegistry, options: { schema?: string } = {}): Promise<EventStore> {
+    const location = parseStoreUrl(url);
+    const backend = location.kind === 'sqlite' ? await SqliteBackend.open(location.path) : await PostgresBackend.open(location.url, options.schema);
+    return new EventStore(backend, registry);
+  }
+
+  async appendToStream(
+    labId: string,
+    events: NewEvent[],
+    options: { expectedVersion: number | 'any' },
+  ): Promise<{ nextExpectedVersion: number; lastGlobalPosition: number; events: StoredEvent[] }> {
+    this.ensureOpen();
+    const { expectedVersion } = options;
+    if (expectedVersion !== 'any' && !(Number.isSafeInteger(expectedVersion) && expectedVersion >= 0)) {
+      throw new RangeError(`expectedVersion must be a non-negative integer or 'any', got ${String(expectedVersion)}`);
+    }
+    const toWrite = this.validate(events);
+    const { head, rows } = await this.backend.append(checkLabId(labId), toWrite, expectedVersion, new Date().toISOString());
+    return { nextExpectedVersion: head.version, lastGlobalPosition: head.globalPosition, events: rows };
+  }
+
+  /** Events of one lab in seq order; `from` and `to` are inclusive seqs. */
+  async readStream(labId: string, options: { from?: number; to?: number; limit?: number } = {}): Promise<StoredEvent[]> {
+    this.ensureOpen();
+    const rows = await this.backend.readStream(labId, bound('from', options.from, 1), bound('to', options.to, noUpperBound), bound('limit', options.limit, noUpperBound));
+    return rows.map((row) => this.upcast(row));
+  }
+
+  /** Events of every lab in global order, strictly after the global position `after`. */
+  async readAll(options: { after?: number; limit?: number } = {}): Promise<StoredEvent[]> {
+    this.ensureOpen();
+    const rows = await this.backend.readAll(bound('after', options.after, 0), bound('limit', options.limit, noUpperBound));
+    return rows.map((row) => this.upcast(row));
+  }
+
+  /** The lab's last seq, 0 when it has no event. */
+  async streamVersion(labId: string): Promise<number> {
+    this.ensureOpen();
+    return this.backend.streamVersion(labId);
+  }
+
+  async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    this.ensureOpen();
+    bound('seq', snapshot.seq, 0);
+    bound('schemaVersion', snapshot.schemaVersion, 0);
+    await this.backend.saveSnapshot(snapshot, EventStore.snapshotsKeptPerLab);
+  }
+
+  /** The latest snapshot at or before seq `atOrBefore` written with exactly `schemaVersion`. */
+  async loadLatestSnapshot(labId: string, atOrBefore: number, schemaVersion: number): Promise<SnapshotRecord | null> {
+    this.ensureOpen();
+    return this.backend.loadLatestSnapshot(labId, atOrBefore, schemaVersion);
+  }
+
+  /** Lab, its three hashed tokens and its first events, in one transaction. */
+  async createLab(
+    lab: { id: string; name: string; parentLabId?: string; forkSeq?: number },
+    tokenHashes: Record<TokenRole, string>,
+    initialEvents: NewEvent[],
+  ): Promise<{ lab: LabRecord; events: StoredEvent[] }> {
+    this.ensureOpen();
+    const toWrite = this.validate(initialEvents);
+    const now = new Date().toISOString();
+    const record = { id: checkLabId(lab.id), name: lab.name, createdAt: now, parentLabId: lab.parentLabId ?? null, forkSeq: lab.forkSeq ?? null };
+    const events = await this.backend.createLab(record, tokenHashes, toWrite, now);
+    return { lab: { ...record, version: events.length }, events };
+  }
+
+  async getLab(id: string): Promise<LabRecord | null> {
+    this.ensureOpen();
+    return this.backend.getLab(id);
+  }
+
+  async labsForToken(tokenHash: string): Promise<{ lab: LabRecord; role: TokenRole }[]> {
+    this.ensureOpen();
+    return this.backend.labsForToken(tokenHash);
+  }
+
+  async roleOf(labId: string, tokenHash: string): Promise<TokenRole | null> {
+    this.ensureOpen();
+    return this.backend.roleOf(labId, tokenHash);
+  }
+
+  /** Removes the lab with its events, tokens and snapshots; false when there was no such lab. */
+  async deleteLab(id: string): Promise<boolean> {
+    this.ensureOpen();
+    return this.backend.deleteLab(id);
+  }
+
+  /** For the health check: throws StoreUnavailableError when the database cannot be reached. */
+  async ping(): Promise<void> {
+    this.ensureOpen();
+    await this.backend.ping();
+  }
+
+  /** Refuses new calls, waits for the writes already queued, then closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.backend.close();
+  }
+
+  private validate(events: NewEvent[]): EventToWrite[] {
+    return events.map((event) => {
+      if (typeof event.actor !== 'string' || event.actor === '') throw new EventValidationError(`${event.type} event needs an actor`);
+      if (!Number.isSafeInteger(event.time) || event.time < 0) {
+        throw new EventValidationError(`${event.type} event time must be a non-negative integer of simulated ms, got ${String(event.time)}`);
+      }
+      const data = this.registry.validate(event.type, event.data);
+      return { type: event.type, version: this.registry.currentVersion(event.type), data, actor: event.actor, time: event.time };
+    });
+  }
+
+  private upcast(row: EventRow): StoredEvent {
+    const { version, data } = this.registry.upcast(row.type, row.version, row.data);
+    if (version !== row.version) row = { ...row, version, data };
+    return row;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('event store is closed');
+  }
+}
+
+function checkLabId(labId: string): string {
+  if (typeof labId !== 'string' || labId === '') throw new RangeError('lab id must be a non-empty string');
+  return labId;
+}
+
+function bound(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${String(value)}`);
+  return value;
+}
