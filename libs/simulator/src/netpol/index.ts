@@ -1,0 +1,17 @@
+export * from './types';
+export { compileSelector, matchesSelector } from './label-selector';
+export type { LabelMatcher, Labels } from './label-selector';
+export { validateNetworkPolicy } from './validation';
+export { invalidObjectMessage } from './field-error';
+export type { FieldError, FieldErrorType } from './field-error';
+export { defaultNetworkPolicy } from './defaults';
+export { indexWorld, namespaceNameLabel } from './policy-index';
+export type { NetpolIndex } from './policy-index';
+export { evaluateFlow } from './evaluate';
+export { describeEndpoint, isSelfFlow } from './endpoints';
+export { enforcesNetworkPolicy, evaluateFlowWithPlugin, policyWarning } from './enforcement';
+export type { PluginFlowVerdict } from './enforcement';
+export { replyVerdict } from './replies';
+export type { ReplyVerdict } from './replies';
+export { connectivityMatrix } from './matrix';
+export type { ConnectivityMatrix } from './matrix';
