@@ -40,8 +40,22 @@ export interface NetInterface {
   /** For veth/eth0 whose peer lives in another netns: printed as `link-netnsid N`. */
   linkNetnsId?: number;
   addresses: InterfaceAddress[];
+  /** IPv6 addresses, printed after the IPv4 ones (absent when the netns has IPv6 disabled, as in docker containers). */
+  addresses6?: Inet6Address[];
   /** Only for `kind: 'vxlan'`: what `ip -details link show` prints. */
-  vxlan?: { id: number; local: string; dev: string; port: number; learning: boolean; ageing: number };
+  vxlan?: { id: number; local: string; dev: string; port: number; learning: boolean; ageing: number; external?: boolean };
+  /** Bridge ports: `hairpin on|off` in `ip -details link show` (the bridge plugin's hairpinMode). */
+  hairpin?: boolean;
+  /** numtxqueues/numrxqueues (default 1; a veth gets one per CPU). */
+  txQueues?: number;
+}
+
+export interface Inet6Address {
+  /** e.g. "fe80::cf2:50ff:fe7b:1af3/64" */
+  cidr: string;
+  scope: 'global' | 'link' | 'host';
+  /** Printed after the scope, e.g. ["tentative"]. */
+  flags?: string[];
 }
 
 export interface Route {
