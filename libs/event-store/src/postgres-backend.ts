@@ -77,7 +77,7 @@ export class PostgresBackend implements StoreBackend {
 
   async readStream(labId: string, from: number, to: number, limit: number): Promise<EventRow[]> {
     const records = await this.query(
-      `SELECT ${eventColumns} FROM events WHERE lab_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq LIMIT $4`,
+      `SELECT ${eventColumns} FROM events WHERE lab_id = $1 AND seq BETWEEN $2::bigint AND $3::bigint ORDER BY seq LIMIT $4`,
       [labId, from, to, limit],
     );
     return (records as EventRecord[]).map(toEventRow);
@@ -112,7 +112,7 @@ export class PostgresBackend implements StoreBackend {
 
   async loadLatestSnapshot(labId: string, atOrBefore: number, schemaVersion: number): Promise<SnapshotRecord | null> {
     const [row] = (await this.query(
-      'SELECT seq, state FROM snapshots WHERE lab_id = $1 AND seq <= $2 AND schema_version = $3 ORDER BY seq DESC LIMIT 1',
+      'SELECT seq, state FROM snapshots WHERE lab_id = $1 AND seq <= $2::bigint AND schema_version = $3 ORDER BY seq DESC LIMIT 1',
       [labId, atOrBefore, schemaVersion],
     )) as { seq: number; state: unknown }[];
     return row ? { labId, seq: row.seq, schemaVersion, state: row.state } : null;
