@@ -1,0 +1,44 @@
+import { clusterSpecSchema, type ClusterSpecInput } from '@hoplab/events';
+import type { LabState, NodeState, PodState } from '../../cluster/types';
+
+/** Hand-built lab states for the view tests (the model builds them for real). */
+export function labFixture(cluster: ClusterSpecInput = {}): LabState {
+  return {
+    name: 'fixture',
+    cluster: clusterSpecSchema.parse(cluster),
+    version: 0,
+    time: 0,
+    nodes: new Map(),
+    pods: new Map(),
+    namespaces: new Map(),
+    routers: new Map(),
+  };
+}
+
+export function addNode(state: LabState, node: Pick<NodeState, 'name' | 'ip' | 'podCIDR' | 'createdAt'> & Partial<NodeState>): NodeState {
+  const full: NodeState = {
+    role: 'worker',
+    mac: '02:42:c0:a8:31:02',
+    nextIfIndex: 10,
+    lastReservedIP: '',
+    allocated: new Map(),
+    ...node,
+  };
+  state.nodes.set(full.name, full);
+  return full;
+}
+
+export function addPod(state: LabState, pod: Pick<PodState, 'namespace' | 'name' | 'node' | 'ip' | 'createdAt'> & Partial<PodState>): PodState {
+  const full: PodState = {
+    uid: `uid-${pod.namespace}-${pod.name}`,
+    labels: {},
+    annotations: {},
+    hostNetwork: false,
+    phase: 'Running',
+    containers: [{ name: pod.name, image: 'busybox', ports: [] }],
+    restarts: 0,
+    ...pod,
+  };
+  state.pods.set(`${full.namespace}/${full.name}`, full);
+  return full;
+}
