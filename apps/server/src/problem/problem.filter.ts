@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { EventValidationError } from '@hoplab/events';
+import { StoreUnavailableError, VersionConflictError } from '@hoplab/event-store';
 import { ProblemDetails, ProblemException, problemTitle, problemType } from './problem';
 
 /** Body-parser and other connect-style errors carry their HTTP status on the error object. */
@@ -24,8 +26,19 @@ const slugs: Record<number, string> = {
   503: 'unavailable',
 };
 
+/** Errors of the libraries, as the HTTP problems they mean. */
+function domainProblem(error: unknown): ProblemException | undefined {
+  if (error instanceof VersionConflictError) {
+    return new ProblemException(409, 'version-conflict', `The lab is at version ${error.actual}, not ${error.expected}; nothing was changed.`);
+  }
+  if (error instanceof StoreUnavailableError) return new ProblemException(503, 'unavailable', 'The event store is unavailable; nothing was changed.');
+  if (error instanceof EventValidationError) return new ProblemException(422, 'unprocessable', error.message, error.issues);
+  return undefined;
+}
+
 export function toProblem(error: unknown): ProblemDetails {
-  if (error instanceof ProblemException) return error.toProblem();
+  const known = error instanceof ProblemException ? error : domainProblem(error);
+  if (known) return known.toProblem();
   const status = statusOf(error);
   const detail = status >= 500 && status !== 503 ? 'The server failed to handle the request.' : detailOf(error, status);
   return { type: problemType(slugs[status] ?? 'error'), title: problemTitle(status), status, detail };

@@ -65,7 +65,7 @@ export function parseManifests(text: string, limits: ManifestLimits = defaultLim
 }
 
 function readDocuments(text: string, limits: ManifestLimits): unknown[] {
-  const documents = parseAllDocuments(text, { uniqueKeys: true, maxAliasCount: limits.maxAliasCount });
+  const documents = parseAllDocuments(text, { uniqueKeys: true });
   const list = Array.isArray(documents) ? documents : [documents];
   const issues: ManifestIssue[] = [];
   const values = list.map((document, index) => {
