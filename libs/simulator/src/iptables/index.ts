@@ -1,0 +1,13 @@
+export * from './types';
+export { createNetfilter, chainsInOrder, referenceCounts } from './tables';
+export { parseIptablesArgs } from './parse-command';
+export type { IptablesCommand, ListOptions } from './parse-command';
+export { runIptables, executeCommand } from './exec-command';
+export type { IptablesResult, CommandOutcome } from './exec-command';
+export { iptablesRestore, splitRestoreLine } from './restore';
+export type { RestoreOptions, RestoreResult } from './restore';
+export { renderIptablesSave, renderList, renderListRules, formatCtime } from './render-table';
+export { saveRuleSpec, listRule, formatCount } from './render-rule';
+export { probabilityToKernel, formatKernelProbability } from './probability';
+export { cliFailure, restoreFailure } from './errors';
+export type { IptablesFailure, IptablesProblem } from './errors';
