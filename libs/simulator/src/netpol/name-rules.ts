@@ -3,7 +3,7 @@
 const maxLenError = (length: number) => `must be no more than ${length} characters`;
 
 function regexError(message: string, format: string, ...examples: string[]): string {
-  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${format}')`;
+  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${format}')`;
 }
 
 const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
