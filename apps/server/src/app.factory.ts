@@ -20,7 +20,6 @@ export async function createApp(config: ServerConfig): Promise<INestApplication>
     sendProblem(response, toProblem(error));
   });
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
