@@ -2,3 +2,4 @@ export * from './envelope';
 export * from './registry';
 export * from './cluster-spec';
 export * from './lab-events';
+export * from './cluster-events';

@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '@hoplab/events';
+import type { ClusterSpec, CniCall } from '@hoplab/events';
 
 /**
  * The lab as the simulator holds it. evolve() mutates it in place for speed (150,000 pods);
@@ -34,6 +34,26 @@ export interface NodeState {
   lastReservedIP: string;
   /** Addresses in use on this node: ip → "namespace/name". */
   allocated: Map<string, string>;
+  /** The L2 segment of eth0, e.g. "192.168.49.0/24"; eth0 carries ip/prefix of it. */
+  network: string;
+  dockerMac: string;
+  /** ifindexes decided when the node was added (lo is always 1). */
+  ifIndex: { eth0: number; eth0Peer: number; docker0: number; vtep: number | null };
+  /** The CNI bridge (cni0), created by the first non-hostNetwork pod's ADD. */
+  bridge?: { name: string; index: number; mac: string };
+  /** Keys "namespace/name" of every pod scheduled here (hostNetwork ones too). */
+  pods: Set<string>;
+  /** Next link-netnsid for a pod netns seen from this node (0 is eth0's peer). */
+  nextNetnsId: number;
+  /** The last CNI calls the runtime made on this node, oldest first (bounded). */
+  cniLog: CniLogEntry[];
+}
+
+export interface CniLogEntry {
+  /** Simulated time and seq of the event that recorded the call. */
+  time: number;
+  seq: number;
+  call: CniCall;
 }
 
 export interface ContainerPort {
@@ -70,6 +90,13 @@ export interface PodState {
   vethName?: string;
   vethMac?: string;
   vethIndex?: number;
+  /** CNI_CONTAINERID / CNI_NETNS of the pod sandbox and its link-netnsid on the node. */
+  containerId?: string;
+  netns?: string;
+  netnsId?: number;
+  /** Prefix length of the pod's eth0 address (the node range's). */
+  prefixLength?: number;
+  gateway?: string;
   /** Owner, e.g. { kind: 'DaemonSet', name: 'kube-flannel-ds' }, for system pods. */
   owner?: { kind: string; name: string };
 }

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { labEvents } from './lab-events';
+
+/**
+ * Cluster mutations. Each event carries every decision the simulator made (addresses, MACs,
+ * interface names and indexes, uids), so evolve() only copies them and an old history replays
+ * identically after the allocation code changes.
+ */
+const ip = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/);
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/);
+const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+const name = z.string().min(1).max(253);
+const stringMap = z.record(z.string(), z.string());
+
+export const cniCallSchema = z
+  .object({
+    /** The plugin the runtime executed (first of the conflist chain: flannel, bridge). */
+    plugin: z.string(),
+    command: z.enum(['ADD', 'DEL', 'CHECK', 'VERSION']),
+    containerId: z.string(),
+    netns: z.string(),
+    ifName: z.string(),
+    args: z.string(),
+    path: z.string(),
+    /** The network configuration JSON the plugin read on stdin. */
+    stdin: z.record(z.string(), z.unknown()),
+    exitCode: z.number().int(),
+    /** Result JSON or error JSON ({cniVersion, code, msg, details?}); null when the plugin printed nothing. */
+    stdout: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .strict();
+export type CniCall = z.output<typeof cniCallSchema>;
+
+export const NodeAdded = labEvents.define({
+  type: 'NodeAdded',
+  version: 1,
+  schema: z
+    .object({
+      name,
+      ip,
+      /** The L2 segment of the node's eth0 (its address and prefix length). */
+      network: cidr,
+      podCIDR: cidr,
+      role: z.enum(['control-plane', 'worker']),
+      mac,
+      /** flannel.1's VtepMAC; null without a VXLAN overlay. */
+      vtepMac: mac.nullable(),
+      dockerMac: mac,
+      ifIndex: z
+        .object({
+          eth0: z.number().int().positive(),
+          /** The host-side peer of eth0 (printed eth0@ifN). */
+          eth0Peer: z.number().int().positive(),
+          docker0: z.number().int().positive(),
+          vtep: z.number().int().positive().nullable(),
+        })
+        .strict(),
+    })
+    .strict(),
+});
+
+export const NodeRemoved = labEvents.define({
+  type: 'NodeRemoved',
+  version: 1,
+  schema: z.object({ name }).strict(),
+});
+
+export const RouterAdded = labEvents.define({
+  type: 'RouterAdded',
+  version: 1,
+  schema: z
+    .object({
+      name,
+      interfaces: z.array(z.object({ ip, network: cidr }).strict()).min(1),
+      routes: z.array(z.object({ dst: cidr, via: ip }).strict()),
+    })
+    .strict(),
+});
+
+export const NamespaceCreated = labEvents.define({
+  type: 'NamespaceCreated',
+  version: 1,
+  schema: z.object({ name, labels: stringMap }).strict(),
+});
+
+export const NamespaceDeleted = labEvents.define({
+  type: 'NamespaceDeleted',
+  version: 1,
+  schema: z.object({ name }).strict(),
+});
+
+const containerSchema = z
+  .object({
+    name: z.string(),
+    image: z.string(),
+    ports: z.array(
+      z.object({ name: z.string().optional(), containerPort: z.number().int(), protocol: z.enum(['TCP', 'UDP', 'SCTP']) }).strict(),
+    ),
+    command: z.array(z.string()).optional(),
+    args: z.array(z.string()).optional(),
+    env: z.array(z.object({ name: z.string(), value: z.string() }).strict()).optional(),
+  })
+  .strict();
+
+export const PodCreated = labEvents.define({
+  type: 'PodCreated',
+  version: 1,
+  schema: z
+    .object({
+      namespace: name,
+      name,
+      uid: z.string(),
+      labels: stringMap,
+      annotations: stringMap,
+      /** The scheduling decision. */
+      node: name,
+      hostNetwork: z.boolean(),
+      containers: z.array(containerSchema).min(1),
+      owner: z.object({ kind: z.string(), name: z.string() }).strict().optional(),
+    })
+    .strict(),
+});
+
+/** The CNI ADD that wired a pod: what host-local and bridge decided, and the call itself. */
+export const PodNetworkAttached = labEvents.define({
+  type: 'PodNetworkAttached',
+  version: 1,
+  schema: z
+    .object({
+      namespace: name,
+      name,
+      node: name,
+      containerId: z.string(),
+      /** Pod address with the node range's prefix, e.g. 10.244.1.2/24. */
+      address: cidr,
+      gateway: ip,
+      mac,
+      vethName: z.string().regex(/^veth[0-9a-f]{8}$/),
+      vethMac: mac,
+      vethIndex: z.number().int().positive(),
+      /** link-netnsid of the pod's netns as seen from the node. */
+      netnsId: z.number().int().nonnegative(),
+      /** Set when this ADD created the node's bridge (cni0), which happens at the first pod. */
+      bridge: z.object({ name: z.string(), index: z.number().int().positive(), mac }).strict().optional(),
+      cni: cniCallSchema,
+    })
+    .strict(),
+});
+
+/** A pod deleted; `cni` is the DEL the runtime ran (absent for hostNetwork pods). */
+export const PodDeleted = labEvents.define({
+  type: 'PodDeleted',
+  version: 1,
+  schema: z.object({ namespace: name, name, cni: cniCallSchema.optional() }).strict(),
+});

@@ -1,0 +1,60 @@
+import type { LabState, NodeState } from '../cluster/types';
+import { formatIp, parseCidr } from '../net/ipv4';
+
+/**
+ * What the runtime feeds the first plugin of the node's conflist on stdin, and the facts the plugins
+ * derive from the cluster settings (bridge name, MTU, pod routes).
+ */
+export const CNI_PATH = '/opt/cni/bin';
+export const BRIDGE_NAME = 'cni0';
+export const FLANNEL_VNI = 1;
+export const FLANNEL_VXLAN_PORT = 8472;
+/** VXLAN encapsulation overhead flannel subtracts from the external interface MTU. */
+export const VXLAN_OVERHEAD = 50;
+
+export function usesVxlan(state: LabState): boolean {
+  return state.cluster.cni.plugin === 'flannel' && state.cluster.cni.backend === 'vxlan';
+}
+
+/** MTU of cni0, the veths and pod eth0. */
+export function podMtu(state: LabState): number {
+  return usesVxlan(state) ? state.cluster.mtu - VXLAN_OVERHEAD : state.cluster.mtu;
+}
+
+export function networkConfig(state: LabState, node: Pick<NodeState, 'podCIDR'>): { plugin: string; stdin: Record<string, unknown> } {
+  if (state.cluster.cni.plugin === 'flannel') {
+    // /etc/cni/net.d/10-flannel.conflist, first plugin, with the runtime-injected name and cniVersion.
+    return {
+      plugin: 'flannel',
+      stdin: { cniVersion: '0.3.1', name: 'cbr0', type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } },
+    };
+  }
+  return {
+    plugin: 'bridge',
+    stdin: {
+      cniVersion: '1.0.0',
+      name: 'bridge',
+      type: 'bridge',
+      bridge: BRIDGE_NAME,
+      isGateway: true,
+      isDefaultGateway: true,
+      hairpinMode: true,
+      ipMasq: true,
+      mtu: podMtu(state),
+      ipam: { type: 'host-local', ranges: [[{ subnet: node.podCIDR }]] },
+    },
+  };
+}
+
+/** Routes the plugin chain puts into the pod besides the connected one: [dst, via gateway]. */
+export function podRouteDestinations(state: LabState): string[] {
+  return state.cluster.cni.plugin === 'flannel' ? ['0.0.0.0/0', state.cluster.podCIDR] : ['0.0.0.0/0'];
+}
+
+/** /run/flannel/subnet.env as flanneld writes it (WriteSubnetFile). */
+export function flannelSubnetEnv(state: LabState, node: NodeState): string {
+  const subnet = parseCidr(node.podCIDR)!;
+  const first = `${formatIp(subnet.network + 1)}/${subnet.prefix}`;
+  return `FLANNEL_NETWORK=${state.cluster.podCIDR}\nFLANNEL_SUBNET=${first}\nFLANNEL_MTU=${podMtu(state)}\nFLANNEL_IPMASQ=true\n`;
+}
+

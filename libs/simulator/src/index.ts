@@ -1,0 +1,14 @@
+export * from './cluster/types';
+export * from './netns/types';
+export * from './model/commands';
+export * from './model/errors';
+export { initialState, toSnapshot, fromSnapshot, podKey, SIMULATOR_SCHEMA_VERSION, SYSTEM_NAMESPACES, type LabSnapshot } from './model/state';
+export { decide, PINNED_ADDRESS_ANNOTATION } from './model/decide';
+export { evolve, replay, CNI_LOG_LIMIT, type AppliedEvent } from './model/evolve';
+export { nodeNetNamespace, podNetNamespace, nodeDefaultGateway } from './netns/derive';
+export { cniAdd, cniDel, cniCheck, cniVersion, podCniRequest, SUPPORTED_CNI_VERSIONS, type CniRequest, type AddOutcome } from './cni/operations';
+export { flannelSubnetEnv, networkConfig, podMtu, usesVxlan, BRIDGE_NAME, FLANNEL_VNI, FLANNEL_VXLAN_PORT } from './cni/network-config';
+export { allocate, hostLocalRange, type Allocation } from './ipam/host-local';
+export { kubernetesVersion } from './cluster/system-pods';
+export { minikubeNodeName, dns1123LabelError, dns1123SubdomainError } from './cluster/names';
+export { Prng } from './net/prng';

@@ -1,0 +1,43 @@
+import type { ClusterSpecInput } from '@hoplab/events';
+
+export interface ContainerInput {
+  name: string;
+  image: string;
+  ports?: { name?: string; containerPort: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
+  command?: string[];
+  args?: string[];
+  env?: { name: string; value: string }[];
+}
+
+export type Command =
+  | { type: 'createLab'; name: string; cluster?: ClusterSpecInput }
+  | { type: 'addNode'; name?: string; ip?: string; podCIDR?: string; role?: 'control-plane' | 'worker' }
+  | { type: 'removeNode'; name: string }
+  | { type: 'addRouter'; name: string; interfaces: { ip: string; network: string }[]; routes: { dst: string; via: string }[] }
+  | { type: 'createNamespace'; name: string; labels?: Record<string, string> }
+  | { type: 'deleteNamespace'; name: string }
+  | {
+      type: 'createPod';
+      namespace: string;
+      name: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+      nodeName?: string;
+      hostNetwork?: boolean;
+      containers: ContainerInput[];
+    }
+  | { type: 'deletePod'; namespace: string; name: string };
+
+export type CommandType = Command['type'];
+
+/** What decide() returns: events not yet numbered nor stamped (the caller adds actor and time). */
+export interface DecidedEvent {
+  type: string;
+  data: unknown;
+}
+
+export interface DecideContext {
+  /** Simulated time of the command, ms since the lab was created. */
+  time: number;
+  actor: string;
+}

@@ -1,0 +1,201 @@
+import type { CniCall, ClusterSpec } from '@hoplab/events';
+import type { LabState, NodeState, PodState } from '../cluster/types';
+import { initialState, podKey, SYSTEM_NAMESPACES } from './state';
+
+/** An event as evolve() needs it: stored events and StoredEvent fit. */
+export interface AppliedEvent {
+  seq: number;
+  type: string;
+  data: unknown;
+  time: number;
+}
+
+/** How many CNI calls a node keeps for `what did the runtime ask`. */
+export const CNI_LOG_LIMIT = 32;
+
+interface NodeAddedData {
+  name: string;
+  ip: string;
+  network: string;
+  podCIDR: string;
+  role: 'control-plane' | 'worker';
+  mac: string;
+  vtepMac: string | null;
+  dockerMac: string;
+  ifIndex: { eth0: number; eth0Peer: number; docker0: number; vtep: number | null };
+}
+
+interface PodCreatedData {
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  node: string;
+  hostNetwork: boolean;
+  containers: PodState['containers'];
+  owner?: { kind: string; name: string };
+}
+
+interface PodNetworkAttachedData {
+  namespace: string;
+  name: string;
+  node: string;
+  containerId: string;
+  address: string;
+  gateway: string;
+  mac: string;
+  vethName: string;
+  vethMac: string;
+  vethIndex: number;
+  netnsId: number;
+  bridge?: { name: string; index: number; mac: string };
+  cni: CniCall;
+}
+
+/**
+ * Applies one event, copying the decisions it records; mutates `state` in place (150,000 pods) and
+ * returns it. Event types of other features are ignored here.
+ */
+export function evolve(state: LabState, event: AppliedEvent): LabState {
+  state.version = event.seq;
+  state.time = event.time;
+  switch (event.type) {
+    case 'LabCreated': {
+      const data = event.data as { name: string; cluster: ClusterSpec };
+      state.name = data.name;
+      state.cluster = data.cluster;
+      const names: string[] = [...SYSTEM_NAMESPACES];
+      if (data.cluster.cni.plugin === 'flannel') names.push('kube-flannel');
+      for (const name of names) state.namespaces.set(name, { name, labels: { 'kubernetes.io/metadata.name': name }, createdAt: event.time });
+      break;
+    }
+    case 'NodeAdded': {
+      const data = event.data as NodeAddedData;
+      state.nodes.set(data.name, nodeFromEvent(data, event.time));
+      break;
+    }
+    case 'NodeRemoved': {
+      const name = (event.data as { name: string }).name;
+      const node = state.nodes.get(name);
+      if (node) for (const key of node.pods) state.pods.delete(key);
+      state.nodes.delete(name);
+      break;
+    }
+    case 'RouterAdded': {
+      const data = event.data as LabState['routers'] extends Map<string, infer R> ? R : never;
+      state.routers.set(data.name, { name: data.name, interfaces: data.interfaces, routes: data.routes });
+      break;
+    }
+    case 'NamespaceCreated': {
+      const data = event.data as { name: string; labels: Record<string, string> };
+      state.namespaces.set(data.name, { name: data.name, labels: data.labels, createdAt: event.time });
+      break;
+    }
+    case 'NamespaceDeleted':
+      state.namespaces.delete((event.data as { name: string }).name);
+      break;
+    case 'PodCreated':
+      createPod(state, event.data as PodCreatedData, event.time);
+      break;
+    case 'PodNetworkAttached':
+      attachPod(state, event as AppliedEvent & { data: PodNetworkAttachedData });
+      break;
+    case 'PodDeleted':
+      deletePod(state, event as AppliedEvent & { data: { namespace: string; name: string; cni?: CniCall } });
+      break;
+  }
+  return state;
+}
+
+export function replay(events: Iterable<AppliedEvent>, state: LabState = initialState()): LabState {
+  for (const event of events) evolve(state, event);
+  return state;
+}
+
+export function nodeFromEvent(data: NodeAddedData, time: number): NodeState {
+  const ifIndexes = [data.ifIndex.eth0, data.ifIndex.docker0, data.ifIndex.vtep ?? 0];
+  return {
+    name: data.name,
+    ip: data.ip,
+    network: data.network,
+    podCIDR: data.podCIDR,
+    role: data.role,
+    createdAt: time,
+    mac: data.mac,
+    ...(data.vtepMac ? { vtepMac: data.vtepMac } : {}),
+    dockerMac: data.dockerMac,
+    ifIndex: { ...data.ifIndex },
+    nextIfIndex: Math.max(...ifIndexes) + 1,
+    lastReservedIP: '',
+    allocated: new Map(),
+    pods: new Set(),
+    nextNetnsId: 1,
+    cniLog: [],
+  };
+}
+
+function createPod(state: LabState, data: PodCreatedData, time: number): void {
+  const key = podKey(data.namespace, data.name);
+  const node = state.nodes.get(data.node)!;
+  const pod: PodState = {
+    namespace: data.namespace,
+    name: data.name,
+    uid: data.uid,
+    labels: data.labels,
+    annotations: data.annotations,
+    node: data.node,
+    ip: data.hostNetwork ? node.ip : '',
+    hostNetwork: data.hostNetwork,
+    phase: data.hostNetwork ? 'Running' : 'Pending',
+    containers: data.containers,
+    createdAt: time,
+    restarts: 0,
+    ...(data.owner ? { owner: data.owner } : {}),
+  };
+  state.pods.set(key, pod);
+  node.pods.add(key);
+}
+
+function attachPod(state: LabState, event: AppliedEvent & { data: PodNetworkAttachedData }): void {
+  const data = event.data;
+  const key = podKey(data.namespace, data.name);
+  const pod = state.pods.get(key)!;
+  const node = state.nodes.get(data.node)!;
+  const slash = data.address.indexOf('/');
+  const ip = data.address.slice(0, slash);
+  pod.ip = ip;
+  pod.prefixLength = Number(data.address.slice(slash + 1));
+  pod.gateway = data.gateway;
+  pod.phase = 'Running';
+  pod.mac = data.mac;
+  pod.vethName = data.vethName;
+  pod.vethMac = data.vethMac;
+  pod.vethIndex = data.vethIndex;
+  pod.containerId = data.containerId;
+  pod.netns = data.cni.netns;
+  pod.netnsId = data.netnsId;
+  node.allocated.set(ip, key);
+  node.lastReservedIP = ip;
+  if (data.bridge) node.bridge = { ...data.bridge };
+  node.nextIfIndex = Math.max(node.nextIfIndex, data.vethIndex + 1, (data.bridge?.index ?? 0) + 1);
+  node.nextNetnsId = Math.max(node.nextNetnsId, data.netnsId + 1);
+  logCall(node, event, data.cni);
+}
+
+function deletePod(state: LabState, event: AppliedEvent & { data: { namespace: string; name: string; cni?: CniCall } }): void {
+  const key = podKey(event.data.namespace, event.data.name);
+  const pod = state.pods.get(key);
+  if (!pod) return;
+  state.pods.delete(key);
+  const node = state.nodes.get(pod.node);
+  if (!node) return;
+  node.pods.delete(key);
+  if (!pod.hostNetwork && node.allocated.get(pod.ip) === key) node.allocated.delete(pod.ip);
+  if (event.data.cni) logCall(node, event, event.data.cni);
+}
+
+function logCall(node: NodeState, event: AppliedEvent, call: CniCall): void {
+  node.cniLog.push({ time: event.time, seq: event.seq, call });
+  if (node.cniLog.length > CNI_LOG_LIMIT) node.cniLog.shift();
+}

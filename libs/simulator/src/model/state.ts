@@ -1,0 +1,71 @@
+import { clusterSpecSchema } from '@hoplab/events';
+import type { LabState, NamespaceState, NodeState, PodState, RouterState } from '../cluster/types';
+
+/** Bumped whenever LabState's shape changes: snapshots of another version are discarded and rebuilt by replay. */
+export const SIMULATOR_SCHEMA_VERSION = 1;
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
+
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** The state before LabCreated: an unnamed lab with the default cluster and nothing in it. */
+export function initialState(): LabState {
+  return {
+    name: '',
+    cluster: clusterSpecSchema.parse({}),
+    version: 0,
+    time: 0,
+    nodes: new Map(),
+    pods: new Map(),
+    namespaces: new Map(),
+    routers: new Map(),
+  };
+}
+
+export interface LabSnapshot {
+  schemaVersion: number;
+  name: string;
+  cluster: LabState['cluster'];
+  version: number;
+  time: number;
+  nodes: (Omit<NodeState, 'allocated' | 'pods'> & { allocated: [string, string][]; pods: string[] })[];
+  pods: PodState[];
+  namespaces: NamespaceState[];
+  routers: RouterState[];
+}
+
+/** JSON-safe copy of the state (Maps and Sets become arrays, insertion order kept). */
+export function toSnapshot(state: LabState): LabSnapshot {
+  return structuredClone({
+    schemaVersion: SIMULATOR_SCHEMA_VERSION,
+    name: state.name,
+    cluster: state.cluster,
+    version: state.version,
+    time: state.time,
+    nodes: [...state.nodes.values()].map((node) => ({ ...node, allocated: [...node.allocated], pods: [...node.pods] })),
+    pods: [...state.pods.values()],
+    namespaces: [...state.namespaces.values()],
+    routers: [...state.routers.values()],
+  });
+}
+
+export function fromSnapshot(json: unknown): LabState {
+  const snapshot = (typeof json === 'string' ? JSON.parse(json) : structuredClone(json)) as LabSnapshot;
+  if (snapshot.schemaVersion !== SIMULATOR_SCHEMA_VERSION) {
+    throw new Error(`snapshot schema version ${snapshot.schemaVersion} is not ${SIMULATOR_SCHEMA_VERSION}: replay the events instead`);
+  }
+  return {
+    name: snapshot.name,
+    cluster: snapshot.cluster,
+    version: snapshot.version,
+    time: snapshot.time,
+    nodes: new Map(
+      snapshot.nodes.map((node) => [node.name, { ...node, allocated: new Map(node.allocated), pods: new Set(node.pods) } as NodeState]),
+    ),
+    pods: new Map(snapshot.pods.map((pod) => [podKey(pod.namespace, pod.name), pod])),
+    namespaces: new Map(snapshot.namespaces.map((ns) => [ns.name, ns])),
+    routers: new Map(snapshot.routers.map((router) => [router.name, router])),
+  };
+}
