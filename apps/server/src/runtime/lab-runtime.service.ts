@@ -1,0 +1,202 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import type { NewEvent, StoredEvent } from '@hoplab/events';
+import { EventStore, VersionConflictError } from '@hoplab/event-store';
+import { SerialQueue } from '@hoplab/event-store/serial-queue';
+import { decide, evolve, fromSnapshot, initialState, SIMULATOR_SCHEMA_VERSION, toSnapshot, type Command, type LabState } from '@hoplab/simulator';
+import { conflict, notFound, unprocessable } from '../problem/problem';
+import { simulatedNow, type ClockAnchor } from './lab-clock';
+import { RUNTIME_CONFIG, type RuntimeConfig } from './runtime-config';
+
+interface LiveLab {
+  id: string;
+  state: LabState;
+  anchor: ClockAnchor;
+  lastUsed: number;
+  snapshotSeq: number;
+}
+
+export interface MutationResult {
+  version: number;
+  events: StoredEvent[];
+}
+
+export interface AppendedEvents {
+  labId: string;
+  events: StoredEvent[];
+}
+
+/** Decides the commands of one request against the state as it grows (all-or-nothing). */
+export type CommandPlan = Command[] | ((state: LabState) => Command[]);
+
+const PAGE = 10_000;
+const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * Holds live labs in memory, turns commands into stored events, and answers "as of" reads.
+ * Every call on one lab runs in that lab's queue, so one version is only ever one state.
+ */
+@Injectable()
+export class LabRuntime implements OnModuleDestroy {
+  private readonly live = new Map<string, LiveLab>();
+  private readonly queues = new Map<string, SerialQueue>();
+  private readonly evictionTimer: NodeJS.Timeout;
+  /** Every append made through this instance, in order per lab (the socket.io gateway broadcasts them). */
+  readonly appended = new Subject<AppendedEvents>();
+
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+  ) {
+    this.evictionTimer = setInterval(() => this.evictIdle(Date.now()), Math.min(60_000, config.idleEvictionMs)).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.evictionTimer);
+    this.appended.complete();
+  }
+
+  /** Decides and appends the events of `plan`; `ifMatch` is the version the caller based them on. */
+  execute(labId: string, plan: CommandPlan, options: { actor: string; ifMatch?: number }): Promise<MutationResult> {
+    return this.queueOf(labId).run(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const lab = await this.load(labId);
+        if (options.ifMatch !== undefined && options.ifMatch !== lab.state.version) {
+          throw conflict(`The lab is at version ${lab.state.version}, not ${options.ifMatch} (If-Match); nothing was changed.`);
+        }
+        try {
+          return await this.decideAndAppend(lab, plan, options.actor);
+        } catch (error) {
+          // Whatever was applied tentatively is discarded: the next call rebuilds the lab from the store.
+          this.live.delete(labId);
+          const lostRace = error instanceof VersionConflictError && options.ifMatch === undefined;
+          if (!lostRace || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        }
+      }
+    });
+  }
+
+  /** Runs `read` on the live state inside the lab's queue; `read` must not keep references to the state. */
+  read<T>(labId: string, read: (state: LabState, now: number) => T): Promise<T> {
+    return this.queueOf(labId).run(async () => {
+      const lab = await this.load(labId);
+      return read(lab.state, simulatedNow(lab.anchor, Date.now()));
+    });
+  }
+
+  /** The state as of event `at` (a private copy), or the live state when `at` is omitted or current. */
+  async stateAt<T>(labId: string, at: number | undefined, read: (state: LabState, time: number) => T): Promise<T> {
+    const current = await this.read(labId, (state, now) => ({ version: state.version, now }));
+    if (at === undefined || at === current.version) return this.read(labId, read);
+    if (at > current.version) {
+      throw unprocessable(`at=${at} is beyond the lab's version ${current.version}.`, [{ path: 'at', message: `must be at most ${current.version}` }]);
+    }
+    const state = await this.rebuild(labId, at);
+    return read(state, state.time);
+  }
+
+  /** Forgets every live lab (tests use it to prove that the store alone rebuilds them). */
+  evictAll(): void {
+    this.live.clear();
+  }
+
+  isLive(labId: string): boolean {
+    return this.live.has(labId);
+  }
+
+  forget(labId: string): void {
+    this.live.delete(labId);
+    this.queues.delete(labId);
+  }
+
+  private async decideAndAppend(lab: LiveLab, plan: CommandPlan, actor: string): Promise<MutationResult> {
+    const time = simulatedNow(lab.anchor, Date.now());
+    const commands = typeof plan === 'function' ? plan(lab.state) : plan;
+    const base = lab.state.version;
+    const pending: NewEvent[] = [];
+    for (const command of commands) {
+      for (const decided of decide(lab.state, command, { time, actor })) {
+        const event: NewEvent = { type: decided.type, data: decided.data, actor, time };
+        pending.push(event);
+        evolve(lab.state, { seq: base + pending.length, type: event.type, data: event.data, time });
+      }
+    }
+    if (pending.length === 0) return { version: base, events: [] };
+    const { events } = await this.store.appendToStream(lab.id, pending, { expectedVersion: base });
+    this.advanceAnchor(lab, events);
+    lab.lastUsed = Date.now();
+    await this.maybeSnapshot(lab);
+    this.appended.next({ labId: lab.id, events });
+    return { version: lab.state.version, events };
+  }
+
+  private async load(labId: string): Promise<LiveLab> {
+    const cached = this.live.get(labId);
+    if (cached) {
+      cached.lastUsed = Date.now();
+      return cached;
+    }
+    const version = await this.store.streamVersion(labId);
+    if (version === 0) throw notFound(`There is no lab ${labId}.`);
+    const snapshot = await this.store.loadLatestSnapshot(labId, version, SIMULATOR_SCHEMA_VERSION);
+    const state = snapshot ? fromSnapshot(snapshot.state) : initialState();
+    let last = await this.applyTail(labId, state, version);
+    if (!last) [last] = await this.store.readStream(labId, { from: version, to: version });
+    const lab: LiveLab = {
+      id: labId,
+      state,
+      anchor: { time: last.time, recordedAt: Date.parse(last.recordedAt), speed: state.cluster.clock.speed },
+      lastUsed: Date.now(),
+      snapshotSeq: snapshot?.seq ?? 0,
+    };
+    this.live.set(labId, lab);
+    return lab;
+  }
+
+  /** A private state as of `at`: the latest snapshot at or before it, plus the events after it. */
+  private async rebuild(labId: string, at: number): Promise<LabState> {
+    const snapshot = await this.store.loadLatestSnapshot(labId, at, SIMULATOR_SCHEMA_VERSION);
+    const state = snapshot ? fromSnapshot(snapshot.state) : initialState();
+    await this.applyTail(labId, state, at);
+    return state;
+  }
+
+  /** Applies the stored events after state.version up to `to`; returns the last one applied. */
+  private async applyTail(labId: string, state: LabState, to: number): Promise<StoredEvent | undefined> {
+    let last: StoredEvent | undefined;
+    while (state.version < to) {
+      const page = await this.store.readStream(labId, { from: state.version + 1, to, limit: PAGE });
+      if (page.length === 0) break;
+      for (const event of page) evolve(state, event);
+      last = page[page.length - 1];
+    }
+    return last;
+  }
+
+  private advanceAnchor(lab: LiveLab, events: StoredEvent[]): void {
+    const last = events[events.length - 1];
+    lab.anchor = { time: last.time, recordedAt: Date.parse(last.recordedAt), speed: lab.state.cluster.clock.speed };
+  }
+
+  private async maybeSnapshot(lab: LiveLab): Promise<void> {
+    if (lab.state.version - lab.snapshotSeq < this.config.snapshotEvery) return;
+    await this.store.saveSnapshot({ labId: lab.id, seq: lab.state.version, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: toSnapshot(lab.state) });
+    lab.snapshotSeq = lab.state.version;
+  }
+
+  private queueOf(labId: string): SerialQueue {
+    let queue = this.queues.get(labId);
+    if (!queue) {
+      queue = new SerialQueue();
+      this.queues.set(labId, queue);
+    }
+    return queue;
+  }
+
+  /** Queues stay: a call may still be running in one, and they cost next to nothing. */
+  private evictIdle(now: number): void {
+    for (const [id, lab] of this.live) {
+      if (now - lab.lastUsed >= this.config.idleEvictionMs) this.live.delete(id);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export interface RuntimeConfig {
+  /** A snapshot is saved once this many events were applied since the last one. */
+  snapshotEvery: number;
+  /** A lab nobody used for this long (wall ms) leaves memory; it is rebuilt from the store on demand. */
+  idleEvictionMs: number;
+}
+
+export const RUNTIME_CONFIG = Symbol('RUNTIME_CONFIG');
+
+export const defaultRuntimeConfig: RuntimeConfig = { snapshotEvery: 1000, idleEvictionMs: 10 * 60_000 };

@@ -1,0 +1,2 @@
+export * from './parse-manifests';
+export * from './to-commands';
