@@ -13,3 +13,4 @@ export { allocate, hostLocalRange, type Allocation } from './ipam/host-local';
 export { kubernetesVersion } from './cluster/system-pods';
 export { minikubeNodeName, dns1123LabelError, dns1123SubdomainError } from './cluster/names';
 export { Prng } from './net/prng';
+export * from './manifests';

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { EventValidationError } from '@hoplab/events';
-import { StoreUnavailableError, VersionConflictError } from '@hoplab/event-store';
+import { LabAlreadyExistsError, StoreUnavailableError, VersionConflictError } from '@hoplab/event-store';
+import { ManifestError, SimulatorError } from '@hoplab/simulator';
 import { ProblemDetails, ProblemException, problemTitle, problemType } from './problem';
 
 /** Body-parser and other connect-style errors carry their HTTP status on the error object. */
@@ -33,6 +34,12 @@ function domainProblem(error: unknown): ProblemException | undefined {
   }
   if (error instanceof StoreUnavailableError) return new ProblemException(503, 'unavailable', 'The event store is unavailable; nothing was changed.');
   if (error instanceof EventValidationError) return new ProblemException(422, 'unprocessable', error.message, error.issues);
+  if (error instanceof LabAlreadyExistsError) return new ProblemException(409, 'conflict', error.message);
+  if (error instanceof ManifestError) return new ProblemException(error.status, error.status === 400 ? 'bad-manifest' : 'invalid-object', error.message, error.issues);
+  if (error instanceof SimulatorError) {
+    const status = { invalid: 422, 'not-found': 404, conflict: 409, exhausted: 409 }[error.code];
+    return new ProblemException(status, error.code, error.message, error.path ? [{ path: error.path, message: error.message }] : undefined);
+  }
   return undefined;
 }
 
