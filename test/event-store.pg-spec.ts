@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, connect, type Socket } from 'node:net';
 import { Client } from 'pg';
 import { EventStore, StoreUnavailableError } from '@hoplab/event-store';
 import { eventStoreContract } from './event-store.contract';
@@ -69,6 +70,38 @@ describe('EventStore on Postgres', () => {
 
   it('reports an unreachable server as unavailable', async () => {
     await expect(EventStore.open('postgres://postgres@127.0.0.1:1/test', currentRegistry(), { schema: `${run}_never` })).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('reports a server lost after opening as unavailable', async () => {
+    // A TCP relay to the real server that the test can cut.
+    const target = new URL(url);
+    const sockets = new Set<Socket>();
+    const relay = createServer((client) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('error', () => socket.destroy());
+        socket.on('close', () => sockets.delete(socket));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayed = new URL(url);
+    relayed.host = `127.0.0.1:${(relay.address() as { port: number }).port}`;
+    const schema = `${run}_lost`;
+    const store = await EventStore.open(relayed.toString(), currentRegistry(), { schema });
+    try {
+      await expect(store.ping()).resolves.toBeUndefined();
+      relay.close();
+      for (const socket of sockets) socket.destroy();
+      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.appendToStream('lab-a', [{ type: 'Counted', data: { n: 1 }, actor: 'test', time: 0 }], { expectedVersion: 0 })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
   });
 
   it('rejects a schema name that is not a plain identifier', async () => {

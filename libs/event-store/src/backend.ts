@@ -52,5 +52,5 @@ export interface StoreBackend {
   close(): Promise<void>;
 }
 
-/** Readers pass "no bound" as these so every dialect gets plain integers. */
+/** Stands for "no bound" in `to` and `limit`, so every dialect receives plain integers. */
 export const noUpperBound = Number.MAX_SAFE_INTEGER;

@@ -54,15 +54,15 @@ export class SqliteBackend implements StoreBackend {
   }
 
   async readStream(labId: string, from: number, to: number, limit: number): Promise<EventRow[]> {
-    return this.read(() => (this.statements.readStream.all(labId, from, to, limit) as EventTuple[]).map(toEventRow));
+    return this.translatingErrors(() => (this.statements.readStream.all(labId, from, to, limit) as EventTuple[]).map(toEventRow));
   }
 
   async readAll(after: number, limit: number): Promise<EventRow[]> {
-    return this.read(() => (this.statements.readAll.all(after, limit) as EventTuple[]).map(toEventRow));
+    return this.translatingErrors(() => (this.statements.readAll.all(after, limit) as EventTuple[]).map(toEventRow));
   }
 
   async streamVersion(labId: string): Promise<number> {
-    return this.read(() => this.head(labId).version);
+    return this.translatingErrors(() => this.head(labId).version);
   }
 
   saveSnapshot(snapshot: SnapshotRecord, keep: number): Promise<void> {
@@ -76,7 +76,7 @@ export class SqliteBackend implements StoreBackend {
   }
 
   async loadLatestSnapshot(labId: string, atOrBefore: number, schemaVersion: number): Promise<SnapshotRecord | null> {
-    return this.read(() => {
+    return this.translatingErrors(() => {
       const row = this.statements.loadSnapshot.get(labId, atOrBefore, schemaVersion) as [number, string] | undefined;
       return row ? { labId, seq: row[0], schemaVersion, state: JSON.parse(row[1]) } : null;
     });
@@ -99,20 +99,20 @@ export class SqliteBackend implements StoreBackend {
   }
 
   async getLab(id: string): Promise<LabRecord | null> {
-    return this.read(() => {
+    return this.translatingErrors(() => {
       const row = this.statements.getLab.get(id) as LabTuple | undefined;
       return row ? toLabRecord(row) : null;
     });
   }
 
   async labsForToken(tokenHash: string): Promise<{ lab: LabRecord; role: TokenRole }[]> {
-    return this.read(() =>
+    return this.translatingErrors(() =>
       (this.statements.labsForToken.all(tokenHash) as [...LabTuple, TokenRole][]).map((row) => ({ lab: toLabRecord(row), role: row[6] })),
     );
   }
 
   async roleOf(labId: string, tokenHash: string): Promise<TokenRole | null> {
-    return this.read(() => (this.statements.roleOf.get(labId, tokenHash) as [TokenRole] | undefined)?.[0] ?? null);
+    return this.translatingErrors(() => (this.statements.roleOf.get(labId, tokenHash) as [TokenRole] | undefined)?.[0] ?? null);
   }
 
   deleteLab(id: string): Promise<boolean> {
@@ -128,7 +128,7 @@ export class SqliteBackend implements StoreBackend {
   }
 
   async ping(): Promise<void> {
-    this.read(() => this.statements.ping.get());
+    this.translatingErrors(() => this.statements.ping.get());
   }
 
   async close(): Promise<void> {
@@ -154,10 +154,10 @@ export class SqliteBackend implements StoreBackend {
   }
 
   private write<T>(work: () => T): Promise<T> {
-    return this.writes.run(() => this.read(work));
+    return this.writes.run(() => this.translatingErrors(work));
   }
 
-  private read<T>(work: () => T): T {
+  private translatingErrors<T>(work: () => T): T {
     try {
       return work();
     } catch (error) {
