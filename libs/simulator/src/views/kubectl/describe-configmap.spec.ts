@@ -3,16 +3,19 @@ import { kubectlDescribeConfigMap } from './describe-configmap';
 import { labFixture } from './lab-fixture';
 
 describe('kubectl describe configmaps kube-flannel-cfg -n kube-flannel', () => {
-  it('prints the whole describe output of the reference capture (flannel ≥ v0.25 net-conf.json)', () => {
-    expect(kubectlDescribeConfigMap(labFixture(), 'kube-flannel-cfg', 'kube-flannel', { enableNFTablesKey: true })).toEqual({
+  it('prints the whole describe output of the reference capture on its release (flannel ≥ v0.25 net-conf.json)', () => {
+    const state = labFixture({ kubeProxy: { version: '1.28+' } });
+    expect(kubectlDescribeConfigMap(state, 'kube-flannel-cfg', 'kube-flannel')).toEqual({
       ...battery('07-describe-cm'),
       exitCode: 0,
     });
   });
 
-  it("has the seed's net-conf.json by default", () => {
+  it("has the seed's net-conf.json on the seed's release, unless the key is asked for", () => {
     const { stdout } = kubectlDescribeConfigMap(labFixture(), 'kube-flannel-cfg', 'kube-flannel');
     expect(stdout).toContain(seedBlock('kubectl describe configmaps kube-flannel-cfg'));
+    const withKey = kubectlDescribeConfigMap(labFixture(), 'kube-flannel-cfg', 'kube-flannel', { enableNFTablesKey: true });
+    expect(withKey.stdout).toBe(battery('07-describe-cm').stdout);
   });
 
   it("reflects the cluster's pod CIDR and backend", () => {

@@ -1,9 +1,11 @@
 import type { ClusterSpec } from '@hoplab/events';
+import { kubernetesVersion } from '../../cluster/system-pods';
 
 export interface FlannelConfigOptions {
   /**
    * flannel ≥ v0.25 writes `"EnableNFTables": false` into net-conf.json (the reference capture);
-   * the seed's cluster (minikube v1.30, flannel v0.21) has no such key. Default: the seed's.
+   * the seed's cluster (minikube v1.30, flannel v0.21) has no such key. Default: the flannel of
+   * the lab's Kubernetes release.
    */
   enableNFTablesKey?: boolean;
 }
@@ -27,7 +29,8 @@ const cniConf = {
 
 /** kube-flannel-cfg as kube-flannel.yml installs it, with minikube's templated Network and the lab's backend. */
 export function kubeFlannelConfigMap(cluster: ClusterSpec, options: FlannelConfigOptions = {}): ConfigMapView {
-  const netConf = options.enableNFTablesKey
+  const enableNFTablesKey = options.enableNFTablesKey ?? kubernetesVersion(cluster) !== 'v1.26.3';
+  const netConf = enableNFTablesKey
     ? { Network: cluster.podCIDR, EnableNFTables: false, Backend: { Type: cluster.cni.backend } }
     : { Network: cluster.podCIDR, Backend: { Type: cluster.cni.backend } };
   return {

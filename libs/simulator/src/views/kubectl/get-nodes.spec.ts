@@ -16,19 +16,24 @@ describe('kubectl get nodes', () => {
     expect(kubectlGetNodes(seedLab())).toEqual({ stdout: seedBlock('kubectl get nodes'), stderr: '', exitCode: 0 });
   });
 
-  it('reproduces the reference -o wide layout when given the same node software', () => {
-    const state = labFixture();
+  it('reproduces the reference captures for a lab on the newer release (kube-proxy 1.28+ → v1.32.0)', () => {
+    const state = labFixture({ kubeProxy: { version: '1.28+' } });
     addNode(state, { name: 'minikube', ip: '192.168.49.2', podCIDR: '10.244.0.0/24', createdAt: 0, role: 'control-plane' });
     addNode(state, { name: 'minikube-m02', ip: '192.168.49.3', podCIDR: '10.244.1.0/24', createdAt: 0 });
     state.time = 120 * 60_000;
-    const software = {
-      kubeletVersion: 'v1.32.0',
-      osImage: 'Ubuntu 22.04.5 LTS',
-      kernelVersion: '6.8.0-48-generic',
-      containerRuntimeVersion: 'docker://27.4.0',
-    };
-    expect(kubectlGetNodes(state, { software }).stdout).toBe(battery('01-get-nodes').stdout);
-    expect(kubectlGetNodes(state, { software, wide: true }).stdout).toBe(battery('02-get-nodes-wide').stdout);
+    expect(kubectlGetNodes(state).stdout).toBe(battery('01-get-nodes').stdout);
+    expect(kubectlGetNodes(state, { wide: true }).stdout).toBe(battery('02-get-nodes-wide').stdout);
+  });
+
+  it("-o wide on the seed's release shows that release's node software, or the one given", () => {
+    const wide = kubectlGetNodes(seedLab(), { wide: true }).stdout.split('\n');
+    expect(wide[1]).toBe(
+      'minikube       Ready    control-plane   36s   v1.26.3   192.168.67.2   <none>        Ubuntu 20.04.5 LTS   5.15.49-linuxkit   docker://23.0.2',
+    );
+    const software = { kubeletVersion: 'v1.27.0', osImage: 'Buildroot 2021.02.12', kernelVersion: '5.10.57', containerRuntimeVersion: 'containerd://1.7.0' };
+    expect(kubectlGetNodes(seedLab(), { wide: true, software }).stdout.split('\n')[3]).toBe(
+      'minikube-m03   Ready    <none>          1s    v1.27.0   192.168.67.4   <none>        Buildroot 2021.02.12   5.10.57          containerd://1.7.0',
+    );
   });
 
   it('serves a Table whose wide columns are priority 1 and whose rows carry node labels', () => {

@@ -1,11 +1,12 @@
 import type { LabState, NodeState } from '../../cluster/types';
 import { printed, type ViewOutput } from '../output';
 import { age } from './human-duration';
-import { seedNodeSoftware, type NodeSoftware } from './node-software';
+import { nodeSoftware, type NodeSoftware } from './node-software';
 import { byStorageKey, column, noResourcesFound, printTable, rowObject, table, type Table } from './table';
 
 export interface GetNodesOptions {
   wide?: boolean;
+  /** Default: that of the lab's Kubernetes release. */
   software?: NodeSoftware;
 }
 
@@ -22,7 +23,7 @@ const nodeColumns = [
   column('Container-Runtime', 1),
 ];
 
-export function nodesTable(state: LabState, software: NodeSoftware = seedNodeSoftware): Table {
+export function nodesTable(state: LabState, software: NodeSoftware = nodeSoftware(state.cluster)): Table {
   const nodes = [...state.nodes.values()].sort(byStorageKey);
   return table(
     state.version,

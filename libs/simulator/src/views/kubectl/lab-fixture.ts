@@ -22,6 +22,12 @@ export function addNode(state: LabState, node: Pick<NodeState, 'name' | 'ip' | '
     nextIfIndex: 10,
     lastReservedIP: '',
     allocated: new Map(),
+    network: state.cluster.nodeNetwork,
+    dockerMac: '02:42:5c:1e:00:01',
+    ifIndex: { eth0: 3, eth0Peer: 2, docker0: 2, vtep: 4 },
+    pods: new Set(),
+    nextNetnsId: 1,
+    cniLog: [],
     ...node,
   };
   state.nodes.set(full.name, full);

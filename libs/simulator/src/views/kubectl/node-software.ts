@@ -1,3 +1,6 @@
+import type { ClusterSpec } from '@hoplab/events';
+import { kubernetesVersion } from '../../cluster/system-pods';
+
 /** What a node's status.nodeInfo reports: the VERSION column and the `-o wide` software columns. */
 export interface NodeSoftware {
   kubeletVersion: string;
@@ -17,3 +20,16 @@ export const seedNodeSoftware: NodeSoftware = {
   kernelVersion: '5.15.49-linuxkit',
   containerRuntimeVersion: 'docker://23.0.2',
 };
+
+/** The reference captures' cluster (reference/kubectl/data/object-node.json). */
+export const referenceNodeSoftware: NodeSoftware = {
+  kubeletVersion: 'v1.32.0',
+  osImage: 'Ubuntu 22.04.5 LTS',
+  kernelVersion: '6.8.0-48-generic',
+  containerRuntimeVersion: 'docker://27.4.0',
+};
+
+/** The node software of the Kubernetes release the lab runs. */
+export function nodeSoftware(cluster: ClusterSpec): NodeSoftware {
+  return kubernetesVersion(cluster) === seedNodeSoftware.kubeletVersion ? seedNodeSoftware : referenceNodeSoftware;
+}
