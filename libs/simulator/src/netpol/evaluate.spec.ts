@@ -187,6 +187,9 @@ describe('evaluateFlow', () => {
   it('never selects hostNetwork pods, and sees them as their address', () => {
     const node = { ...pod('prod/node-agent', '192.168.49.2', { app: 'web' }), hostNetwork: true };
     expect(allowed([denyAll('prod')], node, tool, 80)).toBe(true);
+    expect(verdict([denyAll('prod')], node, tool, 80).explanation).toBe(
+      'Allowed: prod/node-agent uses the host network, so no egress policy applies to it; no NetworkPolicy selects dev/tool for ingress.',
+    );
     const fromWeb = [ingressOnly('prod/from-web', { matchLabels: { app: 'db' } }, [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }])];
     expect(allowed(fromWeb, node, db, 5432)).toBe(false);
   });

@@ -1,4 +1,4 @@
-import { describeEndpoint, isSelfFlow } from './endpoints';
+import { describeEndpoint, isPod, isSelfFlow } from './endpoints';
 import type { DirectionVerdict, Flow, FlowVerdict, RuleMatch } from './types';
 
 function describeMatch(match: RuleMatch, direction: 'ingress' | 'egress'): string {
@@ -14,7 +14,10 @@ function clause(verdict: DirectionVerdict, direction: 'ingress' | 'egress', flow
   const [end, other, preposition] =
     direction === 'egress' ? [flow.source, flow.destination, 'to'] : [flow.destination, flow.source, 'from'];
   const endName = describeEndpoint(end);
-  if (!verdict.applicable) return `${endName} is not a pod, so no ${direction} policy applies to it`;
+  if (!verdict.applicable) {
+    const why = isPod(end) ? 'uses the host network' : 'is not a pod';
+    return `${endName} ${why}, so no ${direction} policy applies to it`;
+  }
   if (!verdict.isolated) return `no NetworkPolicy selects ${endName} for ${direction}`;
   const word = direction === 'egress' ? 'egress from' : 'ingress to';
   if (verdict.allowedBy.length > 0) {
