@@ -1,0 +1,59 @@
+import { endpointString } from './chain-names';
+import type { EndpointInput } from './types';
+
+/**
+ * byEndpoint order: by "ip:port" string, lexicographically (so 10.244.1.10 before 10.244.1.5),
+ * one entry per string, a non-terminating copy winning over a terminating one.
+ */
+export function sortEndpoints(endpoints: readonly EndpointInput[]): EndpointInput[] {
+  const byString = new Map<string, EndpointInput>();
+  for (const endpoint of endpoints) {
+    const key = endpointString(endpoint.ip, endpoint.port);
+    const seen = byString.get(key);
+    if (!seen || (seen.terminating && !endpoint.terminating)) byString.set(key, endpoint);
+  }
+  return [...byString.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, endpoint]) => endpoint);
+}
+
+export interface Categorized {
+  clusterEndpoints: EndpointInput[];
+  localEndpoints: EndpointInput[];
+  /** Endpoints that get a KUBE-SEP chain on this node: the union of the two lists, in sorted order. */
+  reachableEndpoints: EndpointInput[];
+  hasEndpoints: boolean;
+}
+
+/** CategorizeEndpoints (pkg/proxy/topology.go) without topology hints. */
+export function categorizeEndpoints(
+  endpoints: readonly EndpointInput[],
+  policy: { nodeName: string; usesCluster: boolean; usesLocal: boolean },
+): Categorized {
+  let clusterEndpoints: EndpointInput[] = [];
+  let localEndpoints: EndpointInput[] = [];
+  let hasEndpoints = false;
+  if (policy.usesCluster) {
+    clusterEndpoints = endpoints.filter((e) => e.ready);
+    if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((e) => e.serving && e.terminating);
+    hasEndpoints = clusterEndpoints.length > 0;
+  }
+  if (!policy.usesLocal) return { clusterEndpoints, localEndpoints, reachableEndpoints: clusterEndpoints, hasEndpoints };
+
+  let localReady = false;
+  let localServingTerminating = false;
+  for (const e of endpoints) {
+    const local = e.nodeName === policy.nodeName;
+    if (e.ready) {
+      hasEndpoints = true;
+      localReady ||= local;
+    } else if (e.serving && e.terminating) {
+      hasEndpoints = true;
+      localServingTerminating ||= local;
+    }
+  }
+  if (localReady) localEndpoints = endpoints.filter((e) => e.nodeName === policy.nodeName && e.ready);
+  else if (localServingTerminating) localEndpoints = endpoints.filter((e) => e.nodeName === policy.nodeName && e.serving && e.terminating);
+  if (!policy.usesCluster) return { clusterEndpoints, localEndpoints, reachableEndpoints: localEndpoints, hasEndpoints };
+
+  const reachable = new Set([...clusterEndpoints, ...localEndpoints]);
+  return { clusterEndpoints, localEndpoints, reachableEndpoints: endpoints.filter((e) => reachable.has(e)), hasEndpoints };
+}
