@@ -37,6 +37,8 @@ const sqlite = [
   )`,
 ];
 
+// JSON rather than JSONB: the text is kept as written, so key order (which the simulator may iterate in)
+// reads back the same as on SQLite.
 const postgres = [
   `CREATE TABLE labs (
     id TEXT PRIMARY KEY,
@@ -58,7 +60,7 @@ const postgres = [
     seq INTEGER NOT NULL,
     type TEXT NOT NULL,
     version INTEGER NOT NULL,
-    data JSONB NOT NULL,
+    data JSON NOT NULL,
     actor TEXT NOT NULL,
     time BIGINT NOT NULL,
     recorded_at TIMESTAMPTZ NOT NULL,
@@ -68,7 +70,7 @@ const postgres = [
     lab_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     schema_version INTEGER NOT NULL,
-    state JSONB NOT NULL,
+    state JSON NOT NULL,
     PRIMARY KEY (lab_id, seq, schema_version)
   )`,
 ];

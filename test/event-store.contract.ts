@@ -71,6 +71,23 @@ export function eventStoreContract(freshDatabase: () => Promise<TestDatabase>): 
       expect(ns(await store.readStream('lab-a'))).toEqual([1, 2]);
     });
 
+    it('keeps object keys in the order they were written', async () => {
+      const entries = { zeta: 1, a: 2, middle: 3, b: 4 };
+      await store.appendToStream('lab-a', [{ type: 'Mapped', data: { entries }, actor: 'test', time: 0 }], { expectedVersion: 0 });
+      const [read] = await store.readStream('lab-a');
+      expect(Object.keys((read.data as { entries: object }).entries)).toEqual(['zeta', 'a', 'middle', 'b']);
+      await store.saveSnapshot({ labId: 'lab-a', seq: 1, schemaVersion: 1, state: entries });
+      expect(Object.keys((await store.loadLatestSnapshot('lab-a', 1, 1))!.state as object)).toEqual(['zeta', 'a', 'middle', 'b']);
+    });
+
+    it('answers an empty append with the stream head, still checking the version', async () => {
+      const empty = await store.appendToStream('lab-a', [], { expectedVersion: 0 });
+      expect(empty).toEqual({ nextExpectedVersion: 0, lastGlobalPosition: 0, events: [] });
+      const written = await store.appendToStream('lab-a', [countedEvent(1)], { expectedVersion: 0 });
+      expect(await store.appendToStream('lab-a', [], { expectedVersion: 1 })).toEqual({ nextExpectedVersion: 1, lastGlobalPosition: written.lastGlobalPosition, events: [] });
+      await expect(store.appendToStream('lab-a', [], { expectedVersion: 0 })).rejects.toBeInstanceOf(VersionConflictError);
+    });
+
     it('keeps events across a reopen', async () => {
       await store.appendToStream('lab-a', [countedEvent(1), countedEvent(2)], { expectedVersion: 0 });
       await reopen();

@@ -229,7 +229,7 @@ async function appendNow(sql: Sql, labId: string, events: EventToWrite[], expect
   const seqs = events.map((_, index) => current.version + index + 1);
   const { records } = await sql(
     `INSERT INTO events (lab_id, seq, type, version, data, actor, time, recorded_at)
-     SELECT $1, seq, type, version, data, actor, time, $8 FROM unnest($2::int[], $3::text[], $4::int[], $5::jsonb[], $6::text[], $7::bigint[])
+     SELECT $1, seq, type, version, data, actor, time, $8 FROM unnest($2::int[], $3::text[], $4::int[], $5::json[], $6::text[], $7::bigint[])
        AS e(seq, type, version, data, actor, time)
      RETURNING seq, global_position`,
     [labId, seqs, events.map((e) => e.type), events.map((e) => e.version), events.map((e) => JSON.stringify(e.data)), events.map((e) => e.actor), events.map((e) => e.time), recordedAt],
