@@ -250,6 +250,9 @@ export function eventStoreContract(freshDatabase: () => Promise<TestDatabase>): 
       // The old event itself is not rewritten: the previous schema still reads it as it was.
       store = await reopen(legacyRegistry());
       await expect(store.readStream('lab-a', { to: 1 })).resolves.toMatchObject([{ version: 1, data: { ref: 'kube-system/coredns' } }]);
+      // ...but an event of a schema version it does not know is refused, not passed on.
+      await expect(store.readStream('lab-a')).rejects.toThrow('unknown schema version 2');
+      await expect(store.readAll()).rejects.toBeInstanceOf(EventValidationError);
     });
   });
 
