@@ -103,6 +103,7 @@ describe('labs over HTTP', () => {
   it('rejects an unknown scenario with 422 and creates no lab', async () => {
     const response = await api().post('/api/labs').send({ name: 's', scenario: 'no-such-scenario' }).expect(422);
     expect(response.body.errors).toEqual([{ path: 'scenario', message: 'unknown scenario' }]);
+    expect(response.body.detail).toContain('minikube-flannel');
   });
 
   it('answers 413 for a body over the limit', async () => {

@@ -5,6 +5,8 @@ import { SERVER_CONFIG, ServerConfig } from './config/server-config';
 import { HealthModule } from './health/health.controller';
 import { LabsModule } from './labs/labs.module';
 import { ProblemFilter } from './problem/problem.filter';
+import { RUNTIME_CONFIG } from './runtime/runtime-config';
+import { RuntimeModule } from './runtime/runtime.module';
 import { StoreModule } from './store/store.module';
 
 @Module({})
@@ -22,11 +24,16 @@ export class AppModule {
           },
         }),
         StoreModule,
+        RuntimeModule,
         LabsModule,
         HealthModule,
       ],
-      providers: [{ provide: SERVER_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: ProblemFilter }],
-      exports: [SERVER_CONFIG],
+      providers: [
+        { provide: SERVER_CONFIG, useValue: config },
+        { provide: RUNTIME_CONFIG, useValue: { snapshotEvery: config.snapshotEvery, idleEvictionMs: config.idleEvictionMs } },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+      exports: [SERVER_CONFIG, RUNTIME_CONFIG],
     };
   }
 }

@@ -5,6 +5,10 @@ export interface ServerConfig {
   /** Largest accepted request body, in bytes or a size string such as "1mb". */
   bodyLimit: string;
   logLevel: string;
+  /** A lab snapshot is saved every this many events. */
+  snapshotEvery: number;
+  /** Wall ms after which an unused lab leaves memory. */
+  idleEvictionMs: number;
 }
 
 export const SERVER_CONFIG = Symbol('SERVER_CONFIG');
@@ -15,5 +19,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     databaseUrl: env.DATABASE_URL || 'sqlite:./data/hoplab.db',
     bodyLimit: env.BODY_LIMIT || '1mb',
     logLevel: env.LOG_LEVEL || 'info',
+    snapshotEvery: env.SNAPSHOT_EVERY ? Number(env.SNAPSHOT_EVERY) : 1000,
+    idleEvictionMs: env.LAB_IDLE_EVICTION_MS ? Number(env.LAB_IDLE_EVICTION_MS) : 10 * 60_000,
   };
 }

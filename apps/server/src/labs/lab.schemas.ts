@@ -10,6 +10,13 @@ export const createLabSchema = z
   .strict();
 export type CreateLabBody = z.output<typeof createLabSchema>;
 
+export const forkLabSchema = z
+  .object({
+    at: z.number().int().min(1).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
 export const eventsQuerySchema = z
   .object({
     after: z.coerce.number().int().min(0).default(0),
@@ -22,6 +29,7 @@ const tokens = { type: 'object', properties: { instructor: { type: 'string' }, s
 /** JSON Schemas for the OpenAPI document. */
 export const openApi = {
   createLab: z.toJSONSchema(createLabSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  forkLab: z.toJSONSchema(forkLabSchema, { io: 'input' }) as Record<string, unknown>,
   lab: {
     type: 'object',
     properties: {
@@ -36,7 +44,14 @@ export const openApi = {
   },
   createdLab: {
     type: 'object',
-    properties: { id: { type: 'string' }, name: { type: 'string' }, version: { type: 'integer' }, tokens },
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      version: { type: 'integer' },
+      tokens,
+      parentLabId: { type: 'string', description: 'forks only' },
+      forkSeq: { type: 'integer', description: 'forks only' },
+    },
   },
   event: {
     type: 'object',

@@ -5,7 +5,7 @@ import { AllowRoles, LabAuthGuard, type LabRequest } from '../auth/lab-auth.guar
 import { bearerToken } from '../auth/tokens';
 import { unauthorized } from '../problem/problem';
 import { parseOrThrow } from '../validation/zod-body';
-import { createLabSchema, eventsQuerySchema, openApi } from './lab.schemas';
+import { createLabSchema, eventsQuerySchema, forkLabSchema, openApi } from './lab.schemas';
 import { LabsService } from './labs.service';
 
 const problem = { 'application/problem+json': { schema: openApi.problem } };
@@ -61,6 +61,21 @@ export class LabsController {
   @ApiResponse({ status: 403, content: problem })
   async remove(@Req() request: LabRequest) {
     await this.labs.remove(request.labAccess.lab.id);
+  }
+
+  @Post(':lab/fork')
+  @UseGuards(LabAuthGuard)
+  @AllowRoles('instructor')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'A new lab (fresh tokens) whose history is this lab’s events up to `at` (instructor)' })
+  @ApiBody({ schema: openApi.forkLab })
+  @ApiResponse({ status: 201, schema: openApi.createdLab })
+  @ApiResponse({ status: 422, description: 'a fork point beyond the lab’s version', content: problem })
+  async fork(@Req() request: LabRequest, @Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+    const { at, name } = parseOrThrow(forkLabSchema, body ?? {}, 'fork');
+    const created = await this.labs.fork(request.labAccess.lab, at, name);
+    response.setHeader('ETag', `"${created.version}"`);
+    return created;
   }
 
   @Get(':lab/events')

@@ -1,16 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { clusterSpecSchema, type StoredEvent } from '@hoplab/events';
+import type { NewEvent, StoredEvent } from '@hoplab/events';
 import { EventStore, type LabRecord, type TokenRole } from '@hoplab/event-store';
+import { applyCommand, initialState, type Command } from '@hoplab/simulator';
 import { hashToken, newToken, roles } from '../auth/tokens';
 import { unprocessable } from '../problem/problem';
+import { LabRuntime } from '../runtime/lab-runtime.service';
 import type { CreateLabBody } from './lab.schemas';
+import { builtInScenarios } from './scenarios';
 
 export interface CreatedLab {
   id: string;
   name: string;
   version: number;
   tokens: Record<TokenRole, string>;
+  parentLabId?: string;
+  forkSeq?: number;
 }
 
 export interface LabView extends LabRecord {
@@ -19,21 +24,25 @@ export interface LabView extends LabRecord {
 
 @Injectable()
 export class LabsService {
-  constructor(@Inject(EventStore) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(LabRuntime) private readonly runtime: LabRuntime,
+  ) {}
 
   async create(body: CreateLabBody): Promise<CreatedLab> {
-    if (body.scenario !== undefined) {
-      throw unprocessable(`Scenario ${JSON.stringify(body.scenario)} is not available: no built-in scenario exists yet.`, [
-        { path: 'scenario', message: 'unknown scenario' },
-      ]);
+    const events = initialEvents(body);
+    return this.persist({ id: newLabId(), name: body.name }, events);
+  }
+
+  /** A new lab whose history is this lab's events up to `at`; the two evolve independently. */
+  async fork(parent: LabRecord, at: number | undefined, name: string | undefined): Promise<CreatedLab> {
+    const forkSeq = at ?? parent.version;
+    if (forkSeq > parent.version) {
+      throw unprocessable(`The fork point ${forkSeq} is beyond the lab's version ${parent.version}.`, [{ path: 'at', message: `must be at most ${parent.version}` }]);
     }
-    const cluster = body.cluster ?? clusterSpecSchema.parse({});
-    const tokens = Object.fromEntries(roles.map((role) => [role, newToken()])) as Record<TokenRole, string>;
-    const tokenHashes = Object.fromEntries(roles.map((role) => [role, hashToken(tokens[role])])) as Record<TokenRole, string>;
-    const { lab } = await this.store.createLab({ id: newLabId(), name: body.name }, tokenHashes, [
-      { type: 'LabCreated', data: { name: body.name, cluster }, actor: 'instructor', time: 0 },
-    ]);
-    return { id: lab.id, name: lab.name, version: lab.version, tokens };
+    const history = await this.store.readStream(parent.id, { to: forkSeq });
+    const events = history.map(({ type, data, actor, time }): NewEvent => ({ type, data, actor, time }));
+    return this.persist({ id: newLabId(), name: name ?? `${parent.name} (fork at ${forkSeq})`, parentLabId: parent.id, forkSeq }, events);
   }
 
   async listForToken(token: string): Promise<LabView[]> {
@@ -43,11 +52,45 @@ export class LabsService {
 
   async remove(id: string): Promise<void> {
     await this.store.deleteLab(id);
+    this.runtime.forget(id);
   }
 
   events(id: string, after: number, limit: number): Promise<StoredEvent[]> {
     return this.store.readStream(id, { from: after + 1, limit });
   }
+
+  private async persist(lab: { id: string; name: string; parentLabId?: string; forkSeq?: number }, events: NewEvent[]): Promise<CreatedLab> {
+    const tokens = Object.fromEntries(roles.map((role) => [role, newToken()])) as Record<TokenRole, string>;
+    const tokenHashes = Object.fromEntries(roles.map((role) => [role, hashToken(tokens[role])])) as Record<TokenRole, string>;
+    const { lab: record } = await this.store.createLab(lab, tokenHashes, events);
+    return {
+      id: record.id,
+      name: record.name,
+      version: record.version,
+      tokens,
+      ...(record.parentLabId ? { parentLabId: record.parentLabId, forkSeq: record.forkSeq ?? undefined } : {}),
+    };
+  }
+}
+
+/** The lab's first events: createLab, then the scenario's commands, all decided at time 0. */
+function initialEvents(body: CreateLabBody): NewEvent[] {
+  const scenario = body.scenario === undefined ? undefined : resolveScenario(body.scenario);
+  const cluster = { ...(scenario?.cluster ?? {}), ...(body.cluster ?? {}) };
+  const commands: Command[] = [{ type: 'createLab', name: body.name, cluster }, ...(scenario?.commands ?? [])];
+  const state = initialState();
+  return commands.flatMap((command) => applyCommand(state, command, 0, 'instructor')).map(({ type, data, time }) => ({ type, data, time, actor: 'instructor' }));
+}
+
+function resolveScenario(scenario: string | Record<string, unknown>) {
+  const known = typeof scenario === 'string' ? builtInScenarios[scenario] : undefined;
+  if (!known) {
+    const name = typeof scenario === 'string' ? `"${scenario}"` : 'an inline scenario document';
+    throw unprocessable(`Scenario ${name} is not available; built-in scenarios: ${Object.keys(builtInScenarios).join(', ')}.`, [
+      { path: 'scenario', message: 'unknown scenario' },
+    ]);
+  }
+  return known;
 }
 
 function newLabId(): string {

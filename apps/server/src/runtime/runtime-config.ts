@@ -6,5 +6,3 @@ export interface RuntimeConfig {
 }
 
 export const RUNTIME_CONFIG = Symbol('RUNTIME_CONFIG');
-
-export const defaultRuntimeConfig: RuntimeConfig = { snapshotEvery: 1000, idleEvictionMs: 10 * 60_000 };

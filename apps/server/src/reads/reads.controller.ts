@@ -1,0 +1,44 @@
+import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { EventStore } from '@hoplab/event-store';
+import { LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
+import { LabRuntime } from '../runtime/lab-runtime.service';
+import { parseOrThrow } from '../validation/zod-body';
+import { stateView } from './state-view';
+
+const atQuery = z.object({ at: z.coerce.number().int().min(1).optional() }).strict();
+const timelineQuery = z
+  .object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(10000).default(1000) })
+  .strict();
+
+@ApiTags('reads')
+@ApiBearerAuth()
+@Controller('labs/:lab')
+@UseGuards(LabAuthGuard)
+export class ReadsController {
+  constructor(
+    @Inject(LabRuntime) private readonly runtime: LabRuntime,
+    @Inject(EventStore) private readonly store: EventStore,
+  ) {}
+
+  @Get('state')
+  @ApiOperation({ summary: 'The lab as of event `at` (default: now)' })
+  @ApiQuery({ name: 'at', required: false, type: Number })
+  async state(@Req() request: LabRequest, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
+    const { at } = parseOrThrow(atQuery, query, 'query');
+    const view = await this.runtime.stateAt(request.labAccess.lab.id, at, stateView);
+    response.setHeader('ETag', `"${view.version}"`);
+    return view;
+  }
+
+  @Get('timeline')
+  @ApiOperation({ summary: 'Events interleaved with the derived occurrences of the simulator’s controllers, by simulated time' })
+  @ApiQuery({ name: 'after', required: false, type: Number })
+  async timeline(@Req() request: LabRequest, @Query() query: Record<string, unknown>) {
+    const { after, limit } = parseOrThrow(timelineQuery, query, 'query');
+    const events = await this.store.readStream(request.labAccess.lab.id, { from: after + 1, limit });
+    return events.map(({ seq, type, version, data, actor, time, recordedAt }) => ({ kind: 'event', seq, type, version, data, actor, time, recordedAt }));
+  }
+}
