@@ -2,6 +2,7 @@ export * from './output';
 export { alignTabs, kubectlDescribeSettings, kubectlTableSettings, type TabwriterSettings } from './text/tabwriter';
 export { ipAddr, ipLink, type IpAddrOptions, type IpLinkOptions } from './netns/ip-addr';
 export type { DetailsOptions, Iproute2Layout } from './netns/link-lines';
+export { iproute2Layout } from './netns/iproute2-layout';
 export { ipRoute, routeLine, kernelOrder } from './netns/ip-route';
 export { routeN } from './netns/route-n';
 export { ipNeigh } from './netns/ip-neigh';

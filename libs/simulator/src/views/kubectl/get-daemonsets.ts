@@ -7,6 +7,8 @@ export interface GetDaemonSetsOptions {
   allNamespaces?: boolean;
   namespace?: string;
   wide?: boolean;
+  /** Simulated time of the read (default: the last event's). */
+  now?: number;
 }
 
 const daemonSetColumns = [
@@ -53,7 +55,7 @@ export function daemonSets(state: LabState, namespace?: string): DaemonSetView[]
   return [...found.values()].sort(byStorageKey);
 }
 
-export function daemonSetsTable(state: LabState, namespace?: string): Table {
+export function daemonSetsTable(state: LabState, namespace?: string, now = state.time): Table {
   const desired = state.nodes.size;
   return table(
     state.version,
@@ -75,7 +77,7 @@ export function daemonSetsTable(state: LabState, namespace?: string): Table {
           ds.pods.length,
           ready,
           nodeSelectors[`${ds.namespace}/${ds.name}`] ?? '<none>',
-          age(state.time, Math.min(...ds.pods.map((pod) => pod.createdAt))),
+          age(now, Math.min(...ds.pods.map((pod) => pod.createdAt))),
           template.containers.map((c) => c.name).join(','),
           template.containers.map((c) => c.image).join(','),
           selector || '<none>',
@@ -89,7 +91,7 @@ export function daemonSetsTable(state: LabState, namespace?: string): Table {
 /** `kubectl get ds [-A | -n ns] [-o wide]` */
 export function kubectlGetDaemonSets(state: LabState, options: GetDaemonSetsOptions = {}): ViewOutput {
   const namespace = options.allNamespaces ? undefined : (options.namespace ?? 'default');
-  const t = daemonSetsTable(state, namespace);
+  const t = daemonSetsTable(state, namespace, options.now);
   if (t.rows.length === 0) return { stdout: '', stderr: noResourcesFound(namespace), exitCode: 0 };
   return printed(printTable(t, { wide: options.wide, withNamespace: options.allNamespaces }));
 }

@@ -8,6 +8,8 @@ export interface GetNodesOptions {
   wide?: boolean;
   /** Default: that of the lab's Kubernetes release. */
   software?: NodeSoftware;
+  /** Simulated time of the read (default: the last event's). */
+  now?: number;
 }
 
 const nodeColumns = [
@@ -23,7 +25,7 @@ const nodeColumns = [
   column('Container-Runtime', 1),
 ];
 
-export function nodesTable(state: LabState, software: NodeSoftware = nodeSoftware(state.cluster)): Table {
+export function nodesTable(state: LabState, software: NodeSoftware = nodeSoftware(state.cluster), now = state.time): Table {
   const nodes = [...state.nodes.values()].sort(byStorageKey);
   return table(
     state.version,
@@ -33,7 +35,7 @@ export function nodesTable(state: LabState, software: NodeSoftware = nodeSoftwar
         node.name,
         'Ready',
         node.role === 'control-plane' ? 'control-plane' : '<none>',
-        age(state.time, node.createdAt),
+        age(now, node.createdAt),
         software.kubeletVersion,
         node.ip,
         '<none>',
@@ -61,7 +63,7 @@ export function nodeLabels(node: NodeState): Record<string, string> {
 
 /** `kubectl get nodes [-o wide]` */
 export function kubectlGetNodes(state: LabState, options: GetNodesOptions = {}): ViewOutput {
-  const t = nodesTable(state, options.software);
+  const t = nodesTable(state, options.software, options.now);
   if (t.rows.length === 0) return { stdout: '', stderr: noResourcesFound(), exitCode: 0 };
   return printed(printTable(t, { wide: options.wide }));
 }

@@ -8,6 +8,8 @@ export interface GetPodsOptions {
   allNamespaces?: boolean;
   namespace?: string;
   wide?: boolean;
+  /** Simulated time of the read (default: the last event's). */
+  now?: number;
 }
 
 const podColumns = [
@@ -23,7 +25,7 @@ const podColumns = [
 ];
 
 /** The pods Table; `namespace` undefined = all namespaces. */
-export function podsTable(state: LabState, namespace?: string): Table {
+export function podsTable(state: LabState, namespace?: string, now = state.time): Table {
   const pods: PodState[] = [];
   for (const pod of state.pods.values()) if (namespace === undefined || pod.namespace === namespace) pods.push(pod);
   pods.sort(byStorageKey);
@@ -36,7 +38,7 @@ export function podsTable(state: LabState, namespace?: string): Table {
         `${pod.phase === 'Running' ? pod.containers.length : 0}/${pod.containers.length}`,
         podStatus(pod),
         pod.restarts,
-        age(state.time, pod.createdAt),
+        age(now, pod.createdAt),
         pod.ip || '<none>',
         pod.node || '<none>',
         '<none>',
@@ -64,7 +66,7 @@ export function podStatus(pod: PodState): string {
 /** `kubectl get pods [-A | -n ns] [-o wide]` */
 export function kubectlGetPods(state: LabState, options: GetPodsOptions = {}): ViewOutput {
   const namespace = options.allNamespaces ? undefined : (options.namespace ?? 'default');
-  const t = podsTable(state, namespace);
+  const t = podsTable(state, namespace, options.now);
   if (t.rows.length === 0) return { stdout: '', stderr: noResourcesFound(namespace), exitCode: 0 };
   return printed(printTable(t, { wide: options.wide, withNamespace: options.allNamespaces }));
 }
