@@ -29,11 +29,10 @@ export function systemPods(
   uid: () => string,
 ): { hostNetwork: PodCreatedData[]; coredns?: PodCreatedData } {
   const version = kubernetesVersion(state.cluster);
-  const taken = new Set(state.pods.keys());
   const suffixed = (namespace: string, prefix: string, length = 5) => {
     for (;;) {
       const name = `${prefix}-${prng.pick(KUBE_NAME_ALPHABET, length)}`;
-      if (!taken.has(`${namespace}/${name}`)) return name;
+      if (!state.pods.has(`${namespace}/${name}`)) return name;
     }
   };
   const pod = (namespace: string, name: string, labels: Record<string, string>, containers: PodCreatedData['containers'], hostNetwork: boolean, owner?: { kind: string; name: string }): PodCreatedData => ({
@@ -79,8 +78,7 @@ export function systemPods(
       ),
     );
   }
-  const hasDns = [...state.pods.values()].some((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
-  if (node.role === 'control-plane' && !hasDns) {
+  if (node.role === 'control-plane' && !hasDns(state)) {
     const templateHash = prng.pick(KUBE_NAME_ALPHABET, 10);
     coredns = pod(
       'kube-system',
@@ -107,6 +105,11 @@ export function systemPods(
     );
   }
   return { hostNetwork, coredns };
+}
+
+function hasDns(state: LabState): boolean {
+  for (const pod of state.pods.values()) if (pod.namespace === 'kube-system' && pod.labels['k8s-app'] === 'kube-dns') return true;
+  return false;
 }
 
 /** A DaemonSet's controller-revision-hash: fixed per lab and DaemonSet (FNV-1a of both names). */

@@ -211,7 +211,8 @@ describe('createPod', () => {
     expect(refusal(state, pin('10.244.0.2')).code).toBe('conflict');
     expect(refusal(state, pin('10.244.0.1')).message).toContain("requested ip 10.244.0.1 is subnet's gateway");
     expect(refusal(state, pin('10.99.0.1')).code).toBe('invalid');
-    expect(refusal(state, { ...(pin('x') as object), annotations: { 'cni.projectcalico.org/ipAddrs': '10.244.0.9' } } as Command).code).toBe('invalid');
+    const malformed: Command = { type: 'createPod', namespace: 'default', name: 'x', annotations: { 'cni.projectcalico.org/ipAddrs': '10.244.0.9' }, containers: container };
+    expect(refusal(state, malformed).code).toBe('invalid');
   });
 
   it('given unknown nodes or namespaces, duplicates and invalid names, when created, then it is refused accordingly', () => {

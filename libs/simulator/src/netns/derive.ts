@@ -128,6 +128,8 @@ function nodeInterfaces(state: LabState, node: NodeState): NetInterface[] {
       state: 'UP',
       qlen: 1000,
       master: BRIDGE_NAME,
+      // Both conflists set hairpinMode: true (flannel's delegate, HopLab's bridge config).
+      hairpin: true,
       peerIndex: 2,
       linkNetnsId: pod.netnsId,
       addresses: [],
