@@ -136,9 +136,10 @@ export class EventStore {
   }
 
   private upcast(row: EventRow): StoredEvent {
+    // Most rows are already current: skip the upcast result allocation on that hot read path.
+    if (this.registry.has(row.type) && row.version === this.registry.currentVersion(row.type)) return row;
     const { version, data } = this.registry.upcast(row.type, row.version, row.data);
-    if (version !== row.version) row = { ...row, version, data };
-    return row;
+    return { ...row, version, data };
   }
 
   private ensureOpen(): void {
