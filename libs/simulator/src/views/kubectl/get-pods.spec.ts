@@ -37,6 +37,19 @@ describe('kubectl get pods', () => {
     expect(kubectlGetPods(state, { wide: true })).toEqual({ ...battery('15-get-po-wide'), exitCode: 0 });
   });
 
+  it('sorts like the storage keys "<namespace>/<name>", so a namespace sorts after its longer siblings', () => {
+    const state = labFixture();
+    for (const [namespace, name] of [['kube-system', 'a'], ['kube-system-2', 'b'], ['kube', 'c'], ['kube-system', 'B']]) {
+      addPod(state, { namespace, name, node: 'n', ip: '10.244.0.9', createdAt: 0 });
+    }
+    expect(podsTable(state).rows.map((r) => `${r.object.metadata.namespace}/${r.cells[0]}`)).toEqual([
+      'kube-system-2/b',
+      'kube-system/B',
+      'kube-system/a',
+      'kube/c',
+    ]);
+  });
+
   it('without -o wide prints the five priority-0 columns', () => {
     const state = labFixture();
     addPod(state, { namespace: 'x', name: 'a', node: 'minikube', ip: '10.244.0.5', createdAt: 0, restarts: 3 });

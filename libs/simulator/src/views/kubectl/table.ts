@@ -1,4 +1,4 @@
-import { alignTabs, kubectlTableSettings } from '../text/tabwriter';
+import { displayWidth, kubectlTableSettings } from '../text/tabwriter';
 
 /**
  * The server-side Table (meta.k8s.io/v1) that `kubectl get` asks for: the same data the real
@@ -71,7 +71,30 @@ export function printTable(t: Table, options: PrintOptions = {}): string {
     const cells = shown.map(({ i }) => String(row.cells[i]));
     lines.push(options.withNamespace ? [row.object.metadata.namespace ?? '', ...cells] : cells);
   }
-  return alignTabs(lines.map((cells) => cells.join('\t') + '\n').join(''), kubectlTableSettings);
+  return alignUniformRows(lines);
+}
+
+/**
+ * What Go's tabwriter makes of rows that all have the same number of cells: one block per column,
+ * every column but the last padded to max(minwidth, widest cell + padding). Written out directly
+ * because `get pods -A` at 150,000 pods is too slow through the general alignTabs.
+ */
+function alignUniformRows(lines: string[][]): string {
+  const { minwidth, padding } = kubectlTableSettings;
+  const columns = lines[0].length;
+  const widths: number[] = [];
+  for (let c = 0; c < columns - 1; c++) {
+    let width = minwidth;
+    for (const cells of lines) width = Math.max(width, displayWidth(cells[c]) + padding);
+    widths.push(width);
+  }
+  const out: string[] = [];
+  for (const cells of lines) {
+    let line = '';
+    for (let c = 0; c < columns - 1; c++) line += cells[c] + ' '.repeat(widths[c] - displayWidth(cells[c]));
+    out.push(line + cells[columns - 1] + '\n');
+  }
+  return out.join('');
 }
 
 /** kubectl's message when a list comes back empty (printed on stderr). */
@@ -81,7 +104,8 @@ export function noResourcesFound(namespace?: string): string {
 
 /** Lists come back in the API server's storage order: by namespace, then name (byte order). */
 export function byStorageKey<T extends { namespace?: string; name: string }>(a: T, b: T): number {
-  const ka = `${a.namespace ?? ''}/${a.name}`;
-  const kb = `${b.namespace ?? ''}/${b.name}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  const na = a.namespace ?? '';
+  const nb = b.namespace ?? '';
+  if (na !== nb) return `${na}/` < `${nb}/` ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

@@ -61,8 +61,7 @@ function writeLines(lines: string[][], from: number, to: number, widths: number[
   }
 }
 
-function displayWidth(cell: string): number {
-  let width = 0;
-  for (const _ of cell) width++;
-  return width;
+/** Go counts runes: a UTF-16 surrogate pair is one character. */
+export function displayWidth(cell: string): number {
+  return /[\ud800-\udbff]/.test(cell) ? [...cell].length : cell.length;
 }
