@@ -1,0 +1,81 @@
+import { performance } from 'node:perf_hooks';
+import { createNetfilter, iptablesRestore, renderIptablesSave } from '@hoplab/simulator/iptables';
+import { KubeProxyRuleBuilder } from '@hoplab/simulator/kube-proxy';
+import type { EndpointInput, ServiceInput } from '@hoplab/simulator/kube-proxy';
+
+const SERVICES = 10_000;
+const ENDPOINTS = 100_000;
+const NODES = 5_000;
+
+const ip = (base: number, n: number) => `${base >>> 24}.${((base >>> 16) + (n >>> 16)) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+
+function cluster() {
+  const services: ServiceInput[] = [];
+  const endpoints = new Map<string, EndpointInput[]>();
+  for (let s = 0; s < SERVICES; s++) {
+    const nodePort = s % 10 === 0 ? 30000 + (s % 2768) : undefined;
+    services.push({
+      namespace: `ns${s % 100}`, name: `svc${s}`, type: nodePort ? 'NodePort' : 'ClusterIP', clusterIP: ip(0x0a600000, s + 1),
+      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080, nodePort }],
+    });
+    const list: EndpointInput[] = [];
+    for (let e = 0; e < ENDPOINTS / SERVICES; e++) {
+      const n = s * (ENDPOINTS / SERVICES) + e;
+      list.push({ ip: ip(0x0af40000, n + 2), port: 8080, nodeName: `node${n % NODES}`, ready: true, serving: true, terminating: false });
+    }
+    endpoints.set(`ns${s % 100}/svc${s}:http`, list);
+  }
+  return { services, endpoints };
+}
+
+const time = <T>(f: () => T): [T, number] => {
+  const start = performance.now();
+  const result = f();
+  return [result, +(performance.now() - start).toFixed(2)];
+};
+
+export async function run(): Promise<Record<string, unknown>> {
+  const { services, endpoints } = cluster();
+  const node = { name: 'node17', ip: '10.0.0.17' };
+  const net = { podCIDR: '10.244.17.0/24', clusterCIDR: '10.244.0.0/16' };
+
+  const [, coldFullMs] = time(() => new KubeProxyRuleBuilder(node, net, '1.28+').fullSync({ services, endpoints }));
+  const builder = new KubeProxyRuleBuilder(node, net, '1.28+');
+  const [full, fullBuildMs] = time(() => builder.fullSync({ services, endpoints }));
+
+  const partialTimes: number[] = [];
+  let partial = full;
+  for (let i = 0; i < 20; i++) {
+    const service = services[(i * 7919) % SERVICES];
+    const key = `${service.namespace}/${service.name}`;
+    const list = endpoints.get(`${key}:http`)!.map((e, j) => (j === 0 ? { ...e, ready: i % 2 === 0 } : e));
+    const [output, ms] = time(() => builder.partialSync([{ key, service, endpoints: new Map([[`${key}:http`, list]]) }]));
+    partial = output;
+    partialTimes.push(ms);
+  }
+  partialTimes.sort((a, b) => a - b);
+
+  const netfilter = createNetfilter();
+  const [restored, restoreMs] = time(() => iptablesRestore(netfilter, full.restore, { noflush: true }));
+  if (!restored.ok) throw new Error(restored.stderr);
+  const [saved, saveMs] = time(() => renderIptablesSave(netfilter, 'Thu Jan  1 00:00:00 1970'));
+  const [, partialRestoreMs] = time(() => iptablesRestore(netfilter, partial.restore, { noflush: true }));
+
+  return {
+    services: SERVICES,
+    endpoints: ENDPOINTS,
+    nodes: NODES,
+    natChains: full.natChains,
+    natRules: full.natRules,
+    restoreBytes: full.restore.length,
+    fullBuildColdMs: coldFullMs,
+    fullBuildMs,
+    partialSyncMedianMs: partialTimes[10],
+    partialSyncMaxMs: partialTimes[partialTimes.length - 1],
+    partialRestoreLines: partial.restore.split('\n').length,
+    applyFullRestoreToModelMs: restoreMs,
+    applyPartialRestoreToModelMs: partialRestoreMs,
+    iptablesSaveRenderMs: saveMs,
+    iptablesSaveLines: saved.split('\n').length,
+  };
+}
