@@ -3,3 +3,4 @@ export * from './registry';
 export * from './cluster-spec';
 export * from './lab-events';
 export * from './cluster-events';
+export * from './clock-events';

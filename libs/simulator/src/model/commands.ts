@@ -26,7 +26,9 @@ export type Command =
       hostNetwork?: boolean;
       containers: ContainerInput[];
     }
-  | { type: 'deletePod'; namespace: string; name: string };
+  | { type: 'deletePod'; namespace: string; name: string }
+  /** Changes the clock's speed (0 pauses) and/or advances simulated time by `advanceMs`. */
+  | { type: 'setClock'; speed?: number; advanceMs?: number };
 
 export type CommandType = Command['type'];
 

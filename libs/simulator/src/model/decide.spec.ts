@@ -286,3 +286,29 @@ describe('addRouter', () => {
     expect(refusal(state, base).code).toBe('conflict');
   });
 });
+
+describe('setClock', () => {
+  const lab = () => {
+    const state = initialState();
+    applyCommand(state, { type: 'createLab', name: 'clock', cluster: {} }, 0);
+    return state;
+  };
+
+  it('pauses, changes speed and advances simulated time', () => {
+    const state = lab();
+    expect(applyCommand(state, { type: 'setClock', speed: 0 }, 1000).map((e) => e.data)).toEqual([{ speed: 0 }]);
+    expect(state.cluster.clock.speed).toBe(0);
+    expect(state.time).toBe(1000);
+    applyCommand(state, { type: 'setClock', advanceMs: 30_000 }, 1000);
+    expect(state.time).toBe(31_000);
+    applyCommand(state, { type: 'setClock', speed: 2, advanceMs: 500 }, 31_000);
+    expect(state.cluster.clock.speed).toBe(2);
+    expect(state.time).toBe(31_500);
+  });
+
+  it('decides nothing for an empty change and refuses bad values', () => {
+    expect(applyCommand(lab(), { type: 'setClock' })).toEqual([]);
+    expect(() => decide(lab(), { type: 'setClock', speed: -1 }, { time: 0, actor: 't' })).toThrow(SimulatorError);
+    expect(() => decide(lab(), { type: 'setClock', advanceMs: 1.5 }, { time: 0, actor: 't' })).toThrow(/whole/);
+  });
+});

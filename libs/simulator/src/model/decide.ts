@@ -39,9 +39,19 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return createPod(state, command, prng);
     case 'deletePod':
       return [podDeletion(state, requirePod(state, command.namespace, command.name))];
+    case 'setClock':
+      return setClock(command);
     default:
       throw new SimulatorError('invalid', `unknown command ${(command as { type: string }).type}`, 'type');
   }
+}
+
+function setClock(command: Extract<Command, { type: 'setClock' }>): DecidedEvent[] {
+  const { speed, advanceMs } = command;
+  if (speed !== undefined && !(speed >= 0 && speed <= 1000)) throw new SimulatorError('invalid', 'speed must be between 0 and 1000', 'speed');
+  if (advanceMs !== undefined && !(Number.isInteger(advanceMs) && advanceMs >= 0)) throw new SimulatorError('invalid', 'advance must be a whole, non-negative number of ms', 'advance');
+  if (speed === undefined && !advanceMs) return [];
+  return [{ type: 'ClockChanged', data: { ...(speed !== undefined ? { speed } : {}), ...(advanceMs ? { advancedBy: advanceMs } : {}) } }];
 }
 
 function createLab(state: LabState, command: Extract<Command, { type: 'createLab' }>): DecidedEvent[] {

@@ -104,6 +104,12 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
     case 'PodDeleted':
       deletePod(state, event as AppliedEvent & { data: { namespace: string; name: string; cni?: CniCall } });
       break;
+    case 'ClockChanged': {
+      const data = event.data as { speed?: number; advancedBy?: number };
+      if (data.speed !== undefined) state.cluster = { ...state.cluster, clock: { speed: data.speed } };
+      state.time = event.time + (data.advancedBy ?? 0);
+      break;
+    }
   }
   return state;
 }
