@@ -94,7 +94,7 @@ function nodeInterfaces(state: LabState, node: NodeState): NetInterface[] {
       flags: ETHER_FLAGS,
       qdisc: 'noqueue',
       state: 'UNKNOWN',
-      qlen: 1000,
+      // flanneld creates the device through netlink with a zero TxQLen: `ip` prints no qlen (the seed).
       addresses: [{ cidr: `${formatIp(parseCidr(node.podCIDR)!.network)}/32`, scope: 'global', label: `flannel.${FLANNEL_VNI}` }],
       vxlan: { id: FLANNEL_VNI, local: node.ip, dev: 'eth0', port: FLANNEL_VXLAN_PORT, learning: false, ageing: 300 },
     });
