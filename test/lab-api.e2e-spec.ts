@@ -160,6 +160,31 @@ describe('the event-sourced lab API', () => {
     await api().get(`/api/labs/${lab.id}/state?at=zero`).set(as(lab)).expect(400);
   });
 
+  it('runs a simulated clock that can be paused, sped up and advanced', async () => {
+    const lab = await newLab();
+    const paused = await api().post(`/api/labs/${lab.id}/clock`).set(as(lab)).send({ speed: 0 }).expect(201);
+    expect(paused.body.events.map((e: { type: string; data: unknown }) => [e.type, e.data])).toEqual([['ClockChanged', { speed: 0 }]]);
+    const frozen = (await stateOf(lab)).time;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect((await stateOf(lab)).time).toBe(frozen);
+    expect((await stateOf(lab)).cluster.clock.speed).toBe(0);
+
+    await api().post(`/api/labs/${lab.id}/clock`).set(as(lab)).send({ advance: '1m30s' }).expect(201);
+    expect((await stateOf(lab)).time).toBe(frozen + 90_000);
+    const node = await api().post(`/api/labs/${lab.id}/nodes`).set(as(lab)).send({}).expect(201);
+    expect(node.body.events[0].time).toBe(frozen + 90_000);
+
+    await api().post(`/api/labs/${lab.id}/clock`).set(as(lab)).send({ speed: 100 }).expect(201);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await stateOf(lab)).time).toBeGreaterThan(frozen + 90_000);
+
+    await api().post(`/api/labs/${lab.id}/clock`).set(as(lab)).send({ advance: 'soon' }).expect(400);
+    await api().post(`/api/labs/${lab.id}/clock`).set(as(lab)).send({}).expect(400);
+    await api().post(`/api/labs/${lab.id}/clock`).set(as(lab)).send({ speed: -1 }).expect(400);
+    await api().post(`/api/labs/${lab.id}/clock`).set(as(lab, 'observer')).send({ speed: 1 }).expect(403);
+    await expectLiveEqualsReplay(lab);
+  });
+
   it('forks a lab at a seq; parent and fork then evolve independently', async () => {
     const lab = await newLab({ scenario: 'minikube-flannel' });
     const forkPoint = lab.version;

@@ -7,7 +7,8 @@ import { badRequest, notFound } from '../problem/problem';
 import { LabRuntime, type CommandPlan, type MutationResult } from '../runtime/lab-runtime.service';
 import { parseOrThrow } from '../validation/zod-body';
 import { parseIfMatch } from './if-match';
-import { addNodeSchema, addRouterSchema, openApi } from './mutation.schemas';
+import { parseDuration } from '../runtime/lab-clock';
+import { addNodeSchema, addRouterSchema, clockSchema, openApi } from './mutation.schemas';
 
 const ifMatch = { name: 'If-Match', required: false, description: 'The lab version the change is based on, e.g. "12"; a mismatch is 409' };
 const problem = { 'application/problem+json': { schema: { type: 'object' } } };
@@ -73,6 +74,19 @@ export class MutationsController {
     response.status(200);
     const result = await this.mutate(request, plan, version, response);
     return { ...result, results: outcomes };
+  }
+
+  @Post('clock')
+  @ApiOperation({ summary: 'Change the simulated clock: advance it ("30s", "1m30s") and/or set its speed (0 pauses)' })
+  @ApiBody({ schema: openApi.clock })
+  @ApiResponse({ status: 201, schema: openApi.mutation })
+  clock(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const { advance, speed } = parseOrThrow(clockSchema, body, 'clock change');
+    const advanceMs = advance === undefined ? undefined : parseDuration(advance);
+    if (advanceMs === undefined && advance !== undefined) {
+      throw badRequest(`advance must be a duration such as "30s" or "1m30s"; got ${JSON.stringify(advance)}.`, [{ path: 'advance', message: 'not a duration' }]);
+    }
+    return this.mutate(request, [{ type: 'setClock', speed, advanceMs }], version, response);
   }
 
   @Delete('objects/:resource/:namespace/:name')

@@ -145,7 +145,7 @@ export class LabRuntime implements OnModuleDestroy {
     const lab: LiveLab = {
       id: labId,
       state,
-      anchor: { time: last.time, recordedAt: Date.parse(last.recordedAt), speed: state.cluster.clock.speed },
+      anchor: { time: state.time, recordedAt: Date.parse(last.recordedAt), speed: state.cluster.clock.speed },
       lastUsed: Date.now(),
       snapshotSeq: snapshot?.seq ?? 0,
     };
@@ -175,7 +175,7 @@ export class LabRuntime implements OnModuleDestroy {
 
   private advanceAnchor(lab: LiveLab, events: StoredEvent[]): void {
     const last = events[events.length - 1];
-    lab.anchor = { time: last.time, recordedAt: Date.parse(last.recordedAt), speed: lab.state.cluster.clock.speed };
+    lab.anchor = { time: lab.state.time, recordedAt: Date.parse(last.recordedAt), speed: lab.state.cluster.clock.speed };
   }
 
   private async maybeSnapshot(lab: LiveLab): Promise<void> {
