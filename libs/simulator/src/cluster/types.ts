@@ -1,4 +1,6 @@
 import type { ClusterSpec, CniCall } from '@hoplab/events';
+import type { ProxyLog, ServiceState } from '../services/types';
+import type { NetworkPolicy } from '../netpol/types';
 
 /**
  * The lab as the simulator holds it. evolve() mutates it in place for speed (150,000 pods);
@@ -16,6 +18,12 @@ export interface LabState {
   pods: Map<string, PodState>;
   namespaces: Map<string, NamespaceState>;
   routers: Map<string, RouterState>;
+  /** Key "namespace/name". */
+  services: Map<string, ServiceState>;
+  /** kube-proxy's history per node and the Service/endpoint changes it syncs. */
+  proxy: ProxyLog;
+  /** Key "namespace/name": NetworkPolicies as applied (validated and defaulted). */
+  networkPolicies: Map<string, NetworkPolicyState>;
 }
 
 export interface NodeState {
@@ -111,4 +119,11 @@ export interface RouterState {
   name: string;
   interfaces: { ip: string; network: string }[];
   routes: { dst: string; via: string }[];
+}
+
+export interface NetworkPolicyState {
+  policy: NetworkPolicy;
+  createdAt: number;
+  /** Seq of the event that applied this version of the policy (traces name it as causedBy). */
+  appliedSeq: number;
 }

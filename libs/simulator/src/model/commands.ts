@@ -1,4 +1,5 @@
 import type { ClusterSpecInput } from '@hoplab/events';
+import type { NetworkPolicy } from '../netpol/types';
 
 export interface ContainerInput {
   name: string;
@@ -27,6 +28,9 @@ export type Command =
       containers: ContainerInput[];
     }
   | { type: 'deletePod'; namespace: string; name: string }
+  /** Creates or replaces a networking.k8s.io/v1 NetworkPolicy (validated and defaulted as the API server does). */
+  | { type: 'applyNetworkPolicy'; policy: NetworkPolicy }
+  | { type: 'deleteNetworkPolicy'; namespace: string; name: string }
   /** Changes the clock's speed (0 pauses) and/or advances simulated time by `advanceMs`. */
   | { type: 'setClock'; speed?: number; advanceMs?: number };
 

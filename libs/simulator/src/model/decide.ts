@@ -1,4 +1,5 @@
-import { clusterSpecSchema } from '@hoplab/events';
+import { clusterSpecSchema, networkPolicySchema } from '@hoplab/events';
+import { defaultNetworkPolicy, invalidObjectMessage, validateNetworkPolicy, type NetworkPolicy } from '../netpol';
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { Command, ContainerInput, DecideContext, DecidedEvent } from './commands';
 import { SimulatorError } from './errors';
@@ -41,6 +42,10 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return [podDeletion(state, requirePod(state, command.namespace, command.name))];
     case 'setClock':
       return setClock(command);
+    case 'applyNetworkPolicy':
+      return applyNetworkPolicy(state, command.policy);
+    case 'deleteNetworkPolicy':
+      return deleteNetworkPolicy(state, command.namespace, command.name);
     default:
       throw new SimulatorError('invalid', `unknown command ${(command as { type: string }).type}`, 'type');
   }
@@ -52,6 +57,41 @@ function setClock(command: Extract<Command, { type: 'setClock' }>): DecidedEvent
   if (advanceMs !== undefined && !(Number.isInteger(advanceMs) && advanceMs >= 0)) throw new SimulatorError('invalid', 'advance must be a whole, non-negative number of ms', 'advance');
   if (speed === undefined && !advanceMs) return [];
   return [{ type: 'ClockChanged', data: { ...(speed !== undefined ? { speed } : {}), ...(advanceMs ? { advancedBy: advanceMs } : {}) } }];
+}
+
+/**
+ * The policy as the API server would store it: shape checked (unknown fields refused), defaulted,
+ * then validated with Kubernetes' field paths and messages. Throws SimulatorError('invalid').
+ */
+export function admitNetworkPolicy(input: NetworkPolicy): NetworkPolicy {
+  const shape = networkPolicySchema.safeParse(input);
+  if (!shape.success) {
+    const issue = shape.error.issues[0];
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
+    const message = keys.length ? `strict decoding error: unknown field "${path}"` : `${path}: Invalid value: ${issue.message}`;
+    throw new SimulatorError('invalid', message, path);
+  }
+  const policy = defaultNetworkPolicy({ ...(shape.data as NetworkPolicy), apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' });
+  const errors = validateNetworkPolicy(policy);
+  if (errors.length) throw new SimulatorError('invalid', invalidObjectMessage(policy.metadata.name, errors), errors[0].path);
+  return policy;
+}
+
+function applyNetworkPolicy(state: LabState, input: NetworkPolicy): DecidedEvent[] {
+  const policy = admitNetworkPolicy(input);
+  const { namespace, name } = policy.metadata;
+  if (!state.namespaces.has(namespace)) throw new SimulatorError('not-found', `namespaces "${namespace}" not found`, 'metadata.namespace');
+  const existing = state.networkPolicies.get(`${namespace}/${name}`);
+  if (existing && JSON.stringify(existing.policy) === JSON.stringify(policy)) return [];
+  return [{ type: 'NetworkPolicyApplied', data: { policy, action: existing ? 'configured' : 'created' } }];
+}
+
+function deleteNetworkPolicy(state: LabState, namespace: string, name: string): DecidedEvent[] {
+  if (!state.networkPolicies.has(`${namespace}/${name}`)) {
+    throw new SimulatorError('not-found', `networkpolicies.networking.k8s.io "${name}" not found`, 'name');
+  }
+  return [{ type: 'NetworkPolicyDeleted', data: { namespace, name } }];
 }
 
 function createLab(state: LabState, command: Extract<Command, { type: 'createLab' }>): DecidedEvent[] {
@@ -192,6 +232,9 @@ function deleteNamespace(state: LabState, name: string): DecidedEvent[] {
   }
   const events: DecidedEvent[] = [];
   for (const pod of state.pods.values()) if (pod.namespace === name) events.push(podDeletion(state, pod));
+  for (const { policy } of state.networkPolicies.values()) {
+    if (policy.metadata.namespace === name) events.push({ type: 'NetworkPolicyDeleted', data: { namespace: name, name: policy.metadata.name } });
+  }
   events.push({ type: 'NamespaceDeleted', data: { name } });
   return events;
 }

@@ -1,6 +1,7 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
-import { initialState, podKey, SYSTEM_NAMESPACES } from './state';
+import { initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
+import type { NetworkPolicy } from '../netpol/types';
 
 /** An event as evolve() needs it: stored events and StoredEvent fit. */
 export interface AppliedEvent {
@@ -104,6 +105,18 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
     case 'PodDeleted':
       deletePod(state, event as AppliedEvent & { data: { namespace: string; name: string; cni?: CniCall } });
       break;
+    case 'NetworkPolicyApplied': {
+      const { policy } = event.data as { policy: NetworkPolicy };
+      const key = policyKey(policy);
+      const createdAt = state.networkPolicies.get(key)?.createdAt ?? event.time;
+      state.networkPolicies.set(key, { policy, createdAt, appliedSeq: event.seq });
+      break;
+    }
+    case 'NetworkPolicyDeleted': {
+      const data = event.data as { namespace: string; name: string };
+      state.networkPolicies.delete(`${data.namespace}/${data.name}`);
+      break;
+    }
     case 'ClockChanged': {
       const data = event.data as { speed?: number; advancedBy?: number };
       if (data.speed !== undefined) state.cluster = { ...state.cluster, clock: { speed: data.speed } };

@@ -1,13 +1,18 @@
 import { clusterSpecSchema } from '@hoplab/events';
-import type { LabState, NamespaceState, NodeState, PodState, RouterState } from '../cluster/types';
+import type { LabState, NamespaceState, NetworkPolicyState, NodeState, PodState, RouterState } from '../cluster/types';
+import type { NodeProxyLog, ServiceChangeEntry, ServiceState } from '../services/types';
 
 /** Bumped whenever LabState's shape changes: snapshots of another version are discarded and rebuilt by replay. */
-export const SIMULATOR_SCHEMA_VERSION = 1;
+export const SIMULATOR_SCHEMA_VERSION = 2;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
 export function podKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
+}
+
+export function policyKey(policy: { metadata: { namespace: string; name: string } }): string {
+  return `${policy.metadata.namespace}/${policy.metadata.name}`;
 }
 
 /** The state before LabCreated: an unnamed lab with the default cluster and nothing in it. */
@@ -21,6 +26,9 @@ export function initialState(): LabState {
     pods: new Map(),
     namespaces: new Map(),
     routers: new Map(),
+    services: new Map(),
+    proxy: { nodes: new Map(), changes: [] },
+    networkPolicies: new Map(),
   };
 }
 
@@ -34,6 +42,9 @@ export interface LabSnapshot {
   pods: PodState[];
   namespaces: NamespaceState[];
   routers: RouterState[];
+  services: ServiceState[];
+  proxy: { nodes: [string, NodeProxyLog][]; changes: ServiceChangeEntry[] };
+  networkPolicies: NetworkPolicyState[];
 }
 
 /** JSON-safe copy of the state (Maps and Sets become arrays, insertion order kept). */
@@ -48,6 +59,9 @@ export function toSnapshot(state: LabState): LabSnapshot {
     pods: [...state.pods.values()],
     namespaces: [...state.namespaces.values()],
     routers: [...state.routers.values()],
+    services: [...state.services.values()],
+    proxy: { nodes: [...state.proxy.nodes], changes: state.proxy.changes },
+    networkPolicies: [...state.networkPolicies.values()],
   });
 }
 
@@ -67,5 +81,8 @@ export function fromSnapshot(json: unknown): LabState {
     pods: new Map(snapshot.pods.map((pod) => [podKey(pod.namespace, pod.name), pod])),
     namespaces: new Map(snapshot.namespaces.map((ns) => [ns.name, ns])),
     routers: new Map(snapshot.routers.map((router) => [router.name, router])),
+    services: new Map(snapshot.services.map((service) => [`${service.namespace}/${service.name}`, service])),
+    proxy: { nodes: new Map(snapshot.proxy.nodes), changes: snapshot.proxy.changes },
+    networkPolicies: new Map(snapshot.networkPolicies.map((entry) => [policyKey(entry.policy), entry])),
   };
 }

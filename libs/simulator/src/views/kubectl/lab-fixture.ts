@@ -12,6 +12,9 @@ export function labFixture(cluster: ClusterSpecInput = {}): LabState {
     pods: new Map(),
     namespaces: new Map(),
     routers: new Map(),
+    services: new Map(),
+    proxy: { nodes: new Map(), changes: [] },
+    networkPolicies: new Map(),
   };
 }
 
