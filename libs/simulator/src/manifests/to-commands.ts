@@ -1,6 +1,7 @@
 import type { LabState } from '../cluster/types';
 import type { Command, ContainerInput } from '../model/commands';
 import { podKey } from '../model/state';
+import { planNetworkPolicy } from './network-policy-plan';
 import { ManifestError, type ManifestIssue, type ManifestObject } from './parse-manifests';
 
 /** What `kubectl apply` reports per object: "pod/app created", "namespace/x unchanged". */
@@ -12,6 +13,8 @@ export interface ApplyOutcome {
   namespace?: string;
   name: string;
   action: 'created' | 'configured' | 'unchanged';
+  /** Said to the user next to the outcome, e.g. that the lab's CNI plugin ignores NetworkPolicy. */
+  warning?: string;
 }
 
 export interface ApplyPlan {
@@ -51,10 +54,17 @@ export function planApply(state: LabState, objects: ManifestObject[], defaultNam
         continue;
       }
       planPod(state, manifest, namespace, name as string, labels, stringMap(metadata!.annotations, `${path}.metadata.annotations`, issues), plan, issues);
+    } else if (kind === 'networking.k8s.io/v1/NetworkPolicy') {
+      const namespace = typeof metadata!.namespace === 'string' && metadata!.namespace ? metadata!.namespace : defaultNamespace;
+      if (!state.namespaces.has(namespace) && !pendingNamespaces.has(namespace)) {
+        issues.push({ path: `${path}.metadata.namespace`, message: `Not found: namespaces "${namespace}" not found` });
+        continue;
+      }
+      planNetworkPolicy(state, manifest, { name: name as string, namespace, labels }, plan, issues);
     } else {
       issues.push({
         path: `${path}.kind`,
-        message: `Unsupported value: "${manifest.kind}" (${manifest.apiVersion}): supported kinds are v1 Namespace and v1 Pod`,
+        message: `Unsupported value: "${manifest.kind}" (${manifest.apiVersion}): supported kinds are v1 Namespace, v1 Pod and networking.k8s.io/v1 NetworkPolicy`,
       });
     }
   }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { clusterSpecSchema, networkPolicySchema } from '@hoplab/events';
 import { defaultNetworkPolicy, invalidObjectMessage, validateNetworkPolicy, type NetworkPolicy } from '../netpol';
 import type { LabState, NodeState, PodState } from '../cluster/types';
@@ -59,31 +60,44 @@ function setClock(command: Extract<Command, { type: 'setClock' }>): DecidedEvent
   return [{ type: 'ClockChanged', data: { ...(speed !== undefined ? { speed } : {}), ...(advanceMs ? { advancedBy: advanceMs } : {}) } }];
 }
 
+export interface PolicyAdmission {
+  /** The policy as stored (defaulted); null when refused. */
+  policy: NetworkPolicy | null;
+  /** Kubernetes field paths ("spec.ingress[0].from[0]") and the API server's text for each. */
+  issues: { path: string; message: string }[];
+  /** The whole refusal as the API server words it. */
+  message: string;
+}
+
 /**
- * The policy as the API server would store it: shape checked (unknown fields refused), defaulted,
- * then validated with Kubernetes' field paths and messages. Throws SimulatorError('invalid').
+ * The policy as the API server would store it: shape checked (unknown fields refused, as kubectl's
+ * strict field validation does), defaulted, then validated with Kubernetes' paths and messages.
  */
-export function admitNetworkPolicy(input: NetworkPolicy): NetworkPolicy {
+export function admitNetworkPolicy(input: NetworkPolicy): PolicyAdmission {
   const shape = networkPolicySchema.safeParse(input);
   if (!shape.success) {
-    const issue = shape.error.issues[0];
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
-    const message = keys.length ? `strict decoding error: unknown field "${path}"` : `${path}: Invalid value: ${issue.message}`;
-    throw new SimulatorError('invalid', message, path);
+    const issues = shape.error.issues.map((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      const path = [...issue.path.map(String), ...keys.slice(0, 1)].join('.');
+      return { path, message: keys.length ? `strict decoding error: unknown field "${path}"` : `Invalid value: ${issue.message}` };
+    });
+    return { policy: null, issues, message: issues.map((i) => (i.message.startsWith('strict') ? i.message : `${i.path}: ${i.message}`)).join(', ') };
   }
   const policy = defaultNetworkPolicy({ ...(shape.data as NetworkPolicy), apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' });
   const errors = validateNetworkPolicy(policy);
-  if (errors.length) throw new SimulatorError('invalid', invalidObjectMessage(policy.metadata.name, errors), errors[0].path);
-  return policy;
+  if (errors.length) {
+    return { policy: null, issues: errors.map((e) => ({ path: e.path, message: e.body })), message: invalidObjectMessage(policy.metadata.name, errors) };
+  }
+  return { policy, issues: [], message: '' };
 }
 
 function applyNetworkPolicy(state: LabState, input: NetworkPolicy): DecidedEvent[] {
-  const policy = admitNetworkPolicy(input);
+  const { policy, issues, message } = admitNetworkPolicy(input);
+  if (!policy) throw new SimulatorError('invalid', message, issues[0].path);
   const { namespace, name } = policy.metadata;
   if (!state.namespaces.has(namespace)) throw new SimulatorError('not-found', `namespaces "${namespace}" not found`, 'metadata.namespace');
   const existing = state.networkPolicies.get(`${namespace}/${name}`);
-  if (existing && JSON.stringify(existing.policy) === JSON.stringify(policy)) return [];
+  if (existing && isDeepStrictEqual(existing.policy, policy)) return [];
   return [{ type: 'NetworkPolicyApplied', data: { policy, action: existing ? 'configured' : 'created' } }];
 }
 
