@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabState } from '../cluster/types';
 import { applyCommand } from '../model/apply';
 import { initialState } from '../model/state';
 import { ManifestError, parseManifests } from './parse-manifests';
 import { planApply } from './to-commands';
 
-const netpolYaml = readFileSync('/work/shared/reference/kubectl/files/netpol.yaml', 'utf8');
+const netpolYaml = readFileSync(join(__dirname, '__fixtures__', 'netpol.yaml'), 'utf8');
 
 function lab(plugin: 'flannel' | 'calico'): LabState {
   const state = initialState();
