@@ -6,3 +6,4 @@ export * from './cluster-events';
 export * from './clock-events';
 export * from './netpol-events';
 export * from './service-events';
+export * from './file-events';
