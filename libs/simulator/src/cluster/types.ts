@@ -24,6 +24,8 @@ export interface LabState {
   proxy: ProxyLog;
   /** Key "namespace/name": NetworkPolicies as applied (validated and defaulted). */
   networkPolicies: Map<string, NetworkPolicyState>;
+  /** The lab's file store: name → text (FileStored events). */
+  files: Map<string, string>;
 }
 
 export interface NodeState {

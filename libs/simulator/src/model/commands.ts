@@ -31,6 +31,8 @@ export type Command =
   /** Creates or replaces a networking.k8s.io/v1 NetworkPolicy (validated and defaulted as the API server does). */
   | { type: 'applyNetworkPolicy'; policy: NetworkPolicy }
   | { type: 'deleteNetworkPolicy'; namespace: string; name: string }
+  /** Stores (or replaces) a file in the lab's file store, read by `kubectl apply -f <name>` and `cat`. */
+  | { type: 'storeFile'; name: string; content: string }
   /** Changes the clock's speed (0 pauses) and/or advances simulated time by `advanceMs`. */
   | { type: 'setClock'; speed?: number; advanceMs?: number };
 

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { clusterSpecSchema, networkPolicySchema } from '@hoplab/events';
+import { clusterSpecSchema, MAX_LAB_FILE_BYTES, networkPolicySchema } from '@hoplab/events';
 import { defaultNetworkPolicy, invalidObjectMessage, validateNetworkPolicy, type NetworkPolicy } from '../netpol';
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { Command, ContainerInput, DecideContext, DecidedEvent } from './commands';
@@ -43,6 +43,8 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return [podDeletion(state, requirePod(state, command.namespace, command.name))];
     case 'setClock':
       return setClock(command);
+    case 'storeFile':
+      return storeFile(command);
     case 'applyNetworkPolicy':
       return applyNetworkPolicy(state, command.policy);
     case 'deleteNetworkPolicy':
@@ -50,6 +52,17 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
     default:
       throw new SimulatorError('invalid', `unknown command ${(command as { type: string }).type}`, 'type');
   }
+}
+
+function storeFile(command: Extract<Command, { type: 'storeFile' }>): DecidedEvent[] {
+  const { name, content } = command;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 255 || name.includes('\0')) {
+    throw new SimulatorError('invalid', 'a file name is 1 to 255 characters, without NUL', 'name');
+  }
+  if (typeof content !== 'string' || content.length > MAX_LAB_FILE_BYTES) {
+    throw new SimulatorError('invalid', `a file holds at most ${MAX_LAB_FILE_BYTES} characters of text`, 'content');
+  }
+  return [{ type: 'FileStored', data: { name, content } }];
 }
 
 function setClock(command: Extract<Command, { type: 'setClock' }>): DecidedEvent[] {

@@ -117,6 +117,11 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
       state.networkPolicies.delete(`${data.namespace}/${data.name}`);
       break;
     }
+    case 'FileStored': {
+      const data = event.data as { name: string; content: string };
+      state.files.set(data.name, data.content);
+      break;
+    }
     case 'ClockChanged': {
       const data = event.data as { speed?: number; advancedBy?: number };
       if (data.speed !== undefined) state.cluster = { ...state.cluster, clock: { speed: data.speed } };

@@ -3,7 +3,7 @@ import type { LabState, NamespaceState, NetworkPolicyState, NodeState, PodState,
 import type { NodeProxyLog, ServiceChangeEntry, ServiceState } from '../services/types';
 
 /** Bumped whenever LabState's shape changes: snapshots of another version are discarded and rebuilt by replay. */
-export const SIMULATOR_SCHEMA_VERSION = 2;
+export const SIMULATOR_SCHEMA_VERSION = 3;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
@@ -29,6 +29,7 @@ export function initialState(): LabState {
     services: new Map(),
     proxy: { nodes: new Map(), changes: [] },
     networkPolicies: new Map(),
+    files: new Map(),
   };
 }
 
@@ -45,6 +46,7 @@ export interface LabSnapshot {
   services: ServiceState[];
   proxy: { nodes: [string, NodeProxyLog][]; changes: ServiceChangeEntry[] };
   networkPolicies: NetworkPolicyState[];
+  files: [string, string][];
 }
 
 /** JSON-safe copy of the state (Maps and Sets become arrays, insertion order kept). */
@@ -62,6 +64,7 @@ export function toSnapshot(state: LabState): LabSnapshot {
     services: [...state.services.values()],
     proxy: { nodes: [...state.proxy.nodes], changes: state.proxy.changes },
     networkPolicies: [...state.networkPolicies.values()],
+    files: [...state.files],
   });
 }
 
@@ -84,5 +87,6 @@ export function fromSnapshot(json: unknown): LabState {
     services: new Map(snapshot.services.map((service) => [`${service.namespace}/${service.name}`, service])),
     proxy: { nodes: new Map(snapshot.proxy.nodes), changes: snapshot.proxy.changes },
     networkPolicies: new Map(snapshot.networkPolicies.map((entry) => [policyKey(entry.policy), entry])),
+    files: new Map(snapshot.files),
   };
 }

@@ -15,6 +15,7 @@ export function labFixture(cluster: ClusterSpecInput = {}): LabState {
     services: new Map(),
     proxy: { nodes: new Map(), changes: [] },
     networkPolicies: new Map(),
+    files: new Map(),
   };
 }
 
