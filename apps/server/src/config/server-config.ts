@@ -9,6 +9,12 @@ export interface ServerConfig {
   snapshotEvery: number;
   /** Wall ms after which an unused lab leaves memory. */
   idleEvictionMs: number;
+  /** With a Redis URL, socket.io broadcasts travel between server instances through Redis streams. */
+  redisUrl?: string;
+  /** Postgres schema of the event store (a test run uses a fresh one); the connection's default when unset. */
+  databaseSchema?: string;
+  /** Messages a socket may send per second on average (bursts up to twice as many); more get a 429 ack. */
+  socketMessagesPerSecond?: number;
 }
 
 export const SERVER_CONFIG = Symbol('SERVER_CONFIG');
@@ -21,5 +27,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel: env.LOG_LEVEL || 'info',
     snapshotEvery: env.SNAPSHOT_EVERY ? Number(env.SNAPSHOT_EVERY) : 1000,
     idleEvictionMs: env.LAB_IDLE_EVICTION_MS ? Number(env.LAB_IDLE_EVICTION_MS) : 10 * 60_000,
+    redisUrl: env.REDIS_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
+    socketMessagesPerSecond: env.SOCKET_MESSAGES_PER_SECOND ? Number(env.SOCKET_MESSAGES_PER_SECOND) : undefined,
   };
 }
