@@ -1,4 +1,5 @@
 import type { ClusterSpecInput } from '@hoplab/events';
+import type { ServiceInput } from '../services/validate';
 import type { NetworkPolicy } from '../netpol/types';
 
 export interface ContainerInput {
@@ -28,6 +29,13 @@ export type Command =
       containers: ContainerInput[];
     }
   | { type: 'deletePod'; namespace: string; name: string }
+  /** Creates or updates a v1 Service (kubectl apply): clusterIP and nodePorts allocated unless pinned. */
+  | { type: 'applyService'; service: ServiceInput }
+  | { type: 'deleteService'; namespace: string; name: string }
+  /** `iptables <args>` run by the user on a node; only commands that change the tables are events. */
+  | { type: 'iptables'; node: string; args: string[] }
+  /** `kubectl rollout restart ds kube-proxy -n kube-system` (every node) or one node's kube-proxy pod deleted. */
+  | { type: 'restartKubeProxy'; node?: string }
   /** Creates or replaces a networking.k8s.io/v1 NetworkPolicy (validated and defaulted as the API server does). */
   | { type: 'applyNetworkPolicy'; policy: NetworkPolicy }
   | { type: 'deleteNetworkPolicy'; namespace: string; name: string }

@@ -14,6 +14,8 @@ import { cniAdd, cniDel, podCniRequest, type AddFailure } from '../cni/operation
 import { usesVxlan } from '../cni/network-config';
 import { broadcastOf, cidrContains, cidrsOverlap, parseCidr, parseIp } from '../net/ipv4';
 import { Prng } from '../net/prng';
+import { applyService, builtinServices, deleteService } from '../services/decide-services';
+import { decideIptables, kubeProxyPodReplacement, restartKubeProxy } from '../node-iptables/decide-node';
 
 export const PINNED_ADDRESS_ANNOTATION = 'cni.projectcalico.org/ipAddrs';
 
@@ -39,8 +41,18 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return deleteNamespace(state, command.name);
     case 'createPod':
       return createPod(state, command, prng);
-    case 'deletePod':
-      return [podDeletion(state, requirePod(state, command.namespace, command.name))];
+    case 'deletePod': {
+      const pod = requirePod(state, command.namespace, command.name);
+      return [podDeletion(state, pod), ...kubeProxyPodReplacement(state, pod, prng)];
+    }
+    case 'applyService':
+      return applyService(state, command.service, prng);
+    case 'deleteService':
+      return deleteService(state, command.namespace, command.name);
+    case 'iptables':
+      return decideIptables(state, command.node, command.args, _ctx.time);
+    case 'restartKubeProxy':
+      return restartKubeProxy(state, command.node, prng, (pod) => podDeletion(state, pod));
     case 'setClock':
       return setClock(command);
     case 'storeFile':
@@ -146,7 +158,7 @@ function createLab(state: LabState, command: Extract<Command, { type: 'createLab
       throw new SimulatorError('invalid', `cluster.${b}: ${cluster[b]} overlaps cluster.${a} ${cluster[a]}`, `cluster.${b}`);
     }
   }
-  return [{ type: 'LabCreated', data: { name: command.name, cluster } }];
+  return [{ type: 'LabCreated', data: { name: command.name, cluster } }, ...builtinServices(cluster, new Prng(`${command.name}#0`))];
 }
 
 function addNode(state: LabState, command: Extract<Command, { type: 'addNode' }>, prng: Prng): DecidedEvent[] {

@@ -1,5 +1,6 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
+import { evolveServices } from '../services/evolve-services';
 import { initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
 import type { NetworkPolicy } from '../netpol/types';
 
@@ -61,6 +62,7 @@ interface PodNetworkAttachedData {
 export function evolve(state: LabState, event: AppliedEvent): LabState {
   state.version = event.seq;
   state.time = event.time;
+  evolveServices(state, event);
   switch (event.type) {
     case 'LabCreated': {
       const data = event.data as { name: string; cluster: ClusterSpec };

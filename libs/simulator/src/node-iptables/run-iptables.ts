@@ -1,0 +1,45 @@
+import type { LabState } from '../cluster/types';
+import { parseIptablesArgs, renderIptablesSave, runIptables as runOnTables, formatCtime } from '../iptables';
+import type { TableName } from '../iptables';
+import type { DecidedEvent } from '../model/commands';
+import { cloneNetfilter } from './clone';
+import { nodeTables } from './node-tables';
+
+export interface IptablesRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** IptablesChanged when the command changed the tables; none for reads and failures. */
+  events: DecidedEvent[];
+}
+
+const READS = new Set(['list', 'list-rules']);
+
+function isRead(args: readonly string[]): boolean {
+  try {
+    return READS.has(parseIptablesArgs(args).op);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `iptables <argv>` on a node at `time`: iptables' own stdout, stderr and exit code, and the event to
+ * append when the command changed the tables (the shell renders the output as is).
+ */
+export function runNodeIptables(state: LabState, node: string, argv: readonly string[], time = state.time): IptablesRun {
+  const tables = nodeTables(state, node, time);
+  const read = isRead(argv);
+  const result = runOnTables(read ? tables : cloneNetfilter(tables), argv);
+  const events: DecidedEvent[] = !read && result.exitCode === 0 ? [{ type: 'IptablesChanged', data: { node, args: [...argv] } }] : [];
+  return { ...result, events };
+}
+
+/**
+ * `iptables-save [-t table]` on a node. The header's date is the lab's creation epoch plus `time`
+ * (ctime in UTC); pass `epochMs` of lab creation.
+ */
+export function nodeIptablesSave(state: LabState, node: string, options: { table?: TableName; time?: number; epochMs?: number } = {}): string {
+  const time = options.time ?? state.time;
+  return renderIptablesSave(nodeTables(state, node, time), formatCtime((options.epochMs ?? 0) + time), options.table);
+}
