@@ -19,3 +19,6 @@ export { kubeFlannelConfigMap, type ConfigMapView, type FlannelConfigOptions } f
 export { kubectlDescribeConfigMap, describeConfigMap } from './kubectl/describe-configmap';
 export { minikubeNodeList } from './minikube/node-list';
 export { catFlannelSubnetEnv } from './flannel/subnet-env';
+export { formatLabelSelector } from './kubectl/format-label-selector';
+export { kubectlGetNetworkPolicies, networkPoliciesTable, type GetNetworkPoliciesOptions } from './kubectl/get-networkpolicies';
+export { kubectlDescribeNetworkPolicy, describeNetworkPolicy, type DescribeNetworkPolicyOptions } from './kubectl/describe-networkpolicy';
