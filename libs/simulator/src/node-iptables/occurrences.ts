@@ -1,0 +1,34 @@
+import type { LabState } from '../cluster/types';
+import { simulateNode, type KubeProxySynced } from './simulate-node';
+
+/** The endpoint controller updated a Service's EndpointSlices after the event `seq`. */
+export interface EndpointsUpdated {
+  kind: 'derived';
+  type: 'EndpointsUpdated';
+  service: string;
+  time: number;
+  seq: number;
+}
+
+export type ControllerOccurrence = KubeProxySynced | EndpointsUpdated;
+
+/**
+ * What the lab's controllers did in [fromTime, toTime) of lab time, in time order (then node name):
+ * endpoint updates caused by events, and every kube-proxy sync on every node. `state` is the lab at
+ * toTime. Nodes the user never changed are simulated without tables (their syncs cannot fail).
+ */
+export function controllerOccurrences(state: LabState, fromTime: number, toTime: number): ControllerOccurrence[] {
+  const occurrences: ControllerOccurrence[] = [];
+  const within = (time: number) => time >= fromTime && time < toTime;
+  for (const change of state.proxy.changes) {
+    if (change.kind === 'endpoints' && within(change.time)) {
+      occurrences.push({ kind: 'derived', type: 'EndpointsUpdated', service: change.service, time: change.time, seq: change.seq });
+    }
+  }
+  for (const node of state.nodes.values()) {
+    const touched = (state.proxy.nodes.get(node.name)?.mutations.length ?? 0) > 0;
+    for (const sync of simulateNode(state, node, toTime - 1, touched).syncs) if (within(sync.time)) occurrences.push(sync);
+  }
+  const order = (o: ControllerOccurrence) => (o.type === 'EndpointsUpdated' ? 0 : 1);
+  return occurrences.sort((a, b) => a.time - b.time || order(a) - order(b) || (a.type === 'KubeProxySynced' && b.type === 'KubeProxySynced' ? (a.node < b.node ? -1 : a.node > b.node ? 1 : 0) : 0));
+}
