@@ -3,6 +3,7 @@ import type { Command, ContainerInput } from '../model/commands';
 import { podKey } from '../model/state';
 import { planNetworkPolicy } from './network-policy-plan';
 import { ManifestError, type ManifestIssue, type ManifestObject } from './parse-manifests';
+import { planService } from './service-plan';
 
 /** What `kubectl apply` reports per object: "pod/app created", "namespace/x unchanged". */
 export interface ApplyOutcome {
@@ -54,6 +55,13 @@ export function planApply(state: LabState, objects: ManifestObject[], defaultNam
         continue;
       }
       planPod(state, manifest, namespace, name as string, labels, stringMap(metadata!.annotations, `${path}.metadata.annotations`, issues), plan, issues);
+    } else if (kind === 'v1/Service') {
+      const namespace = typeof metadata!.namespace === 'string' && metadata!.namespace ? metadata!.namespace : defaultNamespace;
+      if (!state.namespaces.has(namespace) && !pendingNamespaces.has(namespace)) {
+        issues.push({ path: `${path}.metadata.namespace`, message: `Not found: namespaces "${namespace}" not found` });
+        continue;
+      }
+      planService(state, manifest, { name: name as string, namespace, labels }, plan, issues);
     } else if (kind === 'networking.k8s.io/v1/NetworkPolicy') {
       const namespace = typeof metadata!.namespace === 'string' && metadata!.namespace ? metadata!.namespace : defaultNamespace;
       if (!state.namespaces.has(namespace) && !pendingNamespaces.has(namespace)) {
@@ -64,7 +72,7 @@ export function planApply(state: LabState, objects: ManifestObject[], defaultNam
     } else {
       issues.push({
         path: `${path}.kind`,
-        message: `Unsupported value: "${manifest.kind}" (${manifest.apiVersion}): supported kinds are v1 Namespace, v1 Pod and networking.k8s.io/v1 NetworkPolicy`,
+        message: `Unsupported value: "${manifest.kind}" (${manifest.apiVersion}): supported kinds are v1 Namespace, v1 Pod, v1 Service and networking.k8s.io/v1 NetworkPolicy`,
       });
     }
   }

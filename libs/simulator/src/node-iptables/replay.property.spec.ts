@@ -18,7 +18,7 @@ const step: fc.Arbitrary<Command> = fc.oneof(
   })),
   fc.constantFrom('p1', 'p2', 'p3', 'p4').map<Command>((name) => ({ type: 'deletePod', namespace: 'default', name })),
   fc.tuple(node, fc.constantFrom(['-F'], ['-t', 'nat', '-F'], ['-t', 'nat', '-X'], ['-Z'], ['-A', 'INPUT', '-s', '10.1.2.3', '-j', 'DROP'], ['-t', 'mangle', '-X', 'KUBE-PROXY-CANARY'])).map<Command>(
-    ([nodeName, args]) => ({ type: 'iptables', node: nodeName, args }),
+    ([nodeName, args]) => ({ type: 'iptables', node: nodeName, args: [...args] }),
   ),
   fc.option(node, { nil: undefined }).map<Command>((nodeName) => ({ type: 'restartKubeProxy', node: nodeName })),
 );
