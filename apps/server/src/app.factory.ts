@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { ServerConfig } from './config/server-config';
 import { sendProblem, toProblem } from './problem/problem.filter';
+import { serveWebClient } from './web/web-client';
 
 /** Builds the whole HTTP application; main.ts and the e2e tests share it. */
 export async function createApp(config: ServerConfig): Promise<INestApplication> {
@@ -19,6 +20,7 @@ export async function createApp(config: ServerConfig): Promise<INestApplication>
     if (response.headersSent) return next(error);
     sendProblem(response, toProblem(error));
   });
+  serveWebClient(app);
   app.setGlobalPrefix('api');
   const document = SwaggerModule.createDocument(
     app,

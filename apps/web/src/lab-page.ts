@@ -1,0 +1,152 @@
+import { labApi, request, type CreatedLab, type LabSession, type LabStateView } from './api';
+import { $, escapeHtml, html } from './dom';
+import { currentLanguage, setLanguage, t, translate } from './i18n';
+import { LiveFeed, type Member } from './live';
+import { labLink } from './start-page';
+import { TablesPanel } from './tables-panel';
+import { LabTerminal } from './terminal';
+import { TimelinePanel } from './timeline-panel';
+import { TopologyView } from './topology-view';
+import { TracePanel } from './trace-panel';
+
+/** One lab: topology in the middle, trace / terminal / tables on the side, the timeline below. */
+export function renderLabPage(root: HTMLElement, session: LabSession): void {
+  const page = html(`
+    <div class="lab">
+      <header class="row">
+        <a href="/" class="brand">HopLab</a>
+        <strong id="lab-name"></strong>
+        <span id="live-status" class="status"></span>
+        <span class="presence"><span data-i18n="presence"></span>: <span id="members"></span></span>
+        <span class="spacer"></span>
+        <button type="button" id="language"></button>
+      </header>
+      <p id="past-banner" class="banner" hidden data-i18n="viewing"></p>
+      <p id="page-error" class="error" role="alert"></p>
+      <div class="workspace">
+        <section class="topology-pane">
+          <div class="row"><strong data-i18n="topology"></strong>
+            <input id="search" type="search" placeholder="🔍 pod, node, IP, label" /><span id="node-count"></span></div>
+          <div id="topology"></div>
+        </section>
+        <aside class="side">
+          <nav class="tabs">
+            <button type="button" data-tab="trace" data-i18n="trace" class="active"></button>
+            <button type="button" data-tab="terminal" data-i18n="terminal"></button>
+            <button type="button" data-tab="tables" data-i18n="tables"></button>
+          </nav>
+          <div data-pane="trace"></div>
+          <div data-pane="terminal" hidden>
+            <label><span data-i18n="context"></span> <select id="exec-context"></select></label>
+            <div id="terminal"></div>
+          </div>
+          <div data-pane="tables" hidden></div>
+        </aside>
+      </div>
+      <div id="timeline-slot"></div>
+    </div>`);
+  root.replaceChildren(page);
+  translate(page);
+
+  const api = labApi(session);
+  const topology = new TopologyView($(page, '#topology'));
+  let state: LabStateView | undefined;
+  let viewAt: number | undefined;
+  let refreshing = Promise.resolve();
+
+  const showError = (error: unknown) => ($(page, '#page-error').textContent = error ? `${t('error')}: ${error instanceof Error ? error.message : String(error)}` : '');
+
+  const live = new LiveFeed(session, api, {
+    changed: () => void refresh(),
+    presence: (members) => showPresence(members),
+    hop: (traceId, hop) => tracePanel.hop(traceId, hop),
+    trace: (result) => tracePanel.trace(result),
+    status: (connected) => {
+      const status = $(page, '#live-status');
+      status.textContent = connected ? `● ${t('live')}` : `○ ${t('offline')}`;
+      status.className = `status ${connected ? 'online' : 'offline'}`;
+    },
+  });
+  const tracePanel = new TracePanel(api, live, topology, () => state as LabStateView, () => viewAt);
+  const tablesPanel = new TablesPanel(api, () => viewAt);
+  const timeline = new TimelinePanel(
+    api,
+    (at) => {
+      viewAt = at;
+      $(page, '#past-banner').hidden = at === undefined;
+      void refresh();
+    },
+    (at) => void fork(at),
+  );
+  $(page, '[data-pane="trace"]').append(tracePanel.element);
+  $(page, '[data-pane="tables"]').append(tablesPanel.element);
+  $(page, '#timeline-slot').append(timeline.element);
+  const context = $<HTMLSelectElement>(page, '#exec-context');
+  let terminal: LabTerminal | undefined;
+
+  function showPresence(members: Member[]): void {
+    $(page, '#members').innerHTML = members.map((member) => `<span class="member" title="${escapeHtml(member.role)}">${escapeHtml(member.name)} (${escapeHtml(member.role)})</span>`).join(' ');
+  }
+
+  /** Reads the lab as of the cursor and redraws; calls made while one is running queue behind it. */
+  function refresh(): Promise<void> {
+    refreshing = refreshing.then(async () => {
+      try {
+        const next = await api.state(viewAt);
+        state = next;
+        live.known(next.version);
+        topology.render(next);
+        tracePanel.update(next);
+        tablesPanel.update(next);
+        updateContexts(next);
+        $(page, '#node-count').textContent = `${next.nodes.length} nodes · ${next.pods.length} pods · ${next.services.length} services`;
+        await timeline.refresh();
+        if (!$(page, '[data-pane="tables"]').hidden) await tablesPanel.refresh();
+        showError(undefined);
+      } catch (error) {
+        showError(error);
+      }
+    });
+    return refreshing;
+  }
+
+  function updateContexts(next: LabStateView): void {
+    const chosen = context.value;
+    const options = ['workstation', ...next.nodes.map((node) => `node/${node.name}`), ...next.pods.map((pod) => `pod/${pod.namespace}/${pod.name}`)];
+    context.innerHTML = options.map((option) => `<option>${escapeHtml(option)}</option>`).join('');
+    context.value = chosen && options.includes(chosen) ? chosen : 'workstation';
+  }
+
+  async function fork(at: number): Promise<void> {
+    try {
+      const created = await request<CreatedLab>('POST', `/labs/${encodeURIComponent(session.lab)}/fork`, { token: session.token, body: { at } });
+      showError(undefined);
+      $(page, '#page-error').textContent = t('forked');
+      location.assign(labLink(created.id, created.tokens.instructor));
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  for (const tab of page.querySelectorAll<HTMLButtonElement>('[data-tab]')) {
+    tab.addEventListener('click', () => {
+      for (const other of page.querySelectorAll<HTMLElement>('[data-tab]')) other.classList.toggle('active', other === tab);
+      for (const pane of page.querySelectorAll<HTMLElement>('[data-pane]')) pane.hidden = pane.dataset.pane !== tab.dataset.tab;
+      if (tab.dataset.tab === 'terminal') {
+        terminal ??= new LabTerminal($(page, '#terminal'), api, live, () => context.value, () => void refresh());
+        terminal.focus();
+      }
+      if (tab.dataset.tab === 'tables') void tablesPanel.refresh();
+    });
+  }
+  $<HTMLInputElement>(page, '#search').addEventListener('input', (event) => topology.search((event.target as HTMLInputElement).value));
+  const language = $(page, '#language');
+  language.textContent = t('language');
+  language.addEventListener('click', () => {
+    setLanguage(currentLanguage() === 'en' ? 'ru' : 'en');
+    location.reload();
+  });
+
+  void api.lab().then((lab) => ($(page, '#lab-name').textContent = lab.name), showError);
+  void refresh();
+}

@@ -1,0 +1,114 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { isMissingEndpoint, type ExecResult, type LabApi } from './api';
+import { t } from './i18n';
+import type { LiveFeed } from './live';
+
+type ExecAck = ExecResult & { ok?: boolean; error?: unknown };
+
+/** The lab shell in xterm: a line editor with history; each line runs in the chosen context over socket.io or REST. */
+export class LabTerminal {
+  readonly term = new Terminal({ convertEol: true, fontSize: 13, cursorBlink: true, scrollback: 5000 });
+  private readonly fit = new FitAddon();
+  private line = '';
+  private history: string[] = [];
+  private historyIndex = 0;
+  private busy = false;
+
+  constructor(
+    container: HTMLElement,
+    private readonly api: LabApi,
+    private readonly live: LiveFeed,
+    private readonly context: () => string,
+    private readonly afterCommand: () => void,
+  ) {
+    this.term.loadAddon(this.fit);
+    this.term.open(container);
+    this.fit.fit();
+    new ResizeObserver(() => this.fit.fit()).observe(container);
+    this.term.onData((data) => void this.input(data));
+    this.prompt();
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  private prompt(): void {
+    const context = this.context();
+    const where = context === 'workstation' ? 'workstation' : context.replace(/^(node|pod)\//, '');
+    this.term.write(`\x1b[32m${where}\x1b[0m$ `);
+  }
+
+  private async input(data: string): Promise<void> {
+    if (this.busy) return;
+    for (const char of data) {
+      if (char === '\r') {
+        await this.submit();
+      } else if (char === '\x7f') {
+        if (this.line) {
+          this.line = this.line.slice(0, -1);
+          this.term.write('\b \b');
+        }
+      } else if (char === '\x03') {
+        this.line = '';
+        this.term.write('^C\r\n');
+        this.prompt();
+      } else if (char >= ' ') {
+        this.line += char;
+        this.term.write(char);
+      }
+    }
+    if (data === '\x1b[A' || data === '\x1b[B') this.recall(data === '\x1b[A' ? -1 : 1);
+  }
+
+  private recall(delta: number): void {
+    const index = Math.min(this.history.length, Math.max(0, this.historyIndex + delta));
+    this.historyIndex = index;
+    this.term.write('\b \b'.repeat(this.line.length));
+    this.line = this.history[index] ?? '';
+    this.term.write(this.line);
+  }
+
+  private async submit(): Promise<void> {
+    const command = this.line.trim();
+    this.line = '';
+    this.term.write('\r\n');
+    if (command) {
+      this.history.push(command);
+      this.historyIndex = this.history.length;
+      this.busy = true;
+      try {
+        const result = await this.run(command);
+        if (result.stdout) this.term.write(result.stdout);
+        if (result.stderr) this.term.write(`\x1b[31m${result.stderr}\x1b[0m`);
+        this.afterCommand();
+      } catch (error) {
+        this.term.write(`\x1b[31m${error instanceof Error ? error.message : String(error)}\x1b[0m\r\n`);
+      } finally {
+        this.busy = false;
+      }
+    }
+    this.prompt();
+  }
+
+  private async run(command: string): Promise<ExecResult> {
+    const context = this.context();
+    const ack = await this.live.request<ExecAck>('exec', { command, context });
+    if (ack && ack.ok !== false && typeof ack.stdout === 'string') return ack;
+    if (ack && ack.ok === false) throw new Error(describe(ack.error));
+    try {
+      return await this.api.exec(command, context);
+    } catch (error) {
+      if (isMissingEndpoint(error)) throw new Error(`${t('terminal')}: ${t('notAvailable')}`);
+      throw error;
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (typeof error === 'string') return error;
+  const problem = error as { title?: string; detail?: string; message?: string } | undefined;
+  return problem?.detail ?? problem?.message ?? problem?.title ?? JSON.stringify(error);
+}

@@ -1,0 +1,73 @@
+import type { LabApi, TimelineEntry } from './api';
+import { $, escapeHtml, html } from './dom';
+import { t, translate } from './i18n';
+
+/** The lab's events along simulated time, a cursor to view the lab as of one of them, fork from there or go back to live. */
+export class TimelinePanel {
+  readonly element: HTMLElement;
+  private entries: TimelineEntry[] = [];
+  private last = 0;
+
+  constructor(
+    private readonly api: LabApi,
+    private readonly onCursor: (at: number | undefined) => void,
+    private readonly onFork: (at: number) => void,
+  ) {
+    this.element = html(`
+      <section class="timeline">
+        <div class="row">
+          <strong data-i18n="timeline"></strong>
+          <input type="range" id="cursor" min="1" max="1" value="1" step="1" />
+          <span id="cursor-label"></span>
+          <button type="button" id="back-to-live" data-i18n="backToLive"></button>
+          <button type="button" id="fork-here" data-i18n="forkHere"></button>
+        </div>
+        <div id="ticks" class="ticks"></div>
+      </section>`);
+    translate(this.element);
+    const cursor = $<HTMLInputElement>(this.element, '#cursor');
+    cursor.addEventListener('input', () => this.select(Number(cursor.value)));
+    $(this.element, '#back-to-live').addEventListener('click', () => this.select(undefined));
+    $(this.element, '#fork-here').addEventListener('click', () => this.onFork(this.cursorSeq() ?? this.last));
+    this.select(undefined);
+  }
+
+  async refresh(): Promise<void> {
+    const fresh = await this.api.timeline(this.last);
+    this.entries.push(...fresh);
+    const events = this.entries.filter((entry) => entry.kind === 'event' && entry.seq !== undefined);
+    this.last = events.at(-1)?.seq ?? this.last;
+    const cursor = $<HTMLInputElement>(this.element, '#cursor');
+    const live = this.cursorSeq() === undefined;
+    cursor.max = String(Math.max(1, this.last));
+    if (live) cursor.value = cursor.max;
+    $(this.element, '#ticks').innerHTML = this.entries
+      .slice(-200)
+      .map((entry) => `<span class="tick ${entry.kind}" data-seq="${entry.seq ?? ''}" title="${escapeHtml(`${entry.seq ?? ''} ${entry.type} @${(entry.time / 1000).toFixed(1)}s`)}">${escapeHtml(entry.type)}</span>`)
+      .join('');
+    this.label();
+  }
+
+  /** The seq the cursor stands on, or undefined when live. */
+  cursorSeq(): number | undefined {
+    const value = this.element.dataset.at;
+    return value ? Number(value) : undefined;
+  }
+
+  private select(at: number | undefined): void {
+    const past = at !== undefined && at < this.last ? at : undefined;
+    if (past === undefined) delete this.element.dataset.at;
+    else this.element.dataset.at = String(past);
+    if (past === undefined) $<HTMLInputElement>(this.element, '#cursor').value = String(Math.max(1, this.last));
+    this.label();
+    this.onCursor(past);
+  }
+
+  private label(): void {
+    const at = this.cursorSeq();
+    const entry = this.entries.find((candidate) => candidate.seq === at);
+    $(this.element, '#cursor-label').textContent =
+      at === undefined ? `${t('live')} (#${this.last})` : `${t('asOf')} #${at}${entry ? ` ${entry.type} @${(entry.time / 1000).toFixed(1)}s` : ''}`;
+    this.element.classList.toggle('past', at !== undefined);
+  }
+}

@@ -1,0 +1,111 @@
+import type { Hop, LabStateView } from './api';
+
+/** One cytoscape element as plain data, so the layout can be tested without a browser. */
+export interface TopologyElement {
+  group: 'nodes' | 'edges';
+  data: { id: string; label?: string; parent?: string; source?: string; target?: string; kind: string };
+  position?: { x: number; y: number };
+}
+
+/** The devices each CNI plugin creates on a node, from the uplink towards the pods. */
+export function pluginDevices(cni: LabStateView['cluster']['cni']): string[] {
+  const backend = cni.backend ?? '';
+  switch (cni.plugin) {
+    case 'flannel':
+      return backend === 'host-gw' ? ['cni0'] : ['flannel.1', 'cni0'];
+    case 'calico':
+      return backend === 'vxlan' ? ['vxlan.calico'] : backend === 'bgp' ? [] : ['tunl0'];
+    case 'weave':
+      return backend === 'sleeve' ? ['weave'] : ['vxlan-6784', 'weave'];
+    case 'cilium':
+      return backend === 'native' ? ['cilium_host'] : ['cilium_vxlan', 'cilium_host'];
+    default:
+      return ['cni0'];
+  }
+}
+
+const COLUMN_WIDTH = 260;
+const POD_HEIGHT = 56;
+const COLUMNS_PER_ROW = 6;
+
+export const ids = {
+  node: (name: string) => `node:${name}`,
+  device: (node: string, device: string) => `dev:${node}:${device}`,
+  pod: (namespace: string, name: string) => `pod:${namespace}/${name}`,
+  router: (name: string) => `router:${name}`,
+  service: (namespace: string, name: string) => `svc:${namespace}/${name}`,
+  underlay: 'underlay',
+};
+
+/**
+ * Nodes as boxes in columns (wrapping every six), each holding eth0, its plugin's devices and its pods on veths;
+ * the underlay (the docker network, or the router) above them; Services to the right, linked to their endpoints.
+ */
+export function topologyElements(state: LabStateView): TopologyElement[] {
+  const elements: TopologyElement[] = [];
+  const devices = pluginDevices(state.cluster.cni);
+  const routers = state.routers ?? [];
+  const podsByNode = new Map<string, LabStateView['pods']>();
+  for (const pod of state.pods) podsByNode.set(pod.node, [...(podsByNode.get(pod.node) ?? []), pod]);
+  const rowHeight = 260 + POD_HEIGHT * Math.ceil(Math.max(1, ...[...podsByNode.values()].map((pods) => pods.length)) / 2);
+
+  const underlayLabel = routers.length ? `${state.cluster.nodeNetwork}` : `docker network ${state.cluster.nodeNetwork}`;
+  const center = (Math.min(state.nodes.length, COLUMNS_PER_ROW) - 1) * COLUMN_WIDTH * 0.5;
+  elements.push({ group: 'nodes', data: { id: ids.underlay, label: underlayLabel, kind: 'underlay' }, position: { x: center, y: -160 } });
+  routers.forEach((router, index) => {
+    const label = `${router.name}\n${router.interfaces.map((i) => i.ip).join(', ')}`;
+    elements.push({ group: 'nodes', data: { id: ids.router(router.name), label, kind: 'router' }, position: { x: center + 220 * (index + 1), y: -160 } });
+    elements.push({ group: 'edges', data: { id: `e:${ids.router(router.name)}`, source: ids.router(router.name), target: ids.underlay, kind: 'wire' } });
+  });
+
+  state.nodes.forEach((node, index) => {
+    const x = (index % COLUMNS_PER_ROW) * COLUMN_WIDTH;
+    const y = Math.floor(index / COLUMNS_PER_ROW) * rowHeight;
+    const parent = ids.node(node.name);
+    elements.push({ group: 'nodes', data: { id: parent, label: `${node.name}\n${node.podCIDR}`, kind: 'node' } });
+    const chain = ['eth0', ...devices];
+    chain.forEach((device, depth) => {
+      const label = device === 'eth0' ? `eth0 ${node.ip}` : device;
+      elements.push({ group: 'nodes', data: { id: ids.device(node.name, device), label, parent, kind: 'device' }, position: { x, y: y + depth * 60 } });
+    });
+    elements.push({ group: 'edges', data: { id: `e:${node.name}:uplink`, source: ids.underlay, target: ids.device(node.name, 'eth0'), kind: 'wire' } });
+    for (let depth = 1; depth < chain.length; depth++) {
+      const source = ids.device(node.name, chain[depth - 1]);
+      const target = ids.device(node.name, chain[depth]);
+      elements.push({ group: 'edges', data: { id: `e:${source}->${target}`, source, target, kind: 'link' } });
+    }
+    const bridge = ids.device(node.name, chain[chain.length - 1]);
+    (podsByNode.get(node.name) ?? []).forEach((pod, podIndex) => {
+      const id = ids.pod(pod.namespace, pod.name);
+      const labels = Object.entries(pod.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(' ');
+      elements.push({
+        group: 'nodes',
+        data: { id, label: `${pod.namespace}/${pod.name}\n${pod.ip || '-'}${labels ? `\n${labels}` : ''}`, parent, kind: 'pod' },
+        position: { x: x - 60 + (podIndex % 2) * 120, y: y + chain.length * 60 + 30 + Math.floor(podIndex / 2) * POD_HEIGHT },
+      });
+      elements.push({ group: 'edges', data: { id: `e:${id}:veth`, source: bridge, target: id, label: 'veth', kind: 'veth' } });
+    });
+  });
+
+  const podByIp = new Map(state.pods.filter((pod) => pod.ip).map((pod) => [pod.ip, pod]));
+  const right = Math.min(state.nodes.length, COLUMNS_PER_ROW) * COLUMN_WIDTH;
+  state.services.forEach((service, index) => {
+    const id = ids.service(service.namespace, service.name);
+    elements.push({ group: 'nodes', data: { id, label: `svc ${service.namespace}/${service.name}\n${service.clusterIP}`, kind: 'service' }, position: { x: right, y: index * 70 } });
+    for (const endpoint of service.endpoints ?? []) {
+      const pod = podByIp.get(endpoint.split(':')[0]);
+      if (pod) elements.push({ group: 'edges', data: { id: `e:${id}->${endpoint}`, source: id, target: ids.pod(pod.namespace, pod.name), kind: 'endpoint' } });
+    }
+  });
+  return elements;
+}
+
+/** The element a hop happened at: the pod for pod namespaces, else the node's device, else the router or the node. */
+export function hopElementId(hop: Hop, state: LabStateView): string {
+  const pod = /^pod (.+)\/(.+)$/.exec(hop.netns ?? '');
+  if (pod) return ids.pod(pod[1], pod[2]);
+  if ((state.routers ?? []).some((router) => router.name === hop.node)) return ids.router(hop.node);
+  const devices = ['eth0', ...pluginDevices(state.cluster.cni)];
+  if (devices.includes(hop.device)) return ids.device(hop.node, hop.device);
+  return state.nodes.some((node) => node.name === hop.node) ? ids.device(hop.node, devices[devices.length - 1]) : ids.underlay;
+}

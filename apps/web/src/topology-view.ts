@@ -1,0 +1,53 @@
+import cytoscape, { type Core } from 'cytoscape';
+import type { LabStateView } from './api';
+import { topologyElements } from './topology-model';
+
+const style: cytoscape.StylesheetJson = [
+  { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'font-size': 10, 'text-valign': 'center', 'text-halign': 'center', color: '#111' } },
+  { selector: 'node[kind = "node"]', style: { shape: 'round-rectangle', 'background-color': '#eef3fb', 'border-color': '#5b7db1', 'border-width': 2, 'text-valign': 'top', 'font-size': 12, 'font-weight': 'bold', padding: '14px' } },
+  { selector: 'node[kind = "device"]', style: { shape: 'round-rectangle', width: 130, height: 30, 'background-color': '#d6e4f5', 'border-width': 1, 'border-color': '#5b7db1' } },
+  { selector: 'node[kind = "pod"]', style: { shape: 'ellipse', width: 110, height: 46, 'background-color': '#dff2e1', 'border-color': '#3d8b47', 'border-width': 1, 'font-size': 8 } },
+  { selector: 'node[kind = "underlay"]', style: { shape: 'round-rectangle', width: 220, height: 34, 'background-color': '#f5ead6', 'border-color': '#a07a2c', 'border-width': 1 } },
+  { selector: 'node[kind = "router"]', style: { shape: 'diamond', width: 80, height: 80, 'background-color': '#f5d6d6', 'border-color': '#a03030', 'border-width': 1, 'text-valign': 'bottom' } },
+  { selector: 'node[kind = "service"]', style: { shape: 'hexagon', width: 140, height: 44, 'background-color': '#efe0f7', 'border-color': '#7a3fa0', 'border-width': 1 } },
+  { selector: 'edge', style: { width: 2, 'line-color': '#9aa5b1', 'curve-style': 'bezier' } },
+  { selector: 'edge[kind = "endpoint"]', style: { 'line-style': 'dashed', 'line-color': '#b08bd0' } },
+  { selector: '.search-hit', style: { 'border-width': 4, 'border-color': '#e0a800' } },
+  { selector: '.hop-current', style: { 'background-color': '#ffcc33', 'border-color': '#c77d00', 'border-width': 4 } },
+  { selector: '.hop-visited', style: { 'background-color': '#fff0b3' } },
+  { selector: '.hop-dropped', style: { 'background-color': '#ff6b6b', 'border-color': '#a00000', 'border-width': 4 } },
+  { selector: '.packet', style: { width: 18, height: 18, 'background-color': '#ff8800', 'border-color': '#7a3d00', 'border-width': 2, label: '', 'z-index': 999 } },
+];
+
+/** The lab's topology in cytoscape: rebuilt from each state, the viewport kept. */
+export class TopologyView {
+  readonly cy: Core;
+  private fitted = false;
+
+  constructor(container: HTMLElement) {
+    this.cy = cytoscape({ container, style, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 3 });
+  }
+
+  render(state: LabStateView): void {
+    const elements = topologyElements(state);
+    this.cy.batch(() => {
+      this.cy.elements().remove();
+      this.cy.add(elements as cytoscape.ElementDefinition[]);
+    });
+    if (!this.fitted || this.cy.nodes().length < 2) {
+      this.cy.fit(undefined, 30);
+      this.fitted = true;
+    }
+  }
+
+  /** Highlights and frames the elements whose label contains the text (names, IPs, labels). */
+  search(text: string): number {
+    this.cy.elements().removeClass('search-hit');
+    if (!text.trim()) return 0;
+    const needle = text.trim().toLowerCase();
+    const hits = this.cy.nodes().filter((node) => String(node.data('label') ?? '').toLowerCase().includes(needle));
+    hits.addClass('search-hit');
+    if (hits.nonempty()) this.cy.animate({ fit: { eles: hits, padding: 60 } }, { duration: 300 });
+    return hits.length;
+  }
+}

@@ -1,0 +1,179 @@
+import type cytoscape from 'cytoscape';
+import { isMissingEndpoint, type Hop, type LabApi, type LabStateView, type TraceResult } from './api';
+import { $, escapeHtml, html } from './dom';
+import { t, translate } from './i18n';
+import type { LiveFeed } from './live';
+import { hopElementId } from './topology-model';
+import { TracePlayer } from './trace-player';
+import type { TopologyView } from './topology-view';
+
+/** Start a trace, animate its hops on the topology, and list them with their layers like a PDU view. */
+export class TracePanel {
+  readonly element: HTMLElement;
+  private readonly player = new TracePlayer(() => this.show());
+  private traceId: string | undefined;
+  private result: TraceResult | undefined;
+
+  constructor(
+    private readonly api: LabApi,
+    private readonly live: LiveFeed,
+    private readonly topology: TopologyView,
+    private readonly state: () => LabStateView,
+    private readonly viewAt: () => number | undefined,
+  ) {
+    this.element = html(`
+      <section class="trace">
+        <form id="trace-form" class="row">
+          <label><span data-i18n="from"></span> <select name="from" id="trace-from"></select></label>
+          <label><span data-i18n="to"></span> <input name="to" id="trace-to" list="trace-targets" size="18" /></label>
+          <datalist id="trace-targets"></datalist>
+          <label><span data-i18n="port"></span> <input name="port" type="number" value="80" min="1" max="65535" style="width:5em" /></label>
+          <label><span data-i18n="protocol"></span> <select name="protocol"><option>TCP</option><option>UDP</option><option>SCTP</option><option>ICMP</option></select></label>
+          <button type="submit" id="trace-run" data-i18n="run"></button>
+        </form>
+        <div class="row controls">
+          <button type="button" id="step-back" data-i18n="stepBack"></button>
+          <button type="button" id="play-pause"></button>
+          <button type="button" id="step-forward" data-i18n="stepForward"></button>
+          <label><span data-i18n="speed"></span> <select id="speed"><option>0.5</option><option selected>1</option><option>2</option><option>4</option></select></label>
+        </div>
+        <p id="trace-verdict" class="verdict"></p>
+        <ol id="hops" class="hops"></ol>
+      </section>`);
+    translate(this.element);
+    $(this.element, '#trace-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.start(new FormData(event.target as HTMLFormElement));
+    });
+    $(this.element, '#step-back').addEventListener('click', () => this.player.step(-1));
+    $(this.element, '#step-forward').addEventListener('click', () => this.player.step(1));
+    $(this.element, '#play-pause').addEventListener('click', () => this.player.toggle());
+    $<HTMLSelectElement>(this.element, '#speed').addEventListener('change', (event) => {
+      this.player.speed = Number((event.target as HTMLSelectElement).value);
+    });
+    this.show();
+    this.schedule();
+  }
+
+  /** Refreshes the pickers from the lab's pods, nodes and services. */
+  update(state: LabStateView): void {
+    const from = $<HTMLSelectElement>(this.element, '#trace-from');
+    const selected = from.value;
+    const pods = state.pods.map((pod) => `${pod.namespace}/${pod.name}`);
+    from.innerHTML = [...pods.map((pod) => `<option value="${escapeHtml(pod)}">${escapeHtml(pod)}</option>`), ...state.nodes.map((node) => `<option value="node:${escapeHtml(node.name)}">node ${escapeHtml(node.name)}</option>`)].join('');
+    if (selected) from.value = selected;
+    const targets = [...pods, ...state.services.map((service) => `${service.name}.${service.namespace}`), ...state.pods.map((pod) => pod.ip).filter(Boolean)];
+    $(this.element, '#trace-targets').innerHTML = targets.map((target) => `<option value="${escapeHtml(target)}"></option>`).join('');
+  }
+
+  /** A hop pushed by the server: ours, or the first of someone else's trace when we are idle. */
+  hop(traceId: string, hop: Hop): void {
+    if (traceId !== this.traceId) {
+      if (this.traceId && !this.result) return;
+      this.begin(traceId);
+    }
+    this.player.add(hop);
+  }
+
+  trace(result: TraceResult): void {
+    if (result.id !== this.traceId) {
+      if (this.traceId && !this.result) return;
+      this.begin(result.id);
+    }
+    this.result = result;
+    this.player.finish(result.hops);
+  }
+
+  private begin(traceId: string): void {
+    this.traceId = traceId;
+    this.result = undefined;
+    this.player.reset();
+  }
+
+  private async start(form: FormData): Promise<void> {
+    const fromValue = String(form.get('from') ?? '');
+    const protocol = String(form.get('protocol'));
+    const body = {
+      from: fromValue.startsWith('node:') ? { node: fromValue.slice(5) } : fromValue,
+      to: String(form.get('to') ?? '').trim(),
+      protocol,
+      ...(protocol === 'ICMP' ? {} : { port: Number(form.get('port')) }),
+      ...(this.viewAt() === undefined ? {} : { at: this.viewAt() }),
+      stream: this.live.connected,
+    };
+    const verdict = $(this.element, '#trace-verdict');
+    this.begin('pending');
+    try {
+      const result = await this.api.trace(body);
+      if (this.traceId === 'pending') this.traceId = result.id;
+      if (result.hops || result.verdict) this.trace(result);
+    } catch (error) {
+      this.traceId = undefined;
+      verdict.className = 'verdict error';
+      verdict.textContent = isMissingEndpoint(error) ? `${t('trace')}: ${t('notAvailable')}` : error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private schedule(): void {
+    setTimeout(() => {
+      this.player.tick();
+      this.schedule();
+    }, this.player.interval);
+  }
+
+  private show(): void {
+    $(this.element, '#play-pause').textContent = t(this.player.playing ? 'pause' : 'play');
+    const list = $(this.element, '#hops');
+    if (!this.player.hops.length) {
+      list.innerHTML = `<li class="empty">${t('noHops')}</li>`;
+    } else {
+      list.innerHTML = this.player.hops.map((hop, position) => hopItem(hop, position === this.player.position, position > this.player.position)).join('');
+    }
+    list.querySelector('.current')?.scrollIntoView({ block: 'nearest' });
+    const verdict = $(this.element, '#trace-verdict');
+    const done = this.result && this.player.position >= this.player.hops.length - 1;
+    verdict.className = `verdict ${done ? this.result?.verdict ?? '' : ''}`;
+    verdict.textContent = done ? `${t('verdict')}: ${this.result?.verdict}${this.result?.reason ? ` — ${this.result.reason}` : ''}` : '';
+    if (done && this.result?.explanation) verdict.title = this.result.explanation;
+    this.highlight(Boolean(done) && this.result?.verdict !== 'delivered');
+  }
+
+  private highlight(stopped: boolean): void {
+    const cy = this.topology.cy;
+    cy.elements().removeClass('hop-current hop-visited hop-dropped');
+    cy.remove('.packet');
+    const state = this.state();
+    const visited = this.player.hops.slice(0, this.player.position + 1).map((hop) => cy.getElementById(hopElementId(hop, state)));
+    visited.forEach((element) => element.addClass('hop-visited'));
+    const current = visited.at(-1);
+    if (!current || current.empty()) return;
+    current.addClass(stopped ? 'hop-dropped' : 'hop-current');
+    this.movePacket(cy, visited.at(-2), current);
+  }
+
+  private movePacket(cy: cytoscape.Core, from: cytoscape.CollectionReturnValue | undefined, to: cytoscape.CollectionReturnValue): void {
+    const start = from && from.nonempty() ? from.position() : to.position();
+    const packet = cy.add({ group: 'nodes', data: { id: 'packet', kind: 'packet' }, position: { ...start }, classes: 'packet' });
+    packet.animate({ position: to.position() }, { duration: Math.min(400, this.player.interval * 0.8) });
+  }
+}
+
+function hopItem(hop: Hop, current: boolean, ahead: boolean): string {
+  const layers = Object.entries(hop.packet ?? {})
+    .map(([layer, fields]) => `<tr><th>${escapeHtml(layer.toUpperCase())}</th><td>${escapeHtml(describeFields(fields))}</td></tr>`)
+    .join('');
+  return `<li class="hop ${current ? 'current' : ''} ${ahead ? 'ahead' : ''}" data-index="${hop.index}">
+    <div><b>${hop.index}</b> <span class="tag">${escapeHtml(hop.layer)}</span> <span class="tag">${escapeHtml(hop.action)}</span>
+    ${escapeHtml(hop.node)} · ${escapeHtml(hop.netns)} · ${escapeHtml(hop.device)}</div>
+    <div class="summary">${escapeHtml(hop.summary)}</div>
+    ${hop.rule ? `<div class="rule">${escapeHtml(hop.rule)}</div>` : ''}
+    ${current && layers ? `<table class="pdu">${layers}</table>` : ''}
+  </li>`;
+}
+
+function describeFields(fields: unknown): string {
+  if (fields === null || typeof fields !== 'object') return String(fields);
+  return Object.entries(fields as Record<string, unknown>)
+    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join('  ');
+}
