@@ -14,3 +14,5 @@ export { kubernetesVersion } from './cluster/system-pods';
 export { minikubeNodeName, dns1123LabelError, dns1123SubdomainError } from './cluster/names';
 export { Prng } from './net/prng';
 export * from './manifests';
+export * from './services';
+export * from './node-iptables';
