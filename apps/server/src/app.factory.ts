@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { ServerConfig } from './config/server-config';
+import { HopLabIoAdapter } from './gateway/socket-io.adapter';
 import { sendProblem, toProblem } from './problem/problem.filter';
 import { serveWebClient } from './web/web-client';
 
@@ -13,6 +14,7 @@ import { serveWebClient } from './web/web-client';
 export async function createApp(config: ServerConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(await HopLabIoAdapter.create(app, config));
   app.useBodyParser('json', { limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
   app.useBodyParser('text', { limit: config.bodyLimit, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'] });
   // Body-parser errors (413, malformed JSON) happen before Nest's filters: answer them as problems too.

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { SERVER_CONFIG, ServerConfig } from './config/server-config';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.controller';
 import { LabsModule } from './labs/labs.module';
 import { ProblemFilter } from './problem/problem.filter';
@@ -27,6 +28,7 @@ export class AppModule {
         RuntimeModule,
         LabsModule,
         HealthModule,
+        GatewayModule,
       ],
       providers: [
         { provide: SERVER_CONFIG, useValue: config },

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { RuntimeModule } from '../runtime/runtime.module';
+import { ActivityLog } from './activity-log';
+import { LabFeeds } from './lab-feeds.service';
+import { LabsGateway } from './labs.gateway';
+import { LabsNamespace } from './labs-namespace';
+import { LiveBroadcaster } from './live-broadcaster.service';
+
+/** Live lab sessions over socket.io; LiveBroadcaster and ActivityLog are for the tracer and the runtime to push through. */
+@Global()
+@Module({
+  imports: [RuntimeModule],
+  providers: [LabsGateway, LabFeeds, LabsNamespace, LiveBroadcaster, ActivityLog],
+  exports: [LiveBroadcaster, ActivityLog, LabsNamespace],
+})
+export class GatewayModule {}

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
+
+/** The socket.io room of a lab: every client of the lab, on every instance. */
+export function roomOf(labId: string): string {
+  return `lab:${labId}`;
+}
+
+/** The `/labs` namespace, once the gateway has been initialised; services that broadcast read it here. */
+@Injectable()
+export class LabsNamespace {
+  private current?: Namespace;
+
+  bind(namespace: Namespace): void {
+    this.current = namespace;
+  }
+
+  get namespace(): Namespace {
+    if (!this.current) throw new Error('the /labs namespace is not initialised yet');
+    return this.current;
+  }
+}

@@ -1,0 +1,221 @@
+import { Inject, Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { z } from 'zod';
+import { EventStore, type TokenRole } from '@hoplab/event-store';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config';
+import { LabCommandsService } from '../mutations/lab-commands.service';
+import { badRequest, forbidden, ProblemException } from '../problem/problem';
+import { toProblem } from '../problem/problem.filter';
+import { parseOrThrow } from '../validation/zod-body';
+import { answer, failure } from './acks';
+import { ActivityLog } from './activity-log';
+import { eventView } from './event-view';
+import { authenticate, type LabSocketData } from './handshake';
+import { LabFeeds } from './lab-feeds.service';
+import { LabsNamespace, roomOf } from './labs-namespace';
+import { RateLimiter } from './rate-limiter';
+import { ReplaySession, replayItems } from './replay-session';
+
+type LabSocket = Socket & { data: LabSocketData };
+
+const DEFAULT_MESSAGES_PER_SECOND = 50;
+const MAX_REPLAY_EVENTS = 10_000;
+
+const messages = ['command', 'exec', 'trace', 'follow', 'replay', 'replay:pause', 'replay:resume', 'replay:step', 'replay:seek', 'replay:stop'];
+const followSchema = z.object({ traceId: z.string().min(1).max(128) }).strict();
+const replaySchema = z
+  .object({ from: z.number().int().min(1), to: z.number().int().min(1).optional(), speed: z.number().positive().max(10_000).default(1) })
+  .strict();
+const seekSchema = z.object({ seq: z.number().int().min(1) }).strict();
+
+/**
+ * socket.io namespace `/labs` (API.md): the handshake names the lab and the token; the socket then
+ * receives the lab's events (replayed after `after`, then live), presence, traces and derived
+ * occurrences, and may send commands, follow-me selections and replay requests, each acknowledged.
+ */
+@WebSocketGateway({ namespace: '/labs' })
+export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(LabsGateway.name);
+  private readonly replays = new WeakMap<LabSocket, ReplaySession>();
+  private namespace!: Namespace;
+
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(LabsNamespace) private readonly labs: LabsNamespace,
+    @Inject(LabFeeds) private readonly feeds: LabFeeds,
+    @Inject(LabCommandsService) private readonly commands: LabCommandsService,
+    @Inject(ActivityLog) private readonly activity: ActivityLog,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    this.namespace = namespace;
+    this.labs.bind(namespace);
+    this.feeds.bind(namespace);
+    // Runs before the socket joins anything: a refused handshake is a connect_error carrying the problem.
+    namespace.use((socket, next) => {
+      authenticate(this.store, socket.handshake.auth, socket.id).then(
+        (data) => {
+          socket.data = data;
+          next();
+        },
+        (error: unknown) => {
+          const problem = toProblem(error);
+          next(Object.assign(new Error(problem.detail), { data: problem }));
+        },
+      );
+    });
+  }
+
+  async handleConnection(socket: LabSocket): Promise<void> {
+    this.limitMessages(socket);
+    const { labId, after } = socket.data;
+    try {
+      await this.feeds.attach(socket, labId, after);
+    } catch (error) {
+      this.logger.error(`lab ${labId}: catch-up of ${socket.id} failed: ${String(error)}`);
+      socket.disconnect(true);
+      return;
+    }
+    await this.announcePresence(labId);
+  }
+
+  async handleDisconnect(socket: LabSocket): Promise<void> {
+    // A socket refused at the handshake never had data.
+    if (!socket.data?.labId) return;
+    this.replays.get(socket)?.stop();
+    this.feeds.detach(socket.data.labId);
+    await this.announcePresence(socket.data.labId);
+  }
+
+  @SubscribeMessage('command')
+  command(@ConnectedSocket() socket: LabSocket, @MessageBody() message: unknown) {
+    return answer(async () => {
+      const { labId, role } = socket.data;
+      requireRole(role, ['instructor', 'student'], 'change the lab');
+      const { prepared, ifMatch } = this.commands.fromMessage(message);
+      const { version, events, results } = await this.commands.execute(labId, prepared, { actor: role, ifMatch });
+      return { version, events: events.map(eventView), ...(results ? { results } : {}) };
+    });
+  }
+
+  @SubscribeMessage('exec')
+  exec() {
+    return failure(new ProblemException(501, 'not-implemented', 'The lab shell is not available over socket.io yet; nothing was run.'));
+  }
+
+  @SubscribeMessage('trace')
+  trace() {
+    return failure(new ProblemException(501, 'not-implemented', 'Traces cannot be started over socket.io yet; use POST /api/labs/:lab/traces.'));
+  }
+
+  /** "Follow me": the instructor's selected trace goes to everyone else in the lab. */
+  @SubscribeMessage('follow')
+  follow(@ConnectedSocket() socket: LabSocket, @MessageBody() message: unknown) {
+    return answer(() => {
+      requireRole(socket.data.role, ['instructor'], 'lead the class');
+      const { traceId } = parseOrThrow(followSchema, message, 'follow message');
+      socket.to(roomOf(socket.data.labId)).emit('follow', { traceId, by: socket.data.member });
+      return {};
+    });
+  }
+
+  @SubscribeMessage('replay')
+  replay(@ConnectedSocket() socket: LabSocket, @MessageBody() message: unknown) {
+    return answer(async () => {
+      const { labId } = socket.data;
+      const { from, to: requestedTo, speed } = parseOrThrow(replaySchema, message, 'replay request');
+      const to = requestedTo ?? (await this.store.streamVersion(labId));
+      if (to < from) throw badRequest(`The replay must end at or after its start (from ${from}, to ${to}).`, [{ path: 'to', message: `must be at least ${from}` }]);
+      if (to - from + 1 > MAX_REPLAY_EVENTS) {
+        throw new ProblemException(413, 'payload-too-large', `A replay covers at most ${MAX_REPLAY_EVENTS} events; ask for a shorter stretch.`);
+      }
+      const events = await this.store.readStream(labId, { from, to });
+      this.replays.get(socket)?.stop();
+      const session = new ReplaySession(replayItems(events, this.activity.tracesBetween(labId, from, to)), speed, {
+        item: (item) => {
+          if (item.kind === 'event') {
+            socket.emit('replay:event', eventView(item.event));
+            return;
+          }
+          for (const hop of item.trace.hops) socket.emit('replay:hop', { traceId: item.trace.traceId, hop });
+          socket.emit('replay:trace', { ...item.trace.result, id: item.trace.traceId });
+        },
+        status: (status) => socket.emit('replay:status', status),
+      });
+      this.replays.set(socket, session);
+      return { from, to, ...session.play() };
+    });
+  }
+
+  @SubscribeMessage('replay:pause')
+  replayPause(@ConnectedSocket() socket: LabSocket) {
+    return answer(() => this.replayOf(socket).pause());
+  }
+
+  @SubscribeMessage('replay:resume')
+  replayResume(@ConnectedSocket() socket: LabSocket) {
+    return answer(() => this.replayOf(socket).play());
+  }
+
+  @SubscribeMessage('replay:step')
+  replayStep(@ConnectedSocket() socket: LabSocket) {
+    return answer(() => this.replayOf(socket).step());
+  }
+
+  @SubscribeMessage('replay:seek')
+  replaySeek(@ConnectedSocket() socket: LabSocket, @MessageBody() message: unknown) {
+    return answer(() => this.replayOf(socket).seek(parseOrThrow(seekSchema, message, 'seek').seq));
+  }
+
+  @SubscribeMessage('replay:stop')
+  replayStop(@ConnectedSocket() socket: LabSocket) {
+    return answer(() => {
+      this.replayOf(socket).stop();
+      this.replays.delete(socket);
+      return {};
+    });
+  }
+
+  private replayOf(socket: LabSocket): ReplaySession {
+    const session = this.replays.get(socket);
+    if (!session) throw new ProblemException(409, 'conflict', 'No replay is running on this connection; send replay { from, to, speed } first.');
+    return session;
+  }
+
+  /** Every message costs a token of the socket's bucket; unknown messages are answered, never ignored silently. */
+  private limitMessages(socket: LabSocket): void {
+    const perSecond = this.config.socketMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
+    const limiter = new RateLimiter(perSecond, perSecond * 2, Date.now());
+    socket.use(([name, ...args], next) => {
+      const ack = args[args.length - 1];
+      const reply = (error: ProblemException) => typeof ack === 'function' && ack(failure(error));
+      if (!limiter.tryTake(Date.now())) return reply(new ProblemException(429, 'rate-limited', `At most ${perSecond} messages per second; this one was not handled.`));
+      if (!messages.includes(name)) return reply(badRequest(`Unknown message "${String(name)}"; the server handles ${messages.join(', ')}.`));
+      next();
+    });
+  }
+
+  private async announcePresence(labId: string): Promise<void> {
+    try {
+      const sockets = await this.namespace.in(roomOf(labId)).fetchSockets();
+      const members = sockets.map((socket) => (socket.data as LabSocketData).member);
+      this.namespace.to(roomOf(labId)).emit('presence', { members });
+    } catch (error) {
+      this.logger.warn(`lab ${labId}: presence not announced: ${String(error)}`);
+    }
+  }
+}
+
+function requireRole(role: TokenRole, allowed: TokenRole[], action: string): void {
+  if (!allowed.includes(role)) throw forbidden(`The ${role} role may not ${action}; it needs ${allowed.join(' or ')}.`);
+}
