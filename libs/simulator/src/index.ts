@@ -16,3 +16,4 @@ export { Prng } from './net/prng';
 export * from './manifests';
 export * from './services';
 export * from './node-iptables';
+export * from './datapath';

@@ -1,0 +1,99 @@
+import type { LabState, PodState } from '../cluster/types';
+import { enforcesNetworkPolicy, evaluateFlow, type DirectionVerdict, type Flow, type FlowEndpoint, type NetpolIndex, type Protocol } from '../netpol';
+import type { TraceProtocol } from './types';
+import type { Walk, WalkEnd } from './walk';
+
+/**
+ * NetworkPolicy where the plugin enforces it: egress on the host side of the source pod's veth,
+ * ingress on the host side of the destination pod's veth, each with the engine's explanation on
+ * the hop that decides. On flannel/bridge the packet passes and the hop says what would happen.
+ */
+export class PolicyGate {
+  readonly enforced: boolean;
+  /** The engine's sentence for the last direction checked (the trace's explanation). */
+  explanation = '';
+  private deniedReason = '';
+
+  constructor(
+    private readonly state: LabState,
+    private readonly index: NetpolIndex,
+    private readonly source: PodState | null,
+    private readonly destination: FlowEndpoint,
+    private readonly packet: { src: string; dstPort?: number; protocol: TraceProtocol },
+  ) {
+    this.enforced = enforcesNetworkPolicy(state.cluster.cni.plugin);
+  }
+
+  private flow(): Flow {
+    const source: FlowEndpoint = this.source && this.packet.src === this.source.ip ? this.source : { ip: this.packet.src };
+    // NetworkPolicy ports only name TCP, UDP and SCTP: an ICMP flow matches rules without ports only.
+    return { source, destination: this.destination, port: this.packet.dstPort ?? 0, protocol: this.packet.protocol as Protocol };
+  }
+
+  egress(walk: Walk, node: string, device: string): boolean {
+    return this.check(walk, node, device, 'egress');
+  }
+
+  ingress(walk: Walk, node: string, device: string): boolean {
+    if (!('namespace' in this.destination)) return true;
+    return this.check(walk, node, device, 'ingress');
+  }
+
+  denied(direction: 'egress' | 'ingress'): WalkEnd {
+    return { verdict: 'dropped', reason: this.deniedReason || `${direction} denied by NetworkPolicy` };
+  }
+
+  private seqOf(key: string): number | undefined {
+    return this.state.networkPolicies.get(key)?.appliedSeq;
+  }
+
+  private check(walk: Walk, node: string, device: string, direction: 'egress' | 'ingress'): boolean {
+    const verdict = evaluateFlow(this.index, this.flow());
+    const side: DirectionVerdict = verdict[direction];
+    if (!side.applicable) return true;
+    const self = verdict.allowed && side.isolated && !side.allowed;
+    const allowed = side.allowed || self;
+    this.explanation = verdict.explanation;
+    const base = { node, netns: 'node', device, layer: 'policy' as const };
+    if (!this.enforced) {
+      if (allowed) return true;
+      const names = side.policies.map((key) => key.slice(key.indexOf('/') + 1));
+      this.explanation =
+        `Allowed: ${this.state.cluster.cni.plugin} does not enforce NetworkPolicy; ` +
+        `would be denied by ${names.join(', ')} if the CNI enforced NetworkPolicy. (${verdict.explanation})`;
+      walk.push({
+        ...base,
+        action: 'policy-not-enforced',
+        summary: `${direction === 'egress' ? 'Egress' : 'Ingress'} would be denied by ${names.join(', ')} if the CNI enforced NetworkPolicy; ${this.state.cluster.cni.plugin} does not, so the packet passes.`,
+        rule: side.policies.join(', '),
+        causedBy: this.seqOf(side.policies[0]),
+      });
+      return true;
+    }
+    if (!side.isolated) {
+      walk.push({ ...base, action: 'policy-allow', summary: `No NetworkPolicy selects the ${direction === 'egress' ? 'source' : 'destination'} pod for ${direction}: not isolated, allowed.` });
+      return true;
+    }
+    if (allowed) {
+      const match = side.allowedBy[0];
+      walk.push({
+        ...base,
+        action: 'policy-allow',
+        summary: match
+          ? `${direction === 'egress' ? 'Egress' : 'Ingress'} allowed by ${match.policy} (${direction} rule ${match.ruleIndex}${match.peerIndex === null ? '' : `, peer ${match.peerIndex}`}).`
+          : 'Traffic of a pod to itself is never restricted by NetworkPolicy.',
+        ...(match ? { rule: match.policy, causedBy: this.seqOf(match.policy) } : {}),
+      });
+      return true;
+    }
+    this.deniedReason = `${direction} denied by NetworkPolicy ${side.policies.join(', ')}: no rule allows ${this.packet.protocol}${this.packet.protocol === 'ICMP' ? '' : `/${this.packet.dstPort}`}`;
+    walk.push({
+      ...base,
+      action: 'drop',
+      summary: `${verdict.explanation} The ${this.state.cluster.cni.plugin} policy rules drop the packet silently (the client times out).`,
+      rule: side.policies.join(', '),
+      causedBy: this.seqOf(side.policies[0]),
+    });
+    return false;
+  }
+}

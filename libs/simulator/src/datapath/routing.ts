@@ -1,0 +1,139 @@
+/**
+ * Longest-prefix route lookups in the tables the lab derives (netns/derive.ts). A node's table
+ * holds one route per other node (5,000 at the Kubernetes limits), so nodeRoute() finds the
+ * matching route through an index of pod CIDRs instead of materialising the table; routing.spec
+ * checks it against the derived table.
+ */
+import type { LabState, NodeState, RouterState } from '../cluster/types';
+import { FLANNEL_VNI, usesVxlan } from '../cni/network-config';
+import { nodeDefaultGateway } from '../netns/derive';
+import type { Route } from '../netns/types';
+import { cidrContains, formatIp, parseCidr, parseIp, type Cidr } from '../net/ipv4';
+
+const DOCKER0_NETWORK = '172.17.0.0/16';
+
+function prefixOf(route: Route): number {
+  if (route.dst === 'default') return 0;
+  const slash = route.dst.indexOf('/');
+  return slash < 0 ? 32 : Number(route.dst.slice(slash + 1));
+}
+
+function routeContains(route: Route, ip: number): boolean {
+  if (route.dst === 'default') return true;
+  const cidr = parseCidr(route.dst.includes('/') ? route.dst : `${route.dst}/32`, false);
+  return cidr !== undefined && cidrContains(cidr, ip);
+}
+
+/** The most specific route of `routes` for `ip` (first one on a tie, as the table is ordered). */
+export function longestPrefixMatch(routes: readonly Route[], ip: string): Route | undefined {
+  const address = parseIp(ip);
+  if (address === undefined) return undefined;
+  let best: Route | undefined;
+  for (const route of routes) {
+    if (routeContains(route, address) && (!best || prefixOf(route) > prefixOf(best))) best = route;
+  }
+  return best;
+}
+
+interface PodCidrIndex {
+  version: number;
+  /** prefix length → network address → node. */
+  byPrefix: Map<number, Map<number, NodeState>>;
+}
+
+const indexes = new WeakMap<LabState, PodCidrIndex>();
+
+/** The node whose podCIDR contains `ip`, through an index rebuilt once per state version. */
+export function nodeOwningPodAddress(state: LabState, ip: number): NodeState | undefined {
+  let index = indexes.get(state);
+  if (!index || index.version !== state.version) {
+    const byPrefix = new Map<number, Map<number, NodeState>>();
+    for (const node of state.nodes.values()) {
+      const cidr = parseCidr(node.podCIDR)!;
+      let map = byPrefix.get(cidr.prefix);
+      if (!map) byPrefix.set(cidr.prefix, (map = new Map()));
+      map.set(cidr.network, node);
+    }
+    indexes.set(state, (index = { version: state.version, byPrefix }));
+  }
+  for (const [prefix, map] of index.byPrefix) {
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    const node = map.get((ip & mask) >>> 0);
+    if (node) return node;
+  }
+  return undefined;
+}
+
+/** The route nodeNetNamespace(state, node).routes would choose for `ip`, without building the table. */
+export function nodeRoute(state: LabState, node: NodeState, ip: string): Route | undefined {
+  const address = parseIp(ip);
+  if (address === undefined) return undefined;
+  const segment = parseCidr(node.network)!;
+  const own = parseCidr(node.podCIDR)!;
+  const candidates: Route[] = [];
+  if (node.bridge && cidrContains(own, address)) {
+    const podsOnNode = [...node.pods].some((key) => {
+      const pod = state.pods.get(key);
+      return pod !== undefined && !pod.hostNetwork && pod.vethIndex !== undefined;
+    });
+    candidates.push({
+      dst: node.podCIDR,
+      dev: node.bridge.name,
+      proto: 'kernel',
+      scope: 'link',
+      src: formatIp(own.network + 1),
+      ...(podsOnNode ? {} : { linkdown: true }),
+    });
+  }
+  if (state.cluster.cni.plugin === 'flannel') {
+    const other = nodeOwningPodAddress(state, address);
+    if (other && other !== node) {
+      const otherCidr = parseCidr(other.podCIDR)!;
+      candidates.push(
+        usesVxlan(state)
+          ? { dst: other.podCIDR, via: formatIp(otherCidr.network), dev: `flannel.${FLANNEL_VNI}`, onlink: true }
+          : { dst: other.podCIDR, via: other.ip, dev: 'eth0' },
+      );
+    }
+  } else {
+    candidates.push(...routerRoutesFor(state, node, segment).filter((route) => routeContains(route, address)));
+  }
+  if (cidrContains(segment, address)) candidates.push({ dst: node.network, dev: 'eth0', proto: 'kernel', scope: 'link', src: node.ip });
+  if (cidrContains(parseCidr(DOCKER0_NETWORK)!, address)) {
+    candidates.push({ dst: DOCKER0_NETWORK, dev: 'docker0', proto: 'kernel', scope: 'link', src: '172.17.0.1', linkdown: true });
+  }
+  const gateway = nodeDefaultGateway(state, node);
+  if (gateway) candidates.push({ dst: 'default', via: gateway, dev: 'eth0' });
+  return longestPrefixMatch(candidates, ip);
+}
+
+function routerRoutesFor(state: LabState, node: NodeState, segment: Cidr): Route[] {
+  const routes: Route[] = [];
+  const seen = new Set<string>([node.podCIDR]);
+  for (const router of state.routers.values()) {
+    const local = router.interfaces.find((iface) => cidrContains(segment, parseIp(iface.ip)!));
+    if (!local) continue;
+    for (const route of router.routes) {
+      if (seen.has(route.dst) || route.via === node.ip || cidrContains(segment, parseIp(route.dst.split('/')[0])!)) continue;
+      seen.add(route.dst);
+      routes.push({ dst: route.dst, via: local.ip, dev: 'eth0' });
+    }
+  }
+  return routes;
+}
+
+/** A router's table: its connected networks and its static routes (device = the interface facing the gateway). */
+export function routerRoute(router: RouterState, ip: string): (Route & { ifaceIp: string }) | undefined {
+  const address = parseIp(ip);
+  if (address === undefined) return undefined;
+  const routes: (Route & { ifaceIp: string })[] = [];
+  router.interfaces.forEach((iface, i) => {
+    routes.push({ dst: iface.network, dev: `eth${i}`, proto: 'kernel', scope: 'link', src: iface.ip, ifaceIp: iface.ip });
+  });
+  for (const route of router.routes) {
+    const via = parseIp(route.via)!;
+    const i = router.interfaces.findIndex((iface) => cidrContains(parseCidr(iface.network)!, via));
+    if (i >= 0) routes.push({ dst: route.dst, via: route.via, dev: `eth${i}`, ifaceIp: router.interfaces[i].ip });
+  }
+  return longestPrefixMatch(routes, ip) as (Route & { ifaceIp: string }) | undefined;
+}

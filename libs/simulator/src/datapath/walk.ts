@@ -1,0 +1,462 @@
+/**
+ * One packet's walk through the lab's derived network namespaces: pod eth0 → veth → the bridge
+ * (the pod's gateway) → the node's routing table → flannel.1 (VXLAN, static neigh/FDB) or eth0 →
+ * the underlay (one L2 hop, or a router) → the other node → its bridge → veth → the pod. Each
+ * step appends a Hop; the walk ends at a listener, a drop or a refusal.
+ */
+import type { LabState, NodeState, PodState, RouterState } from '../cluster/types';
+import { FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, usesVxlan, VXLAN_OVERHEAD } from '../cni/network-config';
+import { podNetNamespace } from '../netns/derive';
+import type { Route } from '../netns/types';
+import { cidrContains, formatIp, parseCidr, parseIp } from '../net/ipv4';
+import { podByIp } from './endpoints';
+import { findListener, nodeListeners, podListeners, type Listener } from './listeners';
+import type { NeighbourCache } from './neighbour-cache';
+import type { PolicyGate } from './policy-gate';
+import { longestPrefixMatch, nodeRoute, routerRoute } from './routing';
+import type { Hop, HopLayer, PacketView, TraceProtocol, TraceVerdict } from './types';
+
+export interface Packet {
+  src: string;
+  dst: string;
+  ttl: number;
+  protocol: TraceProtocol;
+  length: number;
+  srcPort?: number;
+  dstPort?: number;
+  flags?: string;
+  srcMac?: string;
+  dstMac?: string;
+}
+
+export interface WalkEnd {
+  verdict: TraceVerdict;
+  reason: string;
+  /** What the client's connect() fails with when unreachable. */
+  errno?: 'ENETUNREACH' | 'EHOSTUNREACH';
+  /** Where the packet ended, to start the reply from. */
+  at?: Location;
+}
+
+export type Location =
+  | { kind: 'pod'; pod: PodState }
+  | { kind: 'node'; node: NodeState; inDev: string }
+  | { kind: 'router'; router: RouterState; inDev: string }
+  | { kind: 'internet' };
+
+/** A masquerade a node applied on the way out, undone for the replies (conntrack). */
+interface NatEntry {
+  node: string;
+  original: string;
+  translated: string;
+}
+
+const MAX_STEPS = 32;
+
+export class Walk {
+  readonly hops: Hop[] = [];
+  readonly routeAddresses: string[] = [];
+  deliveredTtl?: number;
+  readonly nat: NatEntry[] = [];
+  private label = '';
+
+  constructor(
+    private readonly state: LabState,
+    private readonly packet: Packet,
+    private readonly neighbours: NeighbourCache,
+    private readonly policy: PolicyGate,
+    /** Replies are conntrack-established: no policy check, SNAT undone. */
+    private readonly reply: boolean,
+  ) {
+    this.label = reply ? 'Reply: ' : '';
+  }
+
+  run(start: Location): WalkEnd {
+    let at: Location = start;
+    let origin = true;
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const next =
+        at.kind === 'pod'
+          ? this.atPod(at.pod, origin)
+          : at.kind === 'node'
+            ? this.atNode(at.node, at.inDev, origin)
+            : at.kind === 'router'
+              ? this.atRouter(at.router, at.inDev)
+              : this.atInternet(origin);
+      if ('verdict' in next) return next;
+      at = next;
+      origin = false;
+    }
+    return { verdict: 'dropped', reason: `the packet looped for ${MAX_STEPS} steps (routing loop)` };
+  }
+
+  private view(): PacketView {
+    const p = this.packet;
+    return {
+      ...(p.srcMac && p.dstMac ? { l2: { src: p.srcMac, dst: p.dstMac, type: 'IPv4' as const } } : {}),
+      l3: { src: p.src, dst: p.dst, ttl: p.ttl, protocol: p.protocol, length: p.length },
+      ...(p.protocol === 'ICMP' ? { l4: { flags: this.reply ? 'echo-reply' : 'echo-request' } } : { l4: { srcPort: p.srcPort, dstPort: p.dstPort, ...(p.flags ? { flags: p.flags } : {}) } }),
+    };
+  }
+
+  push(hop: { node: string; netns: string; device: string; layer: HopLayer; action: string; summary: string; rule?: string; causedBy?: number; packet?: PacketView }): void {
+    this.hops.push({
+      index: this.hops.length,
+      node: hop.node,
+      netns: hop.netns,
+      device: hop.device,
+      layer: hop.layer,
+      action: hop.action,
+      summary: this.label + hop.summary,
+      packet: hop.packet ?? this.view(),
+      ...(hop.rule !== undefined ? { rule: hop.rule } : {}),
+      ...(hop.causedBy !== undefined ? { causedBy: hop.causedBy } : {}),
+    });
+  }
+
+  // ---- pods ---------------------------------------------------------------------------------
+
+  private atPod(pod: PodState, origin: boolean): Location | WalkEnd {
+    const netns = `pod ${pod.namespace}/${pod.name}`;
+    if (this.packet.dst === pod.ip && !origin) return this.arrive({ node: pod.node, netns, device: 'eth0' }, podListeners(pod), `${pod.namespace}/${pod.name}`);
+    if (this.packet.dst === pod.ip || this.packet.dst.startsWith('127.')) {
+      this.push({ node: pod.node, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is local: the packet loops back through lo without leaving the pod.`, rule: 'local' });
+      return this.arrive({ node: pod.node, netns, device: 'lo' }, podListeners(pod), `${pod.namespace}/${pod.name}`);
+    }
+    const route = longestPrefixMatch(podNetNamespace(this.state, pod.namespace, pod.name).routes, this.packet.dst);
+    if (!route) return this.noRoute(pod.node, netns);
+    this.push({ node: pod.node, netns, device: 'eth0', layer: 'L3', action: 'route', summary: `Route lookup for ${this.packet.dst}: ${routeText(route)}.`, rule: routeText(route) });
+    const mtu = podMtu(this.state);
+    if (this.packet.length > mtu) return this.tooBig(pod.node, netns, 'eth0', mtu);
+    const nexthop = route.via ?? this.packet.dst;
+    const node = this.state.nodes.get(pod.node)!;
+    const gateway = node.bridge && nexthop === formatIp(parseCidr(node.podCIDR)!.network + 1);
+    const neighbourPod = gateway ? undefined : sameNodePod(this.state, node, nexthop);
+    const mac = gateway ? node.bridge!.mac : neighbourPod?.mac;
+    const resolved = this.resolve(netns, pod.node, 'eth0', nexthop, mac, gateway ? `the bridge ${node.bridge!.name} (the pod's gateway)` : neighbourPod ? `pod ${neighbourPod.namespace}/${neighbourPod.name} (same node, same /24)` : '', pod.mac!, undefined, undefined, {
+      cache: gateway ? `node ${node.name}` : `pod ${neighbourPod?.namespace}/${neighbourPod?.name}`,
+      requester: pod.ip,
+    });
+    if (!resolved) return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `no answer to ARP for ${nexthop} on ${pod.namespace}/${pod.name}'s eth0: No route to host` };
+    this.packet.srcMac = pod.mac;
+    this.packet.dstMac = mac;
+    this.push({ node: pod.node, netns, device: 'eth0', layer: 'L2', action: 'send', summary: `The frame ${pod.mac} → ${mac} leaves through eth0, one end of the pod's veth pair.` });
+    this.push({ node: pod.node, netns: 'node', device: pod.vethName!, layer: 'L2', action: 'veth-transit', summary: `It comes out of ${pod.vethName} in the node's root netns, a port of ${node.bridge?.name ?? 'cni0'}.` });
+    const egress = this.reply ? true : this.policy.egress(this, pod.node, pod.vethName!);
+    if (!egress) return this.policy.denied('egress');
+    if (gateway) {
+      this.push({ node: pod.node, netns: 'node', device: node.bridge!.name, layer: 'L2', action: 'bridge-local', summary: `The destination MAC is ${node.bridge!.name}'s own: the bridge hands the packet up to the node's IP stack (it routes as the pod's gateway).` });
+      return { kind: 'node', node, inDev: node.bridge!.name };
+    }
+    return this.bridgeToPod(node, neighbourPod!, pod.vethName!);
+  }
+
+  private bridgeToPod(node: NodeState, target: PodState, fromPort: string): Location | WalkEnd {
+    const bridge = node.bridge!.name;
+    this.push({ node: node.name, netns: 'node', device: bridge, layer: 'L2', action: 'bridge-forward', summary: `${bridge} looks ${target.mac} up in its FDB (learned on ${target.vethName}) and forwards the frame out of that port${fromPort === target.vethName ? ' (hairpin)' : ''}.`, rule: `${target.mac} dev ${target.vethName} master ${bridge}` });
+    const ingress = this.reply ? true : this.policy.ingress(this, node.name, target.vethName!);
+    if (!ingress) return this.policy.denied('ingress');
+    this.push({ node: node.name, netns: `pod ${target.namespace}/${target.name}`, device: 'eth0', layer: 'L2', action: 'veth-transit', summary: `Through the veth pair the frame reaches eth0 of ${target.namespace}/${target.name}.` });
+    return { kind: 'pod', pod: target };
+  }
+
+  // ---- nodes --------------------------------------------------------------------------------
+
+  private ownAddresses(node: NodeState): string[] {
+    const addresses = [node.ip];
+    const range = parseCidr(node.podCIDR)!;
+    if (node.bridge) addresses.push(formatIp(range.network + 1));
+    if (node.vtepMac) addresses.push(formatIp(range.network));
+    return addresses;
+  }
+
+  private atNode(node: NodeState, inDev: string, origin: boolean): Location | WalkEnd {
+    const netns = 'node';
+    if (this.reply) {
+      const entry = this.nat.find((e) => e.node === node.name && e.translated === this.packet.dst);
+      if (entry && !origin) {
+        this.packet.dst = entry.original;
+        this.push({ node: node.name, netns, device: inDev, layer: 'iptables', action: 'un-snat', summary: `conntrack reverses the masquerade: the reply's destination becomes ${entry.original} again.`, rule: 'conntrack' });
+      }
+    }
+    if (this.ownAddresses(node).includes(this.packet.dst) || this.packet.dst.startsWith('127.')) {
+      if (origin) this.push({ node: node.name, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is one of the node's own addresses: delivered locally through lo.`, rule: 'local' });
+      return this.arrive({ node: node.name, netns, device: origin ? 'lo' : inDev }, nodeListeners(this.state, node), `node ${node.name}`);
+    }
+    const route = nodeRoute(this.state, node, this.packet.dst);
+    if (!route) return this.noRoute(node.name, netns);
+    if (!origin) {
+      this.routeAddresses.push(this.deviceAddress(node, inDev));
+      this.packet.ttl -= 1;
+      if (this.packet.ttl <= 0) {
+        this.push({ node: node.name, netns, device: inDev, layer: 'L3', action: 'drop', summary: `TTL reaches 0 while forwarding: the node drops the packet and answers ICMP time exceeded.`, rule: 'ttl' });
+        return { verdict: 'dropped', reason: `TTL exceeded at node ${node.name}` };
+      }
+    }
+    const forwarded = origin ? '' : ` Forwarding decrements the TTL to ${this.packet.ttl}.`;
+    this.push({ node: node.name, netns, device: route.dev, layer: 'L3', action: 'route', summary: `Route lookup for ${this.packet.dst}: ${routeText(route)}.${forwarded}`, rule: routeText(route) });
+    if (route.linkdown) return { verdict: 'unreachable', errno: 'ENETUNREACH', reason: `the route to ${this.packet.dst} is on ${route.dev}, which is down` };
+    this.masquerade(node, route);
+    if (route.dev === node.bridge?.name) return this.nodeToBridge(node);
+    if (route.dev.startsWith('flannel.')) return this.encapsulate(node, route);
+    return this.outOfEth0(node, netns, route.via ?? this.packet.dst, route);
+  }
+
+  private deviceAddress(node: NodeState, dev: string): string {
+    const range = parseCidr(node.podCIDR)!;
+    if (dev === node.bridge?.name) return formatIp(range.network + 1);
+    if (dev.startsWith('flannel.')) return formatIp(range.network);
+    return node.ip;
+  }
+
+  /** flannel --ip-masq (FLANNEL-POSTRTG) and the bridge plugin's ipMasq: pod traffic leaving the pod network is masqueraded. */
+  private masquerade(node: NodeState, route: Route): void {
+    if (this.reply) return;
+    const src = parseIp(this.packet.src)!;
+    const dst = parseIp(this.packet.dst)!;
+    const plugin = this.state.cluster.cni.plugin;
+    const inside = parseCidr(plugin === 'bridge' ? node.podCIDR : this.state.cluster.podCIDR)!;
+    if (!cidrContains(inside, src) || cidrContains(inside, dst) || dst >>> 28 === 14) return;
+    const translated = route.dev === 'eth0' ? node.ip : this.deviceAddress(node, route.dev);
+    const chain = plugin === 'flannel' ? 'FLANNEL-POSTRTG' : 'CNI-masquerade';
+    this.nat.push({ node: node.name, original: this.packet.src, translated });
+    this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'iptables', action: 'snat', summary: `nat POSTROUTING (${chain}) masquerades the source ${this.packet.src} → ${translated}: the destination is outside the ${inside.prefix === this.state.cluster.nodeCIDRMaskSize && plugin === 'bridge' ? "node's pod subnet" : 'pod network'}.`, rule: `${chain} MASQUERADE` });
+    this.packet.src = translated;
+  }
+
+  private nodeToBridge(node: NodeState): Location | WalkEnd {
+    const bridge = node.bridge!.name;
+    const target = sameNodePod(this.state, node, this.packet.dst);
+    const cache = `node ${node.name}`;
+    const gatewayIp = formatIp(parseCidr(node.podCIDR)!.network + 1);
+    const answerer = target && { cache: `pod ${target.namespace}/${target.name}`, requester: gatewayIp };
+    const resolved = this.resolve(cache, node.name, bridge, this.packet.dst, target?.mac, target ? `pod ${target.namespace}/${target.name}` : '', node.bridge!.mac, 'node', undefined, answerer);
+    if (!resolved || !target) {
+      return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `no pod answers ARP for ${this.packet.dst} on ${bridge} of node ${node.name}: the node returns ICMP host unreachable (No route to host)` };
+    }
+    this.packet.srcMac = node.bridge!.mac;
+    this.packet.dstMac = target.mac;
+    return this.bridgeToPod(node, target, bridge);
+  }
+
+  private encapsulate(node: NodeState, route: Route): Location | WalkEnd {
+    const dev = route.dev;
+    const mtu = podMtu(this.state);
+    if (this.packet.length > mtu) return this.tooBig(node.name, 'node', dev, mtu);
+    const remote = [...this.state.nodes.values()].find((other) => other !== node && other.vtepMac && formatIp(parseCidr(other.podCIDR)!.network) === route.via);
+    if (!remote) return { verdict: 'dropped', reason: `no flannel lease owns ${route.via}: no neighbour entry on ${dev}` };
+    this.push({ node: node.name, netns: 'node', device: dev, layer: 'L2', action: 'neigh-lookup', summary: `${route.via} lladdr ${remote.vtepMac} PERMANENT: a static neighbour entry flanneld installed for ${remote.name}, so no ARP on the overlay.`, rule: `${route.via} dev ${dev} lladdr ${remote.vtepMac} PERMANENT` });
+    this.push({ node: node.name, netns: 'node', device: dev, layer: 'L2', action: 'fdb-lookup', summary: `The FDB of ${dev} maps VTEP ${remote.vtepMac} to ${remote.ip} (self permanent).`, rule: `${remote.vtepMac} dev ${dev} dst ${remote.ip} self permanent` });
+    this.packet.srcMac = node.vtepMac;
+    this.packet.dstMac = remote.vtepMac;
+    const outer = { src: node.ip, dst: remote.ip, protocol: 'UDP' as const, srcPort: flowPort(this.packet), dstPort: FLANNEL_VXLAN_PORT, vni: FLANNEL_VNI };
+    const outerView = (): PacketView => ({ ...this.view(), outer });
+    this.push({ node: node.name, netns: 'node', device: dev, layer: 'encap', action: 'encapsulate', summary: `${dev} wraps the whole frame in VXLAN (VNI ${FLANNEL_VNI}) inside UDP ${node.ip}:${outer.srcPort} → ${remote.ip}:${FLANNEL_VXLAN_PORT}; ${this.packet.length + VXLAN_OVERHEAD} bytes on the wire.`, packet: outerView() });
+    if (this.packet.length + VXLAN_OVERHEAD > this.state.cluster.mtu) return this.tooBig(node.name, 'node', 'eth0', this.state.cluster.mtu - VXLAN_OVERHEAD);
+    const cache = `node ${node.name}`;
+    this.resolve(cache, node.name, 'eth0', remote.ip, remote.mac, `node ${remote.name}`, node.mac, 'node', outerView, { cache: `node ${remote.name}`, requester: node.ip });
+    this.push({ node: node.name, netns: 'node', device: 'eth0', layer: 'L2', action: 'send', summary: `The UDP datagram leaves eth0 for ${remote.name} (${remote.ip}) on the same L2 segment ${node.network}: one hop, no router.`, packet: outerView() });
+    this.push({ node: remote.name, netns: 'node', device: 'eth0', layer: 'L2', action: 'receive', summary: `${remote.name} receives it on eth0.`, packet: outerView() });
+    this.push({ node: remote.name, netns: 'node', device: dev, layer: 'encap', action: 'decapsulate', summary: `UDP port ${FLANNEL_VXLAN_PORT} belongs to the kernel's VXLAN socket: ${dev} strips the outer headers; the inner frame is addressed to its own MAC ${remote.vtepMac}.` });
+    return { kind: 'node', node: remote, inDev: dev };
+  }
+
+  private outOfEth0(node: NodeState, netns: string, nexthop: string, route: Route): Location | WalkEnd {
+    if (this.packet.length > this.state.cluster.mtu) return this.tooBig(node.name, netns, 'eth0', this.state.cluster.mtu);
+    const owner = underlayOwner(this.state, nexthop);
+    const cache = `node ${node.name}`;
+    const answerer = owner && owner.location.kind !== 'internet' ? { cache: cacheOf(owner.location), requester: node.ip } : undefined;
+    const resolved = this.resolve(cache, node.name, 'eth0', nexthop, owner?.mac, owner?.label ?? '', node.mac, 'node', undefined, answerer);
+    if (!resolved || !owner) {
+      return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `nothing answers ARP for ${nexthop} on ${node.name}'s eth0: No route to host` };
+    }
+    this.packet.srcMac = node.mac;
+    this.packet.dstMac = owner.mac;
+    const through = route.via ? ` through the gateway ${route.via} (${owner.label})` : ` to ${owner.label}`;
+    this.push({ node: node.name, netns, device: 'eth0', layer: 'L2', action: 'send', summary: `The frame leaves eth0${through} on ${node.network}.` });
+    return owner.location;
+  }
+
+  // ---- routers and the internet -------------------------------------------------------------
+
+  private atRouter(router: RouterState, inDev: string): Location | WalkEnd {
+    const netns = `router ${router.name}`;
+    const ifaceIndex = Number(inDev.slice(3));
+    if (router.interfaces.some((iface) => iface.ip === this.packet.dst)) {
+      return this.arrive({ node: router.name, netns, device: inDev }, [], `router ${router.name}`);
+    }
+    const route = routerRoute(router, this.packet.dst);
+    this.routeAddresses.push(router.interfaces[ifaceIndex]?.ip ?? router.interfaces[0].ip);
+    this.push({ node: router.name, netns, device: inDev, layer: 'L2', action: 'receive', summary: `Router ${router.name} receives the frame on ${inDev}.` });
+    if (!route) {
+      this.push({ node: router.name, netns, device: inDev, layer: 'L3', action: 'drop', summary: `Router ${router.name} has no route to ${this.packet.dst}: it answers ICMP network unreachable.` });
+      return { verdict: 'unreachable', errno: 'ENETUNREACH', reason: `router ${router.name} has no route to ${this.packet.dst}` };
+    }
+    this.packet.ttl -= 1;
+    if (this.packet.ttl <= 0) return { verdict: 'dropped', reason: `TTL exceeded at router ${router.name}` };
+    this.push({ node: router.name, netns, device: route.dev, layer: 'L3', action: 'route', summary: `Router ${router.name}: ${routeText(route)}. Forwarding decrements the TTL to ${this.packet.ttl}.`, rule: routeText(route) });
+    const nexthop = route.via ?? this.packet.dst;
+    const owner = underlayOwner(this.state, nexthop);
+    const answerer = owner && owner.location.kind !== 'internet' ? { cache: cacheOf(owner.location), requester: route.ifaceIp } : undefined;
+    const resolved = this.resolve(netns, router.name, route.dev, nexthop, owner?.mac, owner?.label ?? '', routerMac(router, route.ifaceIp), netns, undefined, answerer);
+    if (!resolved || !owner) return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `router ${router.name}: nothing answers ARP for ${nexthop}` };
+    this.packet.srcMac = routerMac(router, route.ifaceIp);
+    this.packet.dstMac = owner.mac;
+    this.push({ node: router.name, netns, device: route.dev, layer: 'L2', action: 'send', summary: `Router ${router.name} sends the frame to ${owner.label}.` });
+    return owner.location;
+  }
+
+  private atInternet(origin: boolean): Location | WalkEnd {
+    const dst = parseIp(this.packet.dst)!;
+    const privateRange = [this.state.cluster.podCIDR, this.state.cluster.serviceCIDR].some((cidr) => cidrContains(parseCidr(cidr)!, dst));
+    if (privateRange || origin) {
+      this.push({ node: 'internet', netns: 'internet', device: 'gateway', layer: 'L3', action: 'drop', summary: `Beyond the gateway nothing routes ${this.packet.dst}: the packet is lost.` });
+      return { verdict: 'dropped', reason: `${this.packet.dst} is not routed outside the cluster` };
+    }
+    this.routeAddresses.push(this.packet.dst);
+    this.push({ node: 'internet', netns: 'internet', device: 'gateway', layer: 'L3', action: 'route', summary: `The gateway forwards the packet to the internet, where ${this.packet.dst} answers.` });
+    return this.arrive({ node: 'internet', netns: 'internet', device: 'eth0' }, 'any', this.packet.dst);
+  }
+
+  // ---- shared steps -------------------------------------------------------------------------
+
+  /**
+   * ARP for `ip` on `device`: a fresh cache entry skips the request; otherwise a broadcast
+   * who-has and, if someone holds the address, its reply. Returns whether the MAC is known.
+   */
+  private resolve(cache: string, node: string, device: string, ip: string, mac: string | undefined, holder: string, ownMac: string, netns?: string, packet?: () => PacketView, answerer?: { cache: string; requester: string }): boolean {
+    const where = netns ?? cache;
+    const ns = where.startsWith('node ') ? 'node' : where;
+    const age = this.neighbours.age(cache, ip);
+    if (age !== null && mac) {
+      this.neighbours.use(cache, ip);
+      this.push({ node, netns: ns, device, layer: 'L2', action: 'neigh-cache', summary: `${ip} is already in the neighbour cache (${mac}, used ${Math.round(age / 1000)} s ago): no ARP request.`, rule: `${ip} dev ${device} lladdr ${mac}`, ...(packet ? { packet: packet() } : {}) });
+      return true;
+    }
+    const arp = (src: string, dst: string): PacketView => ({ l2: { src, dst, type: 'ARP' }, l3: { ...this.view().l3 } });
+    this.push({ node, netns: ns, device, layer: 'L2', action: 'arp-request', summary: `ARP who-has ${ip}? broadcast on ${device}.`, packet: arp(ownMac, 'ff:ff:ff:ff:ff:ff') });
+    if (!mac) {
+      this.push({ node, netns: ns, device, layer: 'L2', action: 'drop', summary: `Nobody answers ARP for ${ip}: the neighbour entry goes FAILED.` });
+      return false;
+    }
+    this.neighbours.use(cache, ip);
+    // The kernel that answers a request also caches the requester (arp_process → neigh_event_ns).
+    if (answerer) this.neighbours.use(answerer.cache, answerer.requester);
+    this.push({ node, netns: ns, device, layer: 'L2', action: 'arp-reply', summary: `${ip} is-at ${mac}: ${holder} answers; the entry is cached (REACHABLE).`, packet: arp(mac, ownMac) });
+    return true;
+  }
+
+  private arrive(where: { node: string; netns: string; device: string }, listeners: Listener[] | 'any', who: string): WalkEnd {
+    const p = this.packet;
+    this.deliveredTtl = p.ttl;
+    this.routeAddresses.push(p.dst);
+    if (this.reply) {
+      this.push({ ...where, layer: 'L4', action: 'deliver', summary: `The ${p.protocol === 'ICMP' ? 'echo reply' : 'SYN-ACK'} reaches ${who}${p.protocol === 'TCP' ? ': the connection is established' : ''}.` });
+      return { verdict: 'delivered', reason: 'reply delivered' };
+    }
+    const listener = listeners === 'any' ? { port: p.dstPort ?? 0, protocol: 'TCP' as const, by: 'the remote host' } : findListener(listeners, p.dstPort, p.protocol);
+    const location = locationOf(this.state, where);
+    if (p.protocol === 'ICMP') {
+      this.push({ ...where, layer: 'L4', action: 'deliver', summary: `${who} receives the echo request (ttl ${p.ttl}) and the kernel answers with an echo reply.` });
+      return { verdict: 'delivered', reason: `${who} answers ping`, at: location };
+    }
+    if (listener) {
+      const answer = p.protocol === 'TCP' ? 'answers SYN-ACK' : p.protocol === 'SCTP' ? 'answers INIT-ACK' : 'receives the datagram';
+      this.push({ ...where, layer: 'L4', action: 'deliver', summary: `${who}: ${listener.by} listens on ${p.protocol} port ${p.dstPort} and ${answer}.`, rule: `${p.protocol}/${p.dstPort}` });
+      return { verdict: 'delivered', reason: `${listener.by} on ${who} accepted ${p.protocol}/${p.dstPort}`, at: location };
+    }
+    const answer = p.protocol === 'TCP' ? 'the kernel answers RST' : p.protocol === 'SCTP' ? 'the kernel answers ABORT' : 'the kernel answers ICMP port unreachable';
+    this.push({ ...where, layer: 'L4', action: 'reset', summary: `Nothing listens on ${p.protocol} port ${p.dstPort} in ${who}: ${answer} (Connection refused).`, rule: `${p.protocol}/${p.dstPort}` });
+    return { verdict: 'refused', reason: `nothing listens on ${p.protocol} port ${p.dstPort} in ${who}` };
+  }
+
+  private noRoute(node: string, netns: string): WalkEnd {
+    this.push({ node, netns, device: '-', layer: 'L3', action: 'drop', summary: `No route matches ${this.packet.dst}: Network is unreachable.` });
+    return { verdict: 'unreachable', errno: 'ENETUNREACH', reason: `no route to ${this.packet.dst} in ${netns === 'node' ? `node ${node}` : netns}` };
+  }
+
+  private tooBig(node: string, netns: string, device: string, mtu: number): WalkEnd {
+    this.push({ node, netns, device, layer: 'L3', action: 'drop', summary: `The ${this.packet.length}-byte packet does not fit the MTU ${mtu} of ${device} and DF is set: dropped with ICMP fragmentation needed.`, rule: `mtu ${mtu}` });
+    return { verdict: 'dropped', reason: `packet of ${this.packet.length} bytes exceeds the MTU ${mtu} of ${device} on ${node}` };
+  }
+}
+
+export function routeText(route: Route): string {
+  const parts = [route.dst];
+  if (route.via) parts.push(`via ${route.via}`);
+  parts.push(`dev ${route.dev}`);
+  if (route.proto) parts.push(`proto ${route.proto}`);
+  if (route.scope) parts.push(`scope ${route.scope}`);
+  if (route.src) parts.push(`src ${route.src}`);
+  if (route.onlink) parts.push('onlink');
+  return parts.join(' ');
+}
+
+function sameNodePod(state: LabState, node: NodeState, ip: string): PodState | undefined {
+  const pod = podByIp(state, ip);
+  return pod && pod.node === node.name && !pod.hostNetwork ? pod : undefined;
+}
+
+/** The outer UDP source port: the kernel hashes the inner flow (deterministic per 5-tuple). */
+function flowPort(packet: Packet): number {
+  let hash = 2166136261;
+  for (const ch of `${packet.src}|${packet.dst}|${packet.protocol}|${packet.srcPort ?? 0}|${packet.dstPort ?? 0}`) {
+    hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  }
+  return 32768 + (hash % 28232);
+}
+
+/** A router interface's MAC, stable per address (the lab does not record one). */
+function routerMac(_router: RouterState, ip: string): string {
+  return macFromIp('02:00', ip);
+}
+
+/** Docker-style MAC: a 2-byte prefix and the IPv4 address (the docker bridge's own gateway has 02:42:c0:a8:31:01). */
+function macFromIp(prefix: string, ip: string): string {
+  return `${prefix}:${ip.split('.').map((octet) => Number(octet).toString(16).padStart(2, '0')).join(':')}`;
+}
+
+interface UnderlayOwner {
+  mac: string;
+  label: string;
+  location: Location;
+}
+
+/** Who holds an address on the underlay: a node, a router interface, or the segment's gateway to the internet. */
+function underlayOwner(state: LabState, ip: string): UnderlayOwner | undefined {
+  for (const node of state.nodes.values()) {
+    if (node.ip === ip) return { mac: node.mac, label: `node ${node.name}`, location: { kind: 'node', node, inDev: 'eth0' } };
+  }
+  for (const router of state.routers.values()) {
+    const i = router.interfaces.findIndex((iface) => iface.ip === ip);
+    if (i >= 0) return { mac: routerMac(router, ip), label: `router ${router.name}`, location: { kind: 'router', router, inDev: `eth${i}` } };
+  }
+  const address = parseIp(ip)!;
+  for (const node of state.nodes.values()) {
+    const segment = parseCidr(node.network)!;
+    if (cidrContains(segment, address) && address === segment.network + 1) {
+      return { mac: macFromIp('02:42', ip), label: 'the host gateway', location: { kind: 'internet' } };
+    }
+  }
+  return undefined;
+}
+
+function cacheOf(location: Location): string {
+  if (location.kind === 'node') return `node ${location.node.name}`;
+  if (location.kind === 'router') return `router ${location.router.name}`;
+  if (location.kind === 'pod') return `pod ${location.pod.namespace}/${location.pod.name}`;
+  return 'internet';
+}
+
+function locationOf(state: LabState, where: { node: string; netns: string }): Location | undefined {
+  if (where.netns.startsWith('pod ')) {
+    const pod = state.pods.get(where.netns.slice(4));
+    return pod ? { kind: 'pod', pod } : undefined;
+  }
+  if (where.netns === 'node') {
+    const node = state.nodes.get(where.node);
+    return node ? { kind: 'node', node, inDev: 'lo' } : undefined;
+  }
+  if (where.netns === 'internet') return { kind: 'internet' };
+  return undefined;
+}
