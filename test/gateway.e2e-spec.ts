@@ -49,4 +49,188 @@ describe('live lab sessions over socket.io', () => {
     expect(bob.events).toEqual(alice.events);
     expect(watcher.events).toEqual(alice.events);
   });
+
+  it('gives a client that was away for 100 events exactly the missed ones when it comes back with after', async () => {
+    const lab = await newLab();
+    const first = client(lab, 'student', { after: 0 });
+    await connected(first);
+    await addNode(lab);
+    const seen = (await storedSeqs(lab)).at(-1)!;
+    await first.until(seen);
+    first.close();
+    for (let i = 0; i < 100; i++) await api().post(`/api/labs/${lab.id}/clock`).set({ Authorization: `Bearer ${lab.tokens.student}` }).send({ advance: '1s' }).expect(201);
+    const back = client(lab, 'student', { after: seen });
+    await connected(back);
+    // Live appends while it catches up must neither be lost nor doubled.
+    const racing = Promise.all([addNode(lab), back.socket.emitWithAck('command', { type: 'clock', advance: '1s' })]);
+    await racing;
+    const stored = await storedSeqs(lab);
+    await back.until(stored.at(-1)!);
+    expect(back.seqs()).toEqual(range(seen + 1, stored.at(-1)!));
+    expect(back.seqs().length).toBeGreaterThanOrEqual(102);
+  });
+
+  it('streams only live events without after', async () => {
+    const lab = await newLab();
+    const live = client(lab, 'observer');
+    await connected(live);
+    await live.message('presence');
+    await addNode(lab);
+    const stored = await storedSeqs(lab);
+    await live.until(stored.at(-1)!);
+    expect(live.seqs()).toEqual(range(lab.version + 1, stored.at(-1)!));
+  });
+
+  it('refuses a token of lab A for lab B, an unknown lab, a missing token and an after beyond the version', async () => {
+    const [a, b] = [await newLab(), await newLab()];
+    const refusal = async (auth: Record<string, unknown>) => {
+      const attempt = labClient(server.url, auth);
+      clients.push(attempt);
+      return connected(attempt).then(
+        () => 'connected',
+        (error: Error & { data?: { status: number } }) => error.data?.status,
+      );
+    };
+    expect(await refusal({ token: a.tokens.instructor, lab: b.id })).toBe(401);
+    expect(await refusal({ token: a.tokens.instructor, lab: 'no-such-lab' })).toBe(404);
+    expect(await refusal({ lab: a.id })).toBe(400);
+    expect(await refusal({ token: a.tokens.student, lab: a.id, after: a.version + 1 })).toBe(422);
+    // And nothing of lab B reaches lab A's clients.
+    const inA = client(a, 'student', { after: 0 });
+    await connected(inA);
+    await inA.until(a.version);
+    await addNode(b);
+    await addNode(b);
+    await addNode(a);
+    const storedA = await storedSeqs(a);
+    await inA.until(storedA.at(-1)!);
+    expect(inA.seqs()).toEqual(storedA);
+    expect(storedA.length).toBeLessThan((await storedSeqs(b)).length);
+  });
+
+  it("refuses an observer's command with the REST problem and appends nothing", async () => {
+    const lab = await newLab();
+    const watcher = client(lab, 'observer');
+    await connected(watcher);
+    const ack = await watcher.socket.emitWithAck('command', { type: 'addNode' });
+    expect(ack).toEqual({ ok: false, error: expect.objectContaining({ status: 403, title: 'Forbidden', detail: expect.stringContaining('observer') }) });
+    expect(await storedSeqs(lab)).toEqual(range(1, lab.version));
+  });
+
+  it('answers malformed messages with error acks, the same problems as REST, and keeps the connection', async () => {
+    const lab = await newLab();
+    const student = client(lab, 'student');
+    await connected(student);
+    const acks = await Promise.all([
+      student.socket.emitWithAck('command', 'not an object'),
+      student.socket.emitWithAck('command', { type: 'launchMissiles' }),
+      student.socket.emitWithAck('command', { type: 'addNode', ip: 'not-an-ip' }),
+      student.socket.emitWithAck('command', { type: 'apply', manifests: 'kind: [' }),
+      student.socket.emitWithAck('command', { type: 'delete', resource: 'gadgets', namespace: 'default', name: 'x' }),
+      student.socket.emitWithAck('no-such-message', {}),
+      student.socket.emitWithAck('replay', { from: 'yesterday' }),
+      student.socket.emitWithAck('exec', { command: 'ip a' }),
+    ]);
+    expect(acks.map((ack) => [ack.ok, ack.error?.status])).toEqual([
+      [false, 400],
+      [false, 400],
+      [false, 400],
+      [false, 400],
+      [false, 404],
+      [false, 400],
+      [false, 400],
+      [false, 501],
+    ]);
+    const rest = await api().post(`/api/labs/${lab.id}/nodes`).set({ Authorization: `Bearer ${lab.tokens.student}` }).send({ ip: 'not-an-ip' }).expect(400);
+    expect(acks[2].error).toEqual(rest.body);
+    expect(student.socket.connected).toBe(true);
+    expect(await storedSeqs(lab)).toEqual(range(1, lab.version));
+  });
+
+  it('drops a connection whose message is larger than the body limit, and nothing changes', async () => {
+    const lab = await newLab();
+    const student = client(lab, 'student');
+    await connected(student);
+    const closed = nextMessage<string>(student.socket, 'disconnect');
+    student.socket.emit('command', { type: 'apply', manifests: `# ${'x'.repeat(70 * 1024)}\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: big\n` }, () => undefined);
+    expect(await closed).toBe('transport close');
+    expect(await storedSeqs(lab)).toEqual(range(1, lab.version));
+  });
+
+  it('announces presence as members join and leave', async () => {
+    const lab = await newLab();
+    const teacher = client(lab, 'instructor', { name: 'Ms. Frizzle' });
+    await connected(teacher);
+    type Presence = { members: { id: string; name: string; role: string }[] };
+    expect(await teacher.message('presence')).toEqual({ members: [{ id: teacher.socket.id, name: 'Ms. Frizzle', role: 'instructor' }] });
+    const student = client(lab, 'student', { name: 'Arnold' });
+    await connected(student);
+    const joined = await teacher.message<Presence>('presence', (p) => p.members.length === 2);
+    expect(joined.members.map((m) => [m.name, m.role]).sort()).toEqual([['Arnold', 'student'], ['Ms. Frizzle', 'instructor']]);
+    const announcements = teacher.messages.length;
+    student.close();
+    await teacher.message<Presence>('presence', (p) => p.members.length === 1 && teacher.messages.length > announcements);
+    expect(teacher.messages.at(-1)).toEqual(['presence', { members: [{ id: teacher.socket.id, name: 'Ms. Frizzle', role: 'instructor' }] }]);
+  });
+
+  it('streams a trace started by one client to everyone in the lab, and relays follow-me', async () => {
+    const lab = await newLab();
+    const [teacher, student] = [client(lab, 'instructor'), client(lab, 'student')];
+    await Promise.all([teacher, student].map(connected));
+    await student.message<{ members: unknown[] }>('presence', (p) => p.members.length === 2);
+    const hops: unknown[] = [];
+    student.socket.on('hop', (message: { traceId: string; hop: unknown }) => hops.push(message));
+    const finished = nextMessage<{ id: string; verdict: string }>(student.socket, 'trace');
+    await server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 't1', [{ index: 0 }, { index: 1 }], { at: lab.version, verdict: 'delivered' }, 5);
+    expect(await finished).toEqual({ id: 't1', at: lab.version, verdict: 'delivered' });
+    expect(hops).toEqual([{ traceId: 't1', hop: { index: 0 } }, { traceId: 't1', hop: { index: 1 } }]);
+    const followed = nextMessage(student.socket, 'follow');
+    expect(await teacher.socket.emitWithAck('follow', { traceId: 't1' })).toEqual({ ok: true });
+    expect(await followed).toEqual({ traceId: 't1', by: expect.objectContaining({ role: 'instructor' }) });
+    expect((await student.socket.emitWithAck('follow', { traceId: 't1' })).error.status).toBe(403);
+  });
+
+  it('replays a stretch of history to the asking client only, with its traces, step and seek, without changing the lab', async () => {
+    const lab = await newLab({ scenario: 'minikube-flannel' });
+    await server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 'then', [{ index: 0 }], { at: 3, verdict: 'dropped' }, 0);
+    const [viewer, other] = [client(lab, 'observer'), client(lab, 'observer')];
+    await Promise.all([viewer, other].map(connected));
+    const replayed: unknown[] = [];
+    viewer.socket.on('replay:event', (event: { seq: number }) => replayed.push(event.seq));
+    viewer.socket.on('replay:trace', (trace: { id: string }) => replayed.push(trace.id));
+    let otherHeard = 0;
+    other.socket.onAny((name: string) => name.startsWith('replay') && otherHeard++);
+    const ended = new Promise<void>((resolve) => viewer.socket.on('replay:status', (s: { status: string }) => s.status === 'ended' && resolve()));
+    const started = await viewer.socket.emitWithAck('replay', { from: 2, to: 5, speed: 1000 });
+    expect(started).toEqual(expect.objectContaining({ ok: true, from: 2, to: 5 }));
+    await ended;
+    expect(replayed).toEqual([2, 3, 'then', 4, 5]);
+    // Paused, step by step, and seek back.
+    await viewer.socket.emitWithAck('replay', { from: 1, to: 4, speed: 1000 });
+    await viewer.socket.emitWithAck('replay:pause');
+    replayed.length = 0;
+    const seek = await viewer.socket.emitWithAck('replay:seek', { seq: 3 });
+    expect(seek).toEqual({ ok: true, status: 'paused', next: 3 });
+    await viewer.socket.emitWithAck('replay:step');
+    await viewer.socket.emitWithAck('replay:step');
+    expect(replayed).toEqual([3, 'then']);
+    expect(otherHeard).toBe(0);
+    expect(await storedSeqs(lab)).toEqual(range(1, lab.version));
+  });
+
+  it('rate-limits each socket with 429 acks', async () => {
+    const limited = await startServer({ databaseUrl: database.url, socketMessagesPerSecond: 5 });
+    try {
+      const lab = await newLab();
+      const chatty = labClient(limited.url, { token: lab.tokens.observer, lab: lab.id });
+      clients.push(chatty);
+      await connected(chatty);
+      const acks = await Promise.all(range(1, 15).map(() => chatty.socket.emitWithAck('follow', { traceId: 'x' })));
+      const statuses = acks.map((ack) => ack.error.status);
+      expect(statuses.filter((s) => s === 403)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    } finally {
+      await limited.app.close();
+    }
+  });
 });

@@ -16,6 +16,10 @@ export interface CreatedLab {
 export interface LabClient {
   socket: Socket;
   events: EventMessage[];
+  /** Every other message received, in order, as [name, payload]. */
+  messages: [string, unknown][];
+  /** Resolves with the first message `name` (received already or later) that satisfies `accept`. */
+  message<T>(name: string, accept?: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
   seqs(): number[];
   /** Resolves once the client has received the event with this seq. */
   until(seq: number, timeoutMs?: number): Promise<void>;
@@ -26,6 +30,13 @@ export function labClient(url: string, auth: Record<string, unknown>): LabClient
   const socket = io(`${url}/labs`, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
   const events: EventMessage[] = [];
   const waiters: { seq: number; resolve: () => void }[] = [];
+  const messages: [string, unknown][] = [];
+  const listeners = new Set<() => void>();
+  socket.onAny((name: string, payload: unknown) => {
+    if (name === 'event') return;
+    messages.push([name, payload]);
+    for (const listener of [...listeners]) listener();
+  });
   socket.on('event', (event: EventMessage) => {
     events.push(event);
     for (const waiter of waiters.filter((w) => w.seq <= event.seq)) {
@@ -36,6 +47,24 @@ export function labClient(url: string, auth: Record<string, unknown>): LabClient
   return {
     socket,
     events,
+    messages,
+    message: <T>(name: string, accept: (payload: T) => boolean = () => true, timeoutMs = 5000) =>
+      new Promise<T>((resolve, reject) => {
+        const check = () => {
+          const found = messages.find(([n, payload]) => n === name && accept(payload as T));
+          if (!found) return false;
+          listeners.delete(listener);
+          clearTimeout(timer);
+          resolve(found[1] as T);
+          return true;
+        };
+        const listener = () => void check();
+        const timer = setTimeout(() => {
+          listeners.delete(listener);
+          reject(new Error(`no matching ${name} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        if (!check()) listeners.add(listener);
+      }),
     seqs: () => events.map((e) => e.seq),
     until: (seq, timeoutMs = 10_000) =>
       events.some((e) => e.seq >= seq)
