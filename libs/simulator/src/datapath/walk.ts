@@ -308,6 +308,14 @@ export class Walk {
 
   private atInternet(origin: boolean): Location | WalkEnd {
     const dst = parseIp(this.packet.dst)!;
+    const node = [...this.state.nodes.values()].find((candidate) => candidate.ip === this.packet.dst);
+    if (node) {
+      const gateway = formatIp(parseCidr(node.network)!.network + 1);
+      this.packet.srcMac = macFromIp('02:42', gateway);
+      this.packet.dstMac = node.mac;
+      this.push({ node: 'internet', netns: 'internet', device: 'gateway', layer: 'L2', action: 'send', summary: `The host gateway ${gateway} delivers the packet to ${node.name} (${node.ip}) on ${node.network}.` });
+      return { kind: 'node', node, inDev: 'eth0' };
+    }
     const privateRange = [this.state.cluster.podCIDR, this.state.cluster.serviceCIDR].some((cidr) => cidrContains(parseCidr(cidr)!, dst));
     if (privateRange || origin) {
       this.push({ node: 'internet', netns: 'internet', device: 'gateway', layer: 'L3', action: 'drop', summary: `Beyond the gateway nothing routes ${this.packet.dst}: the packet is lost.` });
