@@ -5,7 +5,7 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string,
   ) {
-    super(detail ? `${title}: ${detail}` : title);
+    super(`${status} ${title}${detail ? `: ${detail}` : ''}`);
   }
 }
 
@@ -14,14 +14,15 @@ export interface LabSession {
   token: string;
 }
 
-export async function request<T>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
+export async function request<T>(method: string, path: string, options: { token?: string; body?: unknown; yaml?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.yaml !== undefined) headers['content-type'] = 'application/yaml';
   const response = await fetch(`/api${path}`, {
     method,
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.yaml ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();
   const payload = text ? safeJson(text) : undefined;
@@ -47,6 +48,8 @@ export const labApi = (session: LabSession) => {
     lab: () => call<{ id: string; name: string; version: number }>('GET', ''),
     state: (at?: number) => call<LabStateView>('GET', `/state${at === undefined ? '' : `?at=${at}`}`),
     timeline: (after = 0) => call<TimelineEntry[]>('GET', `/timeline?after=${after}`),
+    apply: (yaml: string) => request<{ version: number }>('POST', `${base}/apply`, { token: session.token, yaml }),
+    clock: (body: { advance?: string; speed?: number }) => call<{ version: number }>('POST', '/clock', body),
     fork: (at: number) => call<CreatedLab>('POST', '/fork', { at }),
     trace: (body: TraceRequest) => call<TraceResult>('POST', '/traces', body),
     exec: (command: string, context: string) => call<ExecResult>('POST', '/exec', { command, context }),

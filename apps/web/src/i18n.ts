@@ -45,6 +45,13 @@ const en = {
   language: 'Русский',
   error: 'Error',
   viewing: 'Viewing the past: changes are disabled',
+  apply: 'Apply',
+  applyHint: 'Kubernetes manifests (YAML, several documents), applied like kubectl apply',
+  applied: 'Applied: lab version',
+  clock: 'Clock',
+  pauseClock: 'Pause',
+  resumeClock: 'Resume',
+  advance: '+30s',
 };
 
 export type MessageKey = keyof typeof en;
@@ -95,6 +102,13 @@ const ru: Record<MessageKey, string> = {
   language: 'English',
   error: 'Ошибка',
   viewing: 'Просмотр прошлого: изменения отключены',
+  apply: 'Применить',
+  applyHint: 'Манифесты Kubernetes (YAML, несколько документов), применяются как kubectl apply',
+  applied: 'Применено: версия лаборатории',
+  clock: 'Часы',
+  pauseClock: 'Пауза',
+  resumeClock: 'Продолжить',
+  advance: '+30с',
 };
 
 export type Language = 'en' | 'ru';

@@ -1,3 +1,4 @@
+import { ApplyPanel } from './apply-panel';
 import { labApi, request, type CreatedLab, type LabSession, type LabStateView } from './api';
 import { $, escapeHtml, html } from './dom';
 import { currentLanguage, setLanguage, t, translate } from './i18n';
@@ -26,13 +27,14 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
       <div class="workspace">
         <section class="topology-pane">
           <div class="row"><strong data-i18n="topology"></strong>
-            <input id="search" type="search" placeholder="🔍 pod, node, IP, label" /><span id="node-count"></span></div>
+            <input id="search" type="search" placeholder="pod, node, IP, label" /><span id="node-count"></span></div>
           <div id="topology"></div>
         </section>
         <aside class="side">
           <nav class="tabs">
             <button type="button" data-tab="trace" data-i18n="trace" class="active"></button>
             <button type="button" data-tab="terminal" data-i18n="terminal"></button>
+            <button type="button" data-tab="apply" data-i18n="apply"></button>
             <button type="button" data-tab="tables" data-i18n="tables"></button>
           </nav>
           <div data-pane="trace"></div>
@@ -40,6 +42,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
             <label><span data-i18n="context"></span> <select id="exec-context"></select></label>
             <div id="terminal"></div>
           </div>
+          <div data-pane="apply" hidden></div>
           <div data-pane="tables" hidden></div>
         </aside>
       </div>
@@ -80,6 +83,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
   );
   $(page, '[data-pane="trace"]').append(tracePanel.element);
   $(page, '[data-pane="tables"]').append(tablesPanel.element);
+  $(page, '[data-pane="apply"]').append(new ApplyPanel(api, () => void refresh()).element);
   $(page, '#timeline-slot').append(timeline.element);
   const context = $<HTMLSelectElement>(page, '#exec-context');
   let terminal: LabTerminal | undefined;

@@ -21,6 +21,11 @@ export class TimelinePanel {
           <span id="cursor-label"></span>
           <button type="button" id="back-to-live" data-i18n="backToLive"></button>
           <button type="button" id="fork-here" data-i18n="forkHere"></button>
+          <span class="clock"><span data-i18n="clock"></span>:
+            <button type="button" data-clock="pause" data-i18n="pauseClock"></button>
+            <button type="button" data-clock="resume" data-i18n="resumeClock"></button>
+            <button type="button" data-clock="advance" data-i18n="advance"></button></span>
+          <span id="clock-error" class="error"></span>
         </div>
         <div id="ticks" class="ticks"></div>
       </section>`);
@@ -29,7 +34,22 @@ export class TimelinePanel {
     cursor.addEventListener('input', () => this.select(Number(cursor.value)));
     $(this.element, '#back-to-live').addEventListener('click', () => this.select(undefined));
     $(this.element, '#fork-here').addEventListener('click', () => this.onFork(this.cursorSeq() ?? this.last));
+    for (const button of this.element.querySelectorAll<HTMLButtonElement>('[data-clock]')) {
+      button.addEventListener('click', () => void this.clock(button.dataset.clock as 'pause' | 'resume' | 'advance'));
+    }
     this.select(undefined);
+  }
+
+  /** Instructors and students steer the simulated clock; observers get the API's 403 shown. */
+  private async clock(action: 'pause' | 'resume' | 'advance'): Promise<void> {
+    const body = action === 'advance' ? { advance: '30s' } : { speed: action === 'pause' ? 0 : 1 };
+    const error = $(this.element, '#clock-error');
+    try {
+      await this.api.clock(body);
+      error.textContent = '';
+    } catch (failure) {
+      error.textContent = failure instanceof Error ? failure.message : String(failure);
+    }
   }
 
   async refresh(): Promise<void> {

@@ -24,8 +24,10 @@ export function pluginDevices(cni: LabStateView['cluster']['cni']): string[] {
   }
 }
 
-const COLUMN_WIDTH = 260;
-const POD_HEIGHT = 56;
+const COLUMN_WIDTH = 400;
+const POD_HEIGHT = 60;
+const POD_SPREAD = 90;
+const LABELS_SHOWN = 32;
 const COLUMNS_PER_ROW = 6;
 
 export const ids = {
@@ -77,11 +79,11 @@ export function topologyElements(state: LabStateView): TopologyElement[] {
     const bridge = ids.device(node.name, chain[chain.length - 1]);
     (podsByNode.get(node.name) ?? []).forEach((pod, podIndex) => {
       const id = ids.pod(pod.namespace, pod.name);
-      const labels = Object.entries(pod.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(' ');
+      const labels = shorten(Object.entries(pod.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(' '), LABELS_SHOWN);
       elements.push({
         group: 'nodes',
         data: { id, label: `${pod.namespace}/${pod.name}\n${pod.ip || '-'}${labels ? `\n${labels}` : ''}`, parent, kind: 'pod' },
-        position: { x: x - 60 + (podIndex % 2) * 120, y: y + chain.length * 60 + 30 + Math.floor(podIndex / 2) * POD_HEIGHT },
+        position: { x: x - POD_SPREAD + (podIndex % 2) * 2 * POD_SPREAD, y: y + chain.length * 60 + 30 + Math.floor(podIndex / 2) * POD_HEIGHT },
       });
       elements.push({ group: 'edges', data: { id: `e:${id}:veth`, source: bridge, target: id, label: 'veth', kind: 'veth' } });
     });
@@ -98,6 +100,10 @@ export function topologyElements(state: LabStateView): TopologyElement[] {
     }
   });
   return elements;
+}
+
+function shorten(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
 /** The element a hop happened at: the pod for pod namespaces, else the node's device, else the router or the node. */

@@ -5,8 +5,8 @@ import { topologyElements } from './topology-model';
 const style: cytoscape.StylesheetJson = [
   { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'font-size': 10, 'text-valign': 'center', 'text-halign': 'center', color: '#111' } },
   { selector: 'node[kind = "node"]', style: { shape: 'round-rectangle', 'background-color': '#eef3fb', 'border-color': '#5b7db1', 'border-width': 2, 'text-valign': 'top', 'font-size': 12, 'font-weight': 'bold', padding: '14px' } },
-  { selector: 'node[kind = "device"]', style: { shape: 'round-rectangle', width: 130, height: 30, 'background-color': '#d6e4f5', 'border-width': 1, 'border-color': '#5b7db1' } },
-  { selector: 'node[kind = "pod"]', style: { shape: 'ellipse', width: 110, height: 46, 'background-color': '#dff2e1', 'border-color': '#3d8b47', 'border-width': 1, 'font-size': 8 } },
+  { selector: 'node[kind = "device"]', style: { shape: 'round-rectangle', width: 150, height: 30, 'font-size': 11, 'background-color': '#d6e4f5', 'border-width': 1, 'border-color': '#5b7db1' } },
+  { selector: 'node[kind = "pod"]', style: { shape: 'round-rectangle', width: 170, height: 50, 'text-max-width': '165px', 'background-color': '#dff2e1', 'border-color': '#3d8b47', 'border-width': 1, 'font-size': 9 } },
   { selector: 'node[kind = "underlay"]', style: { shape: 'round-rectangle', width: 220, height: 34, 'background-color': '#f5ead6', 'border-color': '#a07a2c', 'border-width': 1 } },
   { selector: 'node[kind = "router"]', style: { shape: 'diamond', width: 80, height: 80, 'background-color': '#f5d6d6', 'border-color': '#a03030', 'border-width': 1, 'text-valign': 'bottom' } },
   { selector: 'node[kind = "service"]', style: { shape: 'hexagon', width: 140, height: 44, 'background-color': '#efe0f7', 'border-color': '#7a3fa0', 'border-width': 1 } },

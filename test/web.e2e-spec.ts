@@ -1,0 +1,186 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
+import { startServer, tempDatabase, type TestServer } from './support/test-server';
+
+// Debian's chromium (.ci/run installs it); a missing browser fails the suite rather than skipping it.
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, 'artifacts');
+
+interface CreatedLab {
+  id: string;
+  version: number;
+  tokens: Record<'instructor' | 'student' | 'observer', string>;
+}
+
+const pod = (name: string, labels: Record<string, string> = {}) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  labels: ${JSON.stringify(labels)}\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
+
+/** Labels of the topology's elements of one kind, read from the page's cytoscape instance. */
+function topologyLabels(page: Page, kind: string): Promise<string[]> {
+  return page.evaluate((wanted) => {
+    const container = document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { nodes(selector: string): { map(fn: (node: { data(key: string): string }) => string): string[] } } } };
+    return container._cyreg?.cy.nodes(`[kind = "${wanted}"]`).map((node) => node.data('label')) ?? [];
+  }, kind);
+}
+
+// The server serves apps/web/dist: build it from the current sources first.
+beforeAll(() => {
+  execFileSync('npx', ['vite', 'build', 'apps/web', '--logLevel', 'error'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
+}, 120_000);
+
+describe('the web client in a browser', () => {
+  const database = tempDatabase();
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startServer({ databaseUrl: database.url });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.app.close();
+    database.cleanup();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1500, height: 900 }, locale: 'en-US' });
+    return context.newPage();
+  }
+
+  async function createLab(scenario = 'minikube-flannel'): Promise<CreatedLab> {
+    return (await request(server.url).post('/api/labs').send({ name: 'web', scenario }).expect(201)).body as CreatedLab;
+  }
+
+  const labUrl = (lab: CreatedLab, role: keyof CreatedLab['tokens'] = 'instructor') => `${server.url}/labs/${lab.id}?token=${lab.tokens[role]}`;
+
+  it('creates a lab from minikube-flannel on the start page and shows its three nodes with eth0 addresses and podCIDRs', async () => {
+    const page = await newPage();
+    await page.goto(server.url);
+    await page.selectOption('select[name="scenario"]', 'minikube-flannel');
+    await page.click('#create-form button[type="submit"]');
+    await page.click('#open-lab');
+    await page.waitForURL(/\/labs\/[^/]+\?token=/);
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    expect((await topologyLabels(page, 'node')).sort()).toEqual(['minikube\n10.244.0.0/24', 'minikube-m02\n10.244.1.0/24', 'minikube-m03\n10.244.2.0/24']);
+    const devices = await topologyLabels(page, 'device');
+    expect(devices).toEqual(expect.arrayContaining(['eth0 192.168.49.2', 'eth0 192.168.49.3', 'eth0 192.168.49.4', 'flannel.1', 'cni0']));
+    expect(await topologyLabels(page, 'underlay')).toEqual(['docker network 192.168.49.0/24']);
+    await page.screenshot({ path: join(ARTIFACTS, 'lab-view.png') });
+    await page.context().close();
+  });
+
+  it('draws the two VMs, their pods on veths and the router of two-vms-router', async () => {
+    const lab = await createLab('two-vms-router');
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'observer'));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('2 nodes'));
+    expect(await topologyLabels(page, 'router')).toEqual(['router\n172.16.100.254']);
+    const state = (await request(server.url).get(`/api/labs/${lab.id}/state`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body;
+    const expected = (state.pods as { namespace: string; name: string; ip: string }[]).filter((p) => p.name.startsWith('pod')).map((p) => `${p.namespace}/${p.name}\n${p.ip}`);
+    expect(expected.map((label) => label.split('\n')[1])).toEqual([expect.stringMatching(/^10\.10\.10\./), expect.stringMatching(/^10\.10\.10\./), expect.stringMatching(/^10\.10\.11\./), expect.stringMatching(/^10\.10\.11\./)]);
+    const pods = await topologyLabels(page, 'pod');
+    expect(pods.filter((label) => label.startsWith('default/pod')).sort()).toEqual(expected.sort());
+    await page.screenshot({ path: join(ARTIFACTS, 'two-vms-router.png') });
+    await page.context().close();
+  });
+
+  it('shows one browser the pod another applied, and drags the timeline back to before it, then back to live', async () => {
+    const lab = await createLab();
+    const [alice, bob] = [await newPage(), await newPage()];
+    await alice.goto(labUrl(lab, 'student'));
+    await bob.goto(labUrl(lab, 'observer'));
+    for (const page of [alice, bob]) await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    const before = Number(await bob.inputValue('#cursor'));
+
+    await alice.click('[data-tab="apply"]');
+    await alice.fill('#manifest', pod('web', { app: 'web' }));
+    await alice.click('#apply-run');
+    await alice.waitForFunction(() => document.querySelector('#apply-result')?.textContent?.startsWith('Applied'));
+    await bob.waitForFunction(async () => document.querySelector('#node-count')?.textContent?.includes(' pods') && document.querySelector('#cursor-label')?.textContent !== '', undefined, { timeout: 10_000 });
+    await bob.waitForFunction(() => {
+      const container = document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { getElementById(id: string): { nonempty(): boolean } } } };
+      return container._cyreg?.cy.getElementById('pod:default/web').nonempty();
+    }, undefined, { timeout: 10_000 });
+    expect((await topologyLabels(bob, 'pod')).find((label) => label.startsWith('default/web'))).toMatch(/^default\/web\n10\.244\.\d+\.\d+\napp=web$/);
+
+    // The cursor on the last event before the apply: the lab as it was, without the pod.
+    await bob.locator('#cursor').fill(String(before));
+    await bob.waitForFunction(() => !document.querySelector<HTMLElement>('#past-banner')?.hidden);
+    await bob.waitForFunction(() => !(document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg?.cy.getElementById('pod:default/web').nonempty());
+    expect(await bob.textContent('#cursor-label')).toContain(`as of event #${before}`);
+    await bob.screenshot({ path: join(ARTIFACTS, 'timeline-past.png') });
+
+    await bob.click('#back-to-live');
+    await bob.waitForFunction(() => (document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg?.cy.getElementById('pod:default/web').nonempty());
+    expect(await bob.isHidden('#past-banner')).toBe(true);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it('forks from the cursor into a new lab that has the history up to there', async () => {
+    const lab = await createLab();
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.student}`).set('content-type', 'application/yaml').send(pod('late')).expect(200);
+    const page = await newPage();
+    await page.goto(labUrl(lab));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.locator('#cursor').fill(String(lab.version));
+    await page.waitForFunction(() => !document.querySelector<HTMLElement>('#past-banner')?.hidden);
+    await page.click('#fork-here');
+    await page.waitForURL((url) => url.pathname !== `/labs/${lab.id}`);
+    const forkId = new URL(page.url()).pathname.split('/')[2];
+    const forkToken = new URL(page.url()).searchParams.get('token') as string;
+    const state = (await request(server.url).get(`/api/labs/${forkId}/state`).set('Authorization', `Bearer ${forkToken}`).expect(200)).body;
+    expect(state.version).toBe(lab.version);
+    expect(state.pods.map((p: { name: string }) => p.name)).not.toContain('late');
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.context().close();
+  });
+
+  it('speaks Russian when asked, and shows an API problem instead of a lab for a bad token', async () => {
+    const lab = await createLab();
+    const page = await newPage();
+    await page.goto(labUrl(lab));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.click('#language');
+    await page.waitForFunction(() => document.documentElement.lang === 'ru');
+    expect(await page.textContent('[data-tab="trace"]')).toBe('Трассировка');
+    expect(await page.textContent('#back-to-live')).toBe('К текущему моменту');
+    await page.goto(`${server.url}/labs/${lab.id}?token=wrong`);
+    await page.waitForFunction(() => document.querySelector('#page-error')?.textContent?.includes('401'));
+    await page.context().close();
+  });
+});
+
+describe('serving the web client', () => {
+  const database = tempDatabase();
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await server.app.close();
+    database.cleanup();
+  });
+
+  it('answers / and /labs/:id with the client, and leaves /api to the server', async () => {
+    const root = await request(server.url).get('/').expect(200);
+    expect(root.text).toContain('<div id="app">');
+    const lab = await request(server.url).get('/labs/some-lab').query({ token: 'x' }).expect(200);
+    expect(lab.text).toBe(root.text);
+    await request(server.url).get('/api/labs/unknown/state').expect(401);
+    const missing = await request(server.url).get('/api/nothing-here').expect(404);
+    expect(missing.headers['content-type']).toContain('application/problem+json');
+    await request(server.url).get('/labs/a/b').expect(404);
+  });
+});
