@@ -41,6 +41,8 @@ export type Command =
   | { type: 'deleteNetworkPolicy'; namespace: string; name: string }
   /** Stores (or replaces) a file in the lab's file store, read by `kubectl apply -f <name>` and `cat`. */
   | { type: 'storeFile'; name: string; content: string }
+  /** `kubectl rollout restart ds NAME -n NS`: the DaemonSet replaces each of its pods. */
+  | { type: 'restartDaemonSet'; namespace: string; name: string }
   /** Changes the clock's speed (0 pauses) and/or advances simulated time by `advanceMs`. */
   | { type: 'setClock'; speed?: number; advanceMs?: number };
 

@@ -6,7 +6,7 @@ import type { Command, ContainerInput, DecideContext, DecidedEvent } from './com
 import { SimulatorError } from './errors';
 import { podKey, SYSTEM_NAMESPACES } from './state';
 import { nodeFromEvent } from './evolve';
-import { minikubeNodeName, requireName } from '../cluster/names';
+import { KUBE_NAME_ALPHABET, minikubeNodeName, requireName } from '../cluster/names';
 import { checkSameSegment, placeNodeIp, placePodCidr } from '../cluster/node-placement';
 import { scheduleNode } from '../cluster/scheduler';
 import { systemPods } from '../cluster/system-pods';
@@ -57,6 +57,8 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return setClock(command);
     case 'storeFile':
       return storeFile(command);
+    case 'restartDaemonSet':
+      return restartDaemonSet(state, command.namespace, command.name, prng);
     case 'applyNetworkPolicy':
       return applyNetworkPolicy(state, command.policy);
     case 'deleteNetworkPolicy':
@@ -64,6 +66,28 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
     default:
       throw new SimulatorError('invalid', `unknown command ${(command as { type: string }).type}`, 'type');
   }
+}
+
+/**
+ * `kubectl rollout restart ds`: every pod of the DaemonSet is replaced by a new one (new name and
+ * uid) on the same node. kube-proxy's restart also restarts the proxy (restartKubeProxy).
+ */
+function restartDaemonSet(state: LabState, namespace: string, name: string, prng: Prng): DecidedEvent[] {
+  if (namespace === 'kube-system' && name === 'kube-proxy') return restartKubeProxy(state, undefined, prng, (pod) => podDeletion(state, pod));
+  const pods = [...state.pods.values()].filter((pod) => pod.namespace === namespace && pod.owner?.kind === 'DaemonSet' && pod.owner.name === name);
+  if (pods.length === 0) throw new SimulatorError('not-found', `daemonsets.apps "${name}" not found`, 'name');
+  if (pods.some((pod) => !pod.hostNetwork)) throw new SimulatorError('invalid', `the lab restarts hostNetwork DaemonSets only; ${name} is not one`, 'name');
+  const taken = new Set<string>();
+  const events: DecidedEvent[] = [];
+  for (const pod of pods) {
+    let podName: string;
+    do podName = `${name}-${prng.pick(KUBE_NAME_ALPHABET, 5)}`;
+    while (state.pods.has(podKey(namespace, podName)) || taken.has(podName));
+    taken.add(podName);
+    const { labels, annotations, node, hostNetwork, containers, owner } = pod;
+    events.push(podDeletion(state, pod), { type: 'PodCreated', data: { namespace, name: podName, uid: prng.uuid(), labels, annotations, node, hostNetwork, containers, owner } });
+  }
+  return events;
 }
 
 function storeFile(command: Extract<Command, { type: 'storeFile' }>): DecidedEvent[] {

@@ -1,0 +1,117 @@
+import type { LabState, PodState } from '../../cluster/types';
+import { age, alignTabs, kubectlDescribeConfigMap, kubectlDescribeNetworkPolicy, kubectlDescribeSettings } from '../../views';
+import { rfc1123z } from '../time-format';
+import { printed, type Invocation, type Printed } from '../types';
+import { qualifiedPlural } from './errors';
+import { type ParsedFlags } from './flags';
+import { namespaceOf, targets } from './get';
+import { configMaps } from './tables';
+
+/** `kubectl describe TYPE [NAME...]`: pods, configmaps and networkpolicies in kubectl's layout. */
+export function kubectlDescribe(call: Invocation, parsed: ParsedFlags): Printed {
+  const found = targets(parsed.positional, 'describe');
+  if ('kind' in found) return found;
+  const namespace = namespaceOf(parsed);
+  const blocks: string[] = [];
+  let stderr = '';
+  for (const { info, names } of found) {
+    const wanted = names.length > 0 ? names : allNames(call.state, info.type, namespace);
+    for (const name of wanted) {
+      const one = describeOne(call, info.type, namespace, name);
+      if (one.exitCode === 0) blocks.push(one.stdout);
+      else stderr += one.stderr;
+    }
+  }
+  // kubectl separates described objects with a blank line.
+  return printed(blocks.join('\n\n'), stderr, stderr && blocks.length === 0 ? 1 : 0);
+}
+
+function allNames(state: LabState, type: string, namespace: string): string[] {
+  if (type === 'pods') return [...state.pods.values()].filter((p) => p.namespace === namespace).map((p) => p.name).sort();
+  if (type === 'configmaps') return configMaps(state, namespace).map((c) => c.name);
+  if (type === 'networkpolicies') return [...state.networkPolicies.values()].filter((e) => e.policy.metadata.namespace === namespace).map((e) => e.policy.metadata.name).sort();
+  return [];
+}
+
+function describeOne(call: Invocation, type: string, namespace: string, name: string): Printed {
+  const { state, env } = call;
+  switch (type) {
+    case 'pods': {
+      const pod = state.pods.get(`${namespace}/${name}`);
+      if (!pod) break;
+      return printed(describePod(state, pod, env.epochMs, env.now));
+    }
+    case 'configmaps': {
+      const view = kubectlDescribeConfigMap(state, name, namespace);
+      return { kind: 'printed', ...view };
+    }
+    case 'networkpolicies': {
+      const view = kubectlDescribeNetworkPolicy(state, name, namespace, { labStartedAt: env.epochMs });
+      return { kind: 'printed', ...view };
+    }
+    default:
+      return { kind: 'printed', stdout: '', stderr: `error: the lab's kubectl describes pods, configmaps and networkpolicies, not ${type}\n`, exitCode: 1 };
+  }
+  return { kind: 'printed', stdout: '', stderr: `Error from server (NotFound): ${qualifiedPlural(type)} "${name}" not found\n`, exitCode: 1 };
+}
+
+const labelLines = (title: string, map: Record<string, string>) => {
+  const keys = Object.keys(map).sort();
+  if (keys.length === 0) return `${title}:\t<none>\n`;
+  return keys.map((k, i) => `${i === 0 ? `${title}:` : ''}\t${k}=${map[k]}\n`).join('');
+};
+
+/** kubectl's PodDescriber for the pods the lab runs (one container each, no volumes). */
+export function describePod(state: LabState, pod: PodState, epochMs: number, now: number): string {
+  const node = state.nodes.get(pod.node);
+  const started = rfc1123z(epochMs + pod.createdAt);
+  const running = pod.phase === 'Running';
+  let text = `Name:\t${pod.name}\nNamespace:\t${pod.namespace}\nPriority:\t0\nService Account:\tdefault\n`;
+  text += `Node:\t${node ? `${node.name}/${node.ip}` : '<none>'}\nStart Time:\t${started}\n`;
+  text += labelLines('Labels', pod.labels) + labelLines('Annotations', pod.annotations);
+  text += `Status:\t${pod.phase}\nIP:\t${pod.ip}\nIPs:\n`;
+  text += pod.ip ? `  IP:\t${pod.ip}\n` : '  <none>\n';
+  text += 'Containers:\n';
+  for (const container of pod.containers) {
+    text += `  ${container.name}:\n`;
+    if (running) text += `    Container ID:\tdocker://${containerId(pod, container.name)}\n`;
+    text += `    Image:\t${container.image}\n`;
+    if (running) text += `    Image ID:\tdocker-pullable://${container.image.split(':')[0]}@sha256:${'0'.repeat(64)}\n`;
+    const port = container.ports[0];
+    text += `    Port:\t${port ? `${port.containerPort}/${port.protocol}` : '<none>'}\n    Host Port:\t${port ? `0/${port.protocol}` : '<none>'}\n`;
+    if (container.command?.length) text += `    Command:\n${container.command.map((c) => `      ${c}\n`).join('')}`;
+    if (container.args?.length) text += `    Args:\n${container.args.map((a) => `      ${a}\n`).join('')}`;
+    text += running ? `    State:\tRunning\n      Started:\t${started}\n    Ready:\tTrue\n` : `    State:\tWaiting\n      Reason:\tContainerCreating\n    Ready:\tFalse\n`;
+    text += `    Restart Count:\t${pod.restarts}\n`;
+    text += container.env?.length ? `    Environment:\n${container.env.map((e) => `      ${e.name}:\t${e.value}\n`).join('')}` : '    Environment:\t<none>\n';
+    text += '    Mounts:\t<none>\n';
+  }
+  const ready = running ? 'True' : 'False';
+  text += 'Conditions:\n  Type\tStatus\n';
+  for (const [type, status] of [['PodReadyToStartContainers', running ? 'True' : 'False'], ['Initialized', 'True'], ['Ready', ready], ['ContainersReady', ready], ['PodScheduled', 'True']]) {
+    text += `  ${type} \t${status} \n`;
+  }
+  text += 'Volumes:\t<none>\nQoS Class:\tBestEffort\nNode-Selectors:\t<none>\nTolerations:\t<none>\n';
+  const image = pod.containers[0]?.image ?? '';
+  const eventAge = age(now, pod.createdAt);
+  const events = [['Scheduled', 'default-scheduler', `Successfully assigned ${pod.namespace}/${pod.name} to ${pod.node}`]];
+  if (running) {
+    events.push(['Pulling', 'kubelet', `Pulling image "${image}"`], ['Pulled', 'kubelet', `Successfully pulled image "${image}" in 1.2s`]);
+    for (const c of pod.containers) events.push(['Created', 'kubelet', `Created container ${c.name}`], ['Started', 'kubelet', `Started container ${c.name}`]);
+  }
+  text += 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n';
+  text += events.map(([reason, from, message]) => `  Normal\t${reason}\t${eventAge}\t${from}\t${message}\n`).join('');
+  return alignTabs(text, kubectlDescribeSettings);
+}
+
+/** A container ID derived from the pod's sandbox ID: 64 hex digits, stable for the pod. */
+function containerId(pod: PodState, container: string): string {
+  const seed = `${pod.containerId ?? pod.uid}/${container}`;
+  let hex = '';
+  let h = 0x811c9dc5;
+  for (let round = 0; hex.length < 64; round++) {
+    for (const ch of `${seed}#${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    hex += h.toString(16).padStart(8, '0');
+  }
+  return hex.slice(0, 64);
+}

@@ -1,0 +1,152 @@
+import { stringify } from 'yaml';
+import { printTable, type Table } from '../../views';
+import { failure, printed, type Invocation, type Printed } from '../types';
+import { kubectlErrors, qualifiedPlural } from './errors';
+import { boolFlag, flag, type FlagSpec, type ParsedFlags } from './flags';
+import { resourceInfo, unknownResource, type ResourceInfo } from './resources';
+import { resourceTable } from './tables';
+import { formatLabels, parseLabelSelector } from './selector';
+
+export const getFlags: FlagSpec[] = [
+  { name: 'all-namespaces', short: 'A' },
+  { name: 'output', short: 'o', value: true },
+  { name: 'selector', short: 'l', value: true },
+  { name: 'show-labels' },
+  { name: 'no-headers' },
+  { name: 'watch', short: 'w' },
+];
+
+/** The objects a command names: `pods app db`, `pod/app`, or every object of a type. */
+export interface Target {
+  info: ResourceInfo;
+  names: string[];
+}
+
+/** Resolves `TYPE [NAME...]` or `TYPE/NAME...`; a string is kubectl's error text. */
+export function targets(positional: string[], command: string): Target[] | Printed {
+  if (positional.length === 0) {
+    return failure(
+      `You must specify the type of resource to ${command}. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl ${command} -h' for help and examples\n`,
+    );
+  }
+  if (positional[0].includes('/')) {
+    const found: Target[] = [];
+    for (const arg of positional) {
+      const slash = arg.indexOf('/');
+      if (slash < 0) return kubectlErrors.plain(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl ${command} resource/<resource_name>' instead of 'kubectl ${command} resource resource/<resource_name>'`);
+      const info = resourceInfo(arg.slice(0, slash));
+      if (!info) return failure(unknownResource(arg.slice(0, slash)));
+      const existing = found.find((t) => t.info.type === info.type);
+      if (existing) existing.names.push(arg.slice(slash + 1));
+      else found.push({ info, names: [arg.slice(slash + 1)] });
+    }
+    return found;
+  }
+  const types = positional[0].split(',');
+  const found: Target[] = [];
+  for (const type of types) {
+    const info = resourceInfo(type);
+    if (!info) return failure(unknownResource(type));
+    found.push({ info, names: positional.slice(1) });
+  }
+  return found;
+}
+
+export function namespaceOf(parsed: ParsedFlags): string {
+  return flag(parsed, 'namespace') ?? 'default';
+}
+
+export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
+  const found = targets(parsed.positional, 'get');
+  if ('kind' in found) return found;
+  const all = boolFlag(parsed, 'all-namespaces');
+  const namespace = namespaceOf(parsed);
+  const output = flag(parsed, 'output');
+  if (output !== undefined && !['wide', 'name', 'yaml', 'json'].includes(output)) {
+    return kubectlErrors.plain(`unable to match a printer suitable for the output format "${output}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`);
+  }
+  let test: ((labels: Record<string, string>) => boolean) | undefined;
+  const selector = flag(parsed, 'selector');
+  if (selector !== undefined) {
+    const parsedSelector = parseLabelSelector(selector);
+    if (typeof parsedSelector === 'string') return kubectlErrors.plain(parsedSelector);
+    test = parsedSelector;
+  }
+  let stdout = '';
+  let stderr = '';
+  let exitCode = 0;
+  const objects: unknown[] = [];
+  found.forEach((target, index) => {
+    const listNamespace = !target.info.namespaced || (all && target.names.length === 0) ? undefined : namespace;
+    let t: Table = resourceTable(call.state, target.info.type, listNamespace, call.env.now);
+    if (target.names.length > 0) {
+      const rows = [];
+      for (const name of target.names) {
+        const row = t.rows.find((r) => r.object.metadata.name === name);
+        if (row) rows.push(row);
+        else {
+          stderr += `Error from server (NotFound): ${qualifiedPlural(target.info.type)} "${name}" not found\n`;
+          exitCode = 1;
+        }
+      }
+      t = { ...t, rows };
+    }
+    if (test) t = { ...t, rows: t.rows.filter((r) => test!(r.object.metadata.labels ?? {})) };
+    if (t.rows.length === 0) {
+      if (target.names.length === 0 && output !== 'yaml' && output !== 'json') {
+        stderr += listNamespace === undefined ? 'No resources found\n' : `No resources found in ${listNamespace} namespace.\n`;
+      }
+      return;
+    }
+    if (output === 'name') {
+      stdout += t.rows.map((r) => `${target.info.singular}/${r.object.metadata.name}\n`).join('');
+    } else if (output === 'yaml' || output === 'json') {
+      objects.push(...t.rows.map((r) => objectFor(call, target.info, r.object.metadata.namespace, r.object.metadata.name)));
+    } else {
+      // Several types in one listing are separated by a blank line, each with its own header.
+      if (index > 0 && stdout !== '') stdout += '\n';
+      stdout += renderTable(t, { wide: output === 'wide', withNamespace: all && target.info.namespaced && target.names.length === 0, showLabels: boolFlag(parsed, 'show-labels'), noHeaders: boolFlag(parsed, 'no-headers') });
+    }
+  });
+  if (output === 'yaml' || output === 'json') {
+    const single = found.length === 1 && found[0].names.length === 1;
+    const document = single ? objects[0] : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
+    if (document !== undefined) stdout += output === 'json' ? `${JSON.stringify(document, null, 4)}\n` : toYaml(document);
+  }
+  return printed(stdout, stderr, exitCode);
+}
+
+function objectFor(call: Invocation, info: ResourceInfo, namespace: string | undefined, name: string): unknown {
+  const render = call.env.objects;
+  if (!render) return { apiVersion: 'v1', kind: info.singular, metadata: namespace === undefined ? { name } : { name, namespace } };
+  return render(call.state, info.type, namespace, name);
+}
+
+/** kubectl's YAML: keys sorted (objects go through JSON maps), sequences not indented under their key. */
+function toYaml(document: unknown): string {
+  return stringify(document, { indentSeq: false, sortMapEntries: true, lineWidth: 0 });
+}
+
+interface RenderOptions {
+  wide: boolean;
+  withNamespace: boolean;
+  showLabels: boolean;
+  noHeaders: boolean;
+}
+
+function renderTable(t: Table, options: RenderOptions): string {
+  let table = t;
+  if (options.showLabels) {
+    table = {
+      ...t,
+      columnDefinitions: [...t.columnDefinitions, { name: 'Labels', type: 'string', format: '', description: '', priority: 0 }],
+      rows: t.rows.map((r) => ({ ...r, cells: [...r.cells, labelsCell(r.object.metadata.labels)] })),
+    };
+  }
+  const text = printTable(table, { wide: options.wide, withNamespace: options.withNamespace });
+  return options.noHeaders ? text.slice(text.indexOf('\n') + 1) : text;
+}
+
+function labelsCell(labels: Record<string, string> | undefined): string {
+  return formatLabels(labels);
+}

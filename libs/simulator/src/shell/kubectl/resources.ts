@@ -1,0 +1,41 @@
+/** The resource types the lab's kubectl knows, by every name kubectl accepts for them. */
+export type ResourceType = 'pods' | 'nodes' | 'services' | 'endpoints' | 'namespaces' | 'networkpolicies' | 'daemonsets' | 'configmaps';
+
+export interface ResourceInfo {
+  type: ResourceType;
+  /** kubectl's "kind.group" word in outputs: pod/app, daemonset.apps/x, networkpolicy.networking.k8s.io/x. */
+  singular: string;
+  namespaced: boolean;
+}
+
+const infos: Record<ResourceType, ResourceInfo> = {
+  pods: { type: 'pods', singular: 'pod', namespaced: true },
+  nodes: { type: 'nodes', singular: 'node', namespaced: false },
+  services: { type: 'services', singular: 'service', namespaced: true },
+  endpoints: { type: 'endpoints', singular: 'endpoints', namespaced: true },
+  namespaces: { type: 'namespaces', singular: 'namespace', namespaced: false },
+  networkpolicies: { type: 'networkpolicies', singular: 'networkpolicy.networking.k8s.io', namespaced: true },
+  daemonsets: { type: 'daemonsets', singular: 'daemonset.apps', namespaced: true },
+  configmaps: { type: 'configmaps', singular: 'configmap', namespaced: true },
+};
+
+const aliases: Record<string, ResourceType> = {
+  po: 'pods', pod: 'pods', pods: 'pods',
+  no: 'nodes', node: 'nodes', nodes: 'nodes',
+  svc: 'services', service: 'services', services: 'services',
+  ep: 'endpoints', endpoints: 'endpoints',
+  ns: 'namespaces', namespace: 'namespaces', namespaces: 'namespaces',
+  netpol: 'networkpolicies', networkpolicy: 'networkpolicies', networkpolicies: 'networkpolicies',
+  'networkpolicy.networking.k8s.io': 'networkpolicies', 'networkpolicies.networking.k8s.io': 'networkpolicies',
+  ds: 'daemonsets', daemonset: 'daemonsets', daemonsets: 'daemonsets', 'daemonset.apps': 'daemonsets', 'daemonsets.apps': 'daemonsets',
+  cm: 'configmaps', configmap: 'configmaps', configmaps: 'configmaps',
+};
+
+export function resourceInfo(name: string): ResourceInfo | undefined {
+  const type = aliases[name.toLowerCase()];
+  return type ? infos[type] : undefined;
+}
+
+export function unknownResource(name: string): string {
+  return `error: the server doesn't have a resource type "${name}"\n`;
+}

@@ -1,0 +1,93 @@
+import type { LabState } from '../cluster/types';
+import { nodeIptablesSave, runNodeIptables } from '../node-iptables/run-iptables';
+import { nodeNetNamespace } from '../netns/derive';
+import { catFlannelSubnetEnv, kubeFlannelConfigMap } from '../views';
+import type { TableName } from '../iptables';
+import { arp, bridge, ip, iproute2Layout, route } from './net/ip';
+import { failure, fromView, printed, type Invocation, type Printed, type Program, type ProgramResult } from './types';
+
+/** The programs of a node's shell (the kicbase container): iproute2, net-tools, iptables, conntrack, cat. */
+export function nodePrograms(node: string): Record<string, Program> {
+  const ns = (call: Invocation) => nodeNetNamespace(call.state, node);
+  return {
+    ip: (call) => ip(call.argv, ns(call), iproute2Layout(call.state.cluster)),
+    route: (call) => route(call.argv, ns(call)),
+    arp: (call) => arp(call.argv, ns(call)),
+    bridge: (call) => bridge(call.argv, ns(call)),
+    iptables: (call) => iptables(call, node),
+    'iptables-save': (call) => iptablesSave(call, node),
+    'iptables-legacy': (call) => iptables(call, node),
+    conntrack: (call) => conntrack(call),
+    cat: (call) => catNodeFiles(call, node),
+    ls: (call) => lsNode(call),
+    hostname: () => printed(`${node}\n`),
+  };
+}
+
+/** `iptables ARGS`: reads print at once; a change is a command (IptablesChanged) printed after it was applied. */
+function iptables(call: Invocation, node: string): ProgramResult {
+  const args = call.argv.slice(1);
+  const run = runNodeIptables(call.state, node, args, call.env.now);
+  if (run.events.length === 0) return printed(run.stdout, run.stderr, run.exitCode);
+  return { kind: 'mutation', commands: [{ type: 'iptables', node, args }], render: () => printed(run.stdout, run.stderr, run.exitCode) };
+}
+
+function iptablesSave(call: Invocation, node: string): Printed {
+  const args = call.argv.slice(1);
+  let table: TableName | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-t' || args[i] === '--table') table = args[++i] as TableName;
+    else if (args[i].startsWith('--table=')) table = args[i].slice(8) as TableName;
+    else if (args[i] !== '-c' && args[i] !== '--counters') return failure(`iptables-save v1.8.9 (legacy): Unknown arguments found on commandline\n`, 1);
+  }
+  if (table !== undefined && !['filter', 'nat', 'mangle', 'raw', 'security'].includes(table)) {
+    return failure(`iptables-save v1.8.9 (legacy): Cannot initialize: Table does not exist (do you need to insmod?)\n`, 1);
+  }
+  return printed(nodeIptablesSave(call.state, node, { table, time: call.env.now, epochMs: call.env.epochMs }));
+}
+
+/** `conntrack -L`: the lab keeps no connection table, so it is empty (as right after a flush). */
+function conntrack(call: Invocation): Printed {
+  const option = call.argv[1];
+  if (option === '-L' || option === '--dump') return printed('', 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.\n');
+  if (option === '-F' || option === '--flush') return printed('', 'conntrack v1.4.7 (conntrack-tools): connection tracking table has been emptied.\n');
+  return failure(`conntrack v1.4.7 (conntrack-tools): Unknown option \`${option ?? ''}'\nTry \`conntrack -h' for more information.\n`, 2);
+}
+
+/** The files flannel and the CNI write on a node, and a few the lab's lessons look at. */
+function nodeFile(state: LabState, node: string, path: string): Printed | undefined {
+  switch (path) {
+    case '/run/flannel/subnet.env':
+      return fromView(catFlannelSubnetEnv(state, node));
+    case '/etc/cni/net.d/10-flannel.conflist':
+      return state.cluster.cni.plugin === 'flannel' ? printed(`${kubeFlannelConfigMap(state.cluster).data['cni-conf.json']}`) : undefined;
+    case '/etc/hostname':
+      return printed(`${node}\n`);
+    case '/proc/sys/net/ipv4/ip_forward':
+      return printed('1\n');
+    default:
+      return undefined;
+  }
+}
+
+function catNodeFiles(call: Invocation, node: string): Printed {
+  const paths = call.argv.slice(1);
+  if (paths.length === 0) return printed(call.stdin);
+  let stdout = '';
+  let stderr = '';
+  for (const path of paths) {
+    const file = nodeFile(call.state, node, path);
+    if (file && file.exitCode === 0) stdout += file.stdout;
+    else stderr += `cat: ${path}: No such file or directory\n`;
+  }
+  return printed(stdout, stderr, stderr ? 1 : 0);
+}
+
+function lsNode(call: Invocation): Printed {
+  const path = call.argv.slice(1).find((a) => !a.startsWith('-'));
+  if (path === '/etc/cni/net.d' || path === '/etc/cni/net.d/') {
+    return printed(call.state.cluster.cni.plugin === 'flannel' ? '10-flannel.conflist\n' : '');
+  }
+  if (path === '/run/flannel' || path === '/run/flannel/') return printed(call.state.cluster.cni.plugin === 'flannel' ? 'subnet.env\n' : '');
+  return failure(`ls: cannot access '${path ?? '.'}': No such file or directory\n`, 2);
+}

@@ -1,0 +1,64 @@
+import type { ShellFrame } from './context';
+import { kubectl } from './kubectl/kubectl';
+import { docker, minikube } from './minikube';
+import { nodePrograms } from './node-programs';
+import { podPrograms } from './pod-programs';
+import { awk, cut, echo, grep, head, sort, tail, uniq, wc } from './text/filters';
+import { failure, printed, type Invocation, type Printed, type Program } from './types';
+import { runNested } from './nested';
+
+/** Builtins and filters every context has. */
+const common: Record<string, Program> = {
+  grep,
+  wc,
+  head,
+  tail,
+  awk,
+  sort,
+  uniq,
+  cut,
+  echo,
+  true: () => printed(''),
+  false: () => failure('', 1),
+  clear: () => printed('\x1b[H\x1b[2J\x1b[3J'),
+  pwd: (call) => printed(pwd(call)),
+  exit: (call): Printed => {
+    if (call.stack.length <= 1) return printed('', "the workstation's shell stays open: there is nothing to exit to\n", 0);
+    return { ...printed('exit\n'), stack: call.stack.slice(0, -1) };
+  },
+  logout: (call) => common.exit(call) as Printed,
+};
+
+function pwd(call: Invocation): string {
+  const top = call.stack[call.stack.length - 1];
+  if (top?.kind === 'node') return top.user === 'root' ? '/\n' : '/home/docker\n';
+  if (top?.kind === 'pod') return call.state.pods.get(`${top.namespace}/${top.name}`)?.containers[0]?.image.includes('netshoot') ? '/root\n' : '/\n';
+  return '/home/student\n';
+}
+
+/** The lab's file store, seen from the workstation (`cat deny-all.yaml`, `ls`). */
+const workstation: Record<string, Program> = {
+  kubectl: (call) => kubectl(call, (c, frame, line) => runNested(c, frame, line)),
+  minikube: (call) => minikube(call, (c, frame, line) => runNested(c, frame, line)),
+  docker: (call) => docker(call, (c, frame, line) => runNested(c, frame, line)),
+  cat: (call) => {
+    const paths = call.argv.slice(1);
+    if (paths.length === 0) return printed(call.stdin);
+    let stdout = '';
+    let stderr = '';
+    for (const path of paths) {
+      const text = call.state.files.get(path);
+      if (text === undefined) stderr += `cat: ${path}: No such file or directory\n`;
+      else stdout += text;
+    }
+    return printed(stdout, stderr, stderr ? 1 : 0);
+  },
+  ls: (call) => printed([...call.state.files.keys()].sort().map((f) => `${f}\n`).join('')),
+};
+
+/** The program `name` in the context `frame`, or undefined (bash: command not found). */
+export function findProgram(name: string, frame: ShellFrame): Program | undefined {
+  if (frame.kind === 'workstation') return workstation[name] ?? common[name];
+  if (frame.kind === 'node') return nodePrograms(frame.node)[name] ?? common[name];
+  return podPrograms(frame.namespace, frame.name)[name] ?? common[name];
+}

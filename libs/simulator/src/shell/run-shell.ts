@@ -1,0 +1,143 @@
+import type { LabState } from '../cluster/types';
+import type { Command } from '../model/commands';
+import { contextProblem, currentFrame, prompt, type ShellStack } from './context';
+import { parseLine, ShellSyntaxError, type ListItem, type SimpleCommand } from './parse';
+import { findProgram } from './programs';
+import type { Printed, ProgramResult, ShellEnv, ShellOutput } from './types';
+
+/**
+ * The lab shell: runs one command line (bash syntax subset, see parse.ts) against the lab, in
+ * the context on top of `stack`, without ever changing the state itself.
+ *
+ * A line that only reads finishes at once: `{ kind: 'done', output, stack }`. A line with a
+ * command that changes the lab (kubectl run/apply/delete, minikube start, iptables -F…) stops
+ * there with `{ kind: 'mutation', commands, resume }`: the caller decides and appends the events
+ * of `commands` (all-or-nothing, like any other mutation), then calls `resume(stateAfter, env)`,
+ * which prints the outcome ("pod/app created") and runs the rest of the line (`| grep …`,
+ * `&& kubectl get po`), possibly stopping at the next mutation. The caller loops until done.
+ * If the commands are refused, the caller calls `refused(error)` instead, which prints the error
+ * as the tool would and runs the rest of the line as after a failed command.
+ *
+ * Everything is a pure function of (state, stack, line, env): the same inputs print the same.
+ */
+export type ShellStep = ShellDone | ShellMutation;
+
+export interface ShellDone {
+  kind: 'done';
+  output: ShellOutput;
+  stack: ShellStack;
+  /** The prompt of the context after the line, as the real shell would show it. */
+  prompt: string;
+}
+
+export interface ShellMutation {
+  kind: 'mutation';
+  commands: Command[];
+  resume: (after: LabState, env: ShellEnv) => ShellStep;
+  /** The commands were refused (SimulatorError message): prints it as the tool does and goes on. */
+  refused: (message: string, state: LabState, env: ShellEnv) => ShellStep;
+}
+
+interface Cursor {
+  items: ListItem[];
+  item: number;
+  stage: number;
+  /** stdin of the current stage (the previous stage's stdout, or the here-document). */
+  pipe: string;
+  stack: ShellStack;
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+export function runShell(state: LabState, stack: ShellStack, line: string, env: ShellEnv): ShellStep {
+  const problem = contextProblem(state, stack);
+  if (problem) return done(state, { stdout: '', stderr: `${problem}; exit to the workstation\n`, exitCode: 1 }, stack.slice(0, 1));
+  let items: ListItem[];
+  try {
+    items = parseLine(line);
+  } catch (error) {
+    if (error instanceof ShellSyntaxError) return done(state, { stdout: '', stderr: `bash: ${error.message}\n`, exitCode: 2 }, stack);
+    throw error;
+  }
+  return advance({ items, item: 0, stage: 0, pipe: '', stack, stdout: '', stderr: '', status: 0 }, state, env);
+}
+
+function done(state: LabState, output: ShellOutput, stack: ShellStack): ShellDone {
+  return { kind: 'done', output, stack, prompt: prompt(state, stack) };
+}
+
+function advance(cursor: Cursor, state: LabState, env: ShellEnv): ShellStep {
+  while (cursor.item < cursor.items.length) {
+    const { pipeline } = cursor.items[cursor.item];
+    while (cursor.stage < pipeline.length) {
+      const command = pipeline[cursor.stage];
+      const stdin = command.heredoc ?? (cursor.stage === 0 ? '' : cursor.pipe);
+      const result = run(command, stdin, state, env, cursor.stack);
+      if (result.kind === 'mutation') {
+        const paused = { ...cursor };
+        return {
+          kind: 'mutation',
+          commands: result.commands,
+          resume: (after, env2) => advance(finishStage(paused, command, result.render(after, env2), pipeline.length), after, env2),
+          refused: (message, current, env2) =>
+            advance(finishStage(paused, command, { kind: 'printed', stdout: '', stderr: message.endsWith('\n') ? message : `${message}\n`, exitCode: 1 }, pipeline.length), current, env2),
+        };
+      }
+      Object.assign(cursor, finishStage(cursor, command, result, pipeline.length));
+    }
+    let connector = cursor.items[cursor.item].next;
+    cursor.item++;
+    cursor.stage = 0;
+    cursor.pipe = '';
+    // `a && b` skips b when a failed, `a || b` when it succeeded; the skipped item's own connector decides what follows.
+    while (cursor.item < cursor.items.length && !runsAfter(connector, cursor.status)) {
+      connector = cursor.items[cursor.item].next;
+      cursor.item++;
+    }
+  }
+  return done(state, { stdout: cursor.stdout, stderr: cursor.stderr, exitCode: cursor.status }, cursor.stack);
+}
+
+function runsAfter(connector: ';' | '&&' | '||', status: number): boolean {
+  return connector === ';' || (connector === '&&') === (status === 0);
+}
+
+/** Routes a stage's output through its redirections into the next stage or the terminal. */
+function finishStage(cursor: Cursor, command: SimpleCommand, result: Printed, stages: number): Cursor {
+  let { stdout, stderr } = result;
+  for (const redirect of command.redirects) {
+    if (redirect.fd === 2 && redirect.target === '&1') {
+      stdout += stderr;
+      stderr = '';
+    } else if (redirect.fd === 1 && redirect.target === '&2') {
+      stderr += stdout;
+      stdout = '';
+    } else if (redirect.fd === 1) stdout = '';
+    else stderr = '';
+  }
+  const last = cursor.stage === stages - 1;
+  return {
+    ...cursor,
+    stage: cursor.stage + 1,
+    pipe: last ? '' : stdout,
+    stdout: last ? cursor.stdout + stdout : cursor.stdout,
+    stderr: cursor.stderr + stderr,
+    status: last ? result.exitCode : cursor.status,
+    stack: result.stack ?? cursor.stack,
+  };
+}
+
+function run(command: SimpleCommand, stdin: string, state: LabState, env: ShellEnv, stack: ShellStack): ProgramResult {
+  const badTarget = command.redirects.find((r) => !r.target.startsWith('&') && r.target !== '/dev/null');
+  if (badTarget) return { kind: 'printed', stdout: '', stderr: `bash: ${badTarget.target}: Read-only file system\n`, exitCode: 1 };
+  if (command.argv.length === 0) return { kind: 'printed', stdout: stdin, stderr: '', exitCode: 0 };
+  const name = command.argv[0];
+  const frame = currentFrame(stack);
+  const program = findProgram(name, frame);
+  if (!program) {
+    const shell = frame.kind === 'pod' && prompt(state, stack) === '/ # ' ? 'sh' : 'bash';
+    return { kind: 'printed', stdout: '', stderr: shell === 'sh' ? `sh: ${name}: not found\n` : `bash: ${name}: command not found\n`, exitCode: 127 };
+  }
+  return program({ argv: command.argv, stdin, state, env, stack });
+}
