@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { ServerConfig } from './config/server-config';
 import { HopLabIoAdapter } from './gateway/socket-io.adapter';
+import { KubeRouter } from './k8s/kube-router';
 import { sendProblem, toProblem } from './problem/problem.filter';
 import { serveWebClient } from './web/web-client';
 
@@ -22,6 +23,8 @@ export async function createApp(config: ServerConfig): Promise<INestApplication>
     if (response.headersSent) return next(error);
     sendProblem(response, toProblem(error));
   });
+  // Each lab's Kubernetes API lives outside the `api` prefix, at /k8s/:lab, answering kubectl's way (Status errors).
+  app.use('/k8s', app.get(KubeRouter).router);
   serveWebClient(app);
   app.setGlobalPrefix('api');
   const document = SwaggerModule.createDocument(

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { SERVER_CONFIG, ServerConfig } from './config/server-config';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.controller';
+import { KubeApiModule } from './k8s/k8s.module';
 import { LabsModule } from './labs/labs.module';
 import { ProblemFilter } from './problem/problem.filter';
 import { RUNTIME_CONFIG } from './runtime/runtime-config';
@@ -29,6 +30,7 @@ export class AppModule {
         LabsModule,
         HealthModule,
         GatewayModule,
+        KubeApiModule,
       ],
       providers: [
         { provide: SERVER_CONFIG, useValue: config },

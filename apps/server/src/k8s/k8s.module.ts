@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { LabAuthGuard } from '../auth/lab-auth.guard';
+import { RuntimeModule } from '../runtime/runtime.module';
+import { KubeApiService } from './kube-api.service';
+import { KubeconfigController } from './kubeconfig.controller';
+import { KubeRouter } from './kube-router';
+
+/** A Kubernetes API per lab at `/k8s/:lab` (mounted by createApp) and its kubeconfig at `/api/labs/:lab/kubeconfig`. */
+@Module({
+  imports: [RuntimeModule],
+  controllers: [KubeconfigController],
+  providers: [KubeApiService, KubeRouter, LabAuthGuard],
+  exports: [KubeRouter],
+})
+export class KubeApiModule {}

@@ -1,0 +1,268 @@
+import { Inject, Injectable } from '@nestjs/common';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { parse as parseYaml } from 'yaml';
+import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, KUBERNETES_VERSION, legacyApiGroupList, legacyApiVersions, legacyResourceList, openApiGroupVersion, openApiIndex, wantsAggregatedDiscovery, type KubeResource } from './catalog';
+import { KubeApiService, type KubeAccess } from './kube-api.service';
+import { tableOf, type KubeObject } from './objects';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { podLog } from './pod-logs';
+import { parseKubePath } from './request-path';
+import { fieldSelector, labelSelector } from './selectors';
+import { badRequestStatus, KubeStatusError, methodNotAllowed, notFoundStatus, pathNotFound, unsupportedMediaType } from './status';
+import { serveWatch } from './watch';
+import { isWritable, planCreate, planDelete, planUpdate, strictDecodingErrors } from './writes';
+
+type Json = Record<string, any>;
+type ObjectPath = { resource: KubeResource; namespace?: string; name?: string; subresource?: string };
+
+const wantsTable = (request: Request) => /as=Table/.test(request.headers.accept ?? '');
+/**
+ * kubectl never sends a bearer token over plain http (kubernetes/kubectl#744), so an http
+ * kubeconfig carries the token in the server URL instead: `/k8s/:lab/token/:token/api/v1/...`.
+ */
+export function splitPathToken(path: string): { token?: string; path: string } {
+  const match = /^\/token\/([^/]+)(\/.*)?$/.exec(path);
+  return match ? { token: decodeURIComponent(match[1]), path: match[2] ?? '/' } : { path };
+}
+
+const query = (request: Request, key: string) => (typeof request.query[key] === 'string' ? (request.query[key] as string) : undefined);
+
+/**
+ * The Kubernetes API of every lab, mounted at `/k8s/:lab`: plain Express so that watch and log
+ * streams, content types and Status errors are exactly what kubectl expects.
+ */
+@Injectable()
+export class KubeRouter {
+  readonly router: Router = express.Router({ mergeParams: true });
+
+  constructor(@Inject(KubeApiService) private readonly api: KubeApiService) {
+    this.router.use(express.text({ type: 'application/apply-patch+yaml', limit: '1mb' }));
+    this.router.use('/:lab', (request, response, next) => {
+      this.handle(request, response).catch((error) => this.fail(error, response, next));
+    });
+  }
+
+  private fail(error: unknown, response: Response, next: NextFunction): void {
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (!(error instanceof KubeStatusError)) return next(error);
+    response.status(error.code).type('application/json').send(JSON.stringify(error.toStatus()));
+  }
+
+  private async handle(request: Request, response: Response): Promise<void> {
+    const { token, path: apiPath } = splitPathToken(request.path);
+    const access = await this.api.access(String(request.params.lab), token ? `Bearer ${token}` : request.headers.authorization);
+    const path = parseKubePath(apiPath);
+    if (request.method !== 'GET' && path.type !== 'object') throw methodNotAllowed();
+    switch (path.type) {
+      case 'version':
+        response.json(KUBERNETES_VERSION);
+        return;
+      case 'discovery':
+        if (wantsAggregatedDiscovery(request.headers.accept)) response.type(AGGREGATED_DISCOVERY_TYPE).send(JSON.stringify(aggregatedDiscovery(path.core)));
+        else response.json(path.core ? legacyApiVersions(request.headers.host ?? '') : legacyApiGroupList());
+        return;
+      case 'resource-list': {
+        const list = legacyResourceList(path.group);
+        if (!list) throw pathNotFound();
+        response.json(list);
+        return;
+      }
+      case 'openapi-index':
+        response.json(openApiIndex());
+        return;
+      case 'openapi': {
+        const document = openApiGroupVersion(path.path);
+        if (!document) throw pathNotFound();
+        response.json(document);
+        return;
+      }
+      case 'object':
+        return this.objects(access, path, request, response);
+      default:
+        throw pathNotFound();
+    }
+  }
+
+  private async objects(access: KubeAccess, path: ObjectPath, request: Request, response: Response): Promise<void> {
+    const { resource, namespace, name, subresource } = path;
+    const method = request.method;
+    if (name === undefined) {
+      if (method === 'GET') return this.collection(access, path, request, response);
+      if (method === 'POST') return this.create(access, path, request, response);
+      throw methodNotAllowed();
+    }
+    if (subresource === 'log' && method === 'GET') return this.logs(access, path as Required<ObjectPath>, request, response);
+    if (subresource === 'exec') throw badRequestStatus('Upgrade request required');
+    if (subresource !== undefined && subresource !== 'status') throw pathNotFound();
+    if (resource.namespaced && namespace === undefined) throw pathNotFound();
+    switch (method) {
+      case 'GET': {
+        const body = await this.api.view(access, (ctx) => {
+          const object = this.api.get(ctx, resource, namespace, name);
+          return wantsTable(request) ? tableOf(resource.resource, ctx, [object]) : object;
+        });
+        response.json(body);
+        return;
+      }
+      case 'PUT':
+        return this.replace(access, path as ObjectPath & { name: string }, request, response, () => request.body as Json);
+      case 'PATCH':
+        return this.patch(access, path as ObjectPath & { name: string }, request, response);
+      case 'DELETE':
+        return this.remove(access, path as ObjectPath & { name: string }, response);
+      default:
+        throw methodNotAllowed();
+    }
+  }
+
+  private async collection(access: KubeAccess, path: ObjectPath, request: Request, response: Response): Promise<void> {
+    const byLabel = labelSelector(query(request, 'labelSelector'));
+    const byField = fieldSelector(query(request, 'fieldSelector'));
+    const select = (o: KubeObject) => byLabel(o.metadata.labels) && byField(o);
+    const watching = query(request, 'watch') === 'true' || query(request, 'watch') === '1';
+    if (watching) {
+      const rv = Number(query(request, 'resourceVersion') ?? '0');
+      const timeout = Number(query(request, 'timeoutSeconds') ?? '0');
+      return serveWatch(this.api, access, { resource: path.resource, namespace: path.namespace, resourceVersion: rv > 0 ? rv : undefined, select, asTable: wantsTable(request), timeoutSeconds: timeout > 0 ? timeout : undefined }, response);
+    }
+    const body = await this.api.view(access, (ctx) => {
+      const objects = this.api.list(ctx, path.resource, path.namespace).filter(select);
+      if (wantsTable(request)) return tableOf(path.resource.resource, ctx, objects);
+      return { kind: `${path.resource.kind}List`, apiVersion: path.resource.group ? `${path.resource.group}/v1` : 'v1', metadata: { resourceVersion: String(ctx.state.version) }, items: objects };
+    });
+    response.json(body);
+  }
+
+  /** Strict field validation (kubectl's default) refuses unknown fields with 400, as the API server does. */
+  private validateFields(path: ObjectPath, request: Request, object: Json): void {
+    if (query(request, 'fieldValidation') !== 'Strict') return;
+    const unknown = strictDecodingErrors(path.resource, object);
+    if (unknown.length) throw badRequestStatus(`strict decoding error: ${unknown.join(', ')}`);
+  }
+
+  private refuseDryRun(request: Request): void {
+    if (request.query.dryRun !== undefined) throw badRequestStatus('dry run is not supported by this lab');
+  }
+
+  private async create(access: KubeAccess, path: ObjectPath, request: Request, response: Response): Promise<void> {
+    const { resource, namespace } = path;
+    this.api.authorize(access, 'create', resource, namespace);
+    this.refuseDryRun(request);
+    if (!isWritable(resource)) throw methodNotAllowed();
+    const object = request.body as Json;
+    if (typeof object !== 'object' || object === null) throw badRequestStatus('the request body must be an object');
+    this.validateFields(path, request, object);
+    const name = String(object.metadata?.name ?? '');
+    await this.api.write(access, resource, name, (state) => planCreate(state, resource, namespace, object), access.role);
+    response.status(201).json(await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name)));
+  }
+
+  private async replace(access: KubeAccess, path: ObjectPath & { name: string }, request: Request, response: Response, desired: () => Json): Promise<void> {
+    const { resource, namespace, name } = path;
+    this.api.authorize(access, request.method === 'PUT' ? 'update' : 'patch', resource, namespace);
+    this.refuseDryRun(request);
+    if (!isWritable(resource)) throw methodNotAllowed();
+    await this.api.write(access, resource, name, (state) => {
+      const live = this.api.get(this.api.context(access, state, state.time), resource, namespace, name);
+      const object = desired();
+      this.validateFields(path, request, object);
+      const sent = object.metadata?.resourceVersion;
+      if (request.method === 'PUT' && sent !== undefined && sent !== live.metadata.resourceVersion) {
+        throw new KubeStatusError(409, 'Conflict', `Operation cannot be fulfilled on ${resource.resource}${resource.group ? `.${resource.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: resource.group, kind: resource.resource });
+      }
+      return planUpdate(state, resource, namespace, name, object);
+    }, access.role);
+    response.status(200).json(await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name)));
+  }
+
+  private async patch(access: KubeAccess, path: ObjectPath & { name: string }, request: Request, response: Response): Promise<void> {
+    const { resource, namespace, name } = path;
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim();
+    this.api.authorize(access, 'patch', resource, namespace);
+    if (type === 'application/apply-patch+yaml') return this.serverSideApply(access, path, request, response);
+    const patchers: Record<string, (live: unknown, patch: unknown) => unknown> = {
+      'application/strategic-merge-patch+json': strategicMergePatch,
+      'application/merge-patch+json': mergePatch,
+      'application/json-patch+json': jsonPatch,
+    };
+    const patcher = patchers[type];
+    if (!patcher) throw unsupportedMediaType(type);
+    if (resource.resource === 'daemonsets') return this.restartDaemonSet(access, path, request, response);
+    const live = await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name));
+    const patched = patcher(live, request.body) as Json;
+    return this.replace(access, path, request, response, () => patched);
+  }
+
+  /** Server-side apply: the body is the whole intent; a missing object is created (201). */
+  private async serverSideApply(access: KubeAccess, path: ObjectPath & { name: string }, request: Request, response: Response): Promise<void> {
+    const { resource, namespace, name } = path;
+    const object = (typeof request.body === 'string' ? parseYaml(request.body) : request.body) as Json;
+    const exists = await this.api.view(access, (ctx) => this.exists(ctx, resource, namespace, name));
+    if (!exists) {
+      this.validateFields(path, request, object);
+      this.refuseDryRun(request);
+      await this.api.write(access, resource, name, (state) => planCreate(state, resource, namespace, { ...object, metadata: { ...object.metadata, name } }), access.role);
+      response.status(201).json(await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name)));
+      return;
+    }
+    const live = await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name));
+    const merged = mergePatch(live, object) as Json;
+    return this.replace(access, path, request, response, () => merged);
+  }
+
+  private exists(ctx: Parameters<KubeApiService['list']>[0], resource: KubeResource, namespace: string | undefined, name: string): boolean {
+    try {
+      this.api.get(ctx, resource, namespace, name);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** `kubectl rollout restart ds`: kube-proxy restarts on every node (a full sync); other DaemonSets the lab cannot restart yet. */
+  private async restartDaemonSet(access: KubeAccess, path: ObjectPath & { name: string }, request: Request, response: Response): Promise<void> {
+    const { resource, namespace, name } = path;
+    const live = await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name));
+    const restartedAt = request.body?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    if (!restartedAt) throw new KubeStatusError(422, 'Invalid', `DaemonSet.apps "${name}" is invalid: spec.template: Forbidden: this lab only supports restarting a DaemonSet (kubectl rollout restart)`, { name, group: 'apps', kind: 'DaemonSet' });
+    if (namespace !== 'kube-system' || name !== 'kube-proxy') {
+      throw new KubeStatusError(422, 'Invalid', `DaemonSet.apps "${name}" is invalid: spec.template.metadata.annotations: Forbidden: this lab can only restart the kube-proxy DaemonSet`, { name, group: 'apps', kind: 'DaemonSet' });
+    }
+    this.refuseDryRun(request);
+    await this.api.write(access, resource, name, () => [{ type: 'restartKubeProxy' }], access.role);
+    response.json(strategicMergePatch(live, request.body));
+  }
+
+  private async remove(access: KubeAccess, path: ObjectPath & { name: string }, response: Response): Promise<void> {
+    const { resource, namespace, name } = path;
+    this.api.authorize(access, 'delete', resource, namespace);
+    if (!isWritable(resource)) throw methodNotAllowed();
+    const live = await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name));
+    await this.api.write(access, resource, name, (state) => planDelete(state, resource, namespace, name), access.role);
+    response.json(live);
+  }
+
+  private async logs(access: KubeAccess, path: Required<ObjectPath>, request: Request, response: Response): Promise<void> {
+    const { resource, namespace, name } = path;
+    const text = await this.api.view(access, (ctx) => {
+      const pod = ctx.state.pods.get(`${namespace}/${name}`);
+      if (!pod) throw notFoundStatus(resource, name);
+      const container = query(request, 'container') ?? pod.containers[0].name;
+      if (!pod.containers.some((c) => c.name === container)) throw badRequestStatus(`container ${container} is not valid for pod ${name}`);
+      if (pod.phase !== 'Running') throw badRequestStatus(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
+      return podLog(pod, container, this.api.get(ctx, resource, namespace, name).metadata.creationTimestamp);
+    });
+    response.status(200).type('text/plain');
+    if (query(request, 'follow') !== 'true') {
+      response.send(text);
+      return;
+    }
+    response.flushHeaders();
+    response.write(text);
+    // Nothing more is ever logged: the stream stays open until the client leaves, as `logs -f` expects.
+    request.on('close', () => response.end());
+  }
+}

@@ -1,0 +1,99 @@
+import { ManifestError, planApply, SimulatorError, type Command, type LabState } from '@hoplab/simulator';
+import type { KubeResource } from './catalog';
+import { alreadyExists, badRequestStatus, invalid, KubeStatusError, notFoundStatus } from './status';
+
+type Json = Record<string, any>;
+
+/** Kinds whose objects the lab creates from manifests (planApply); the rest are read-only views. */
+const writable = new Set(['pods', 'namespaces', 'services', 'networkpolicies']);
+
+export function isWritable(resource: KubeResource): boolean {
+  return writable.has(resource.resource);
+}
+
+function exists(state: LabState, resource: KubeResource, namespace: string | undefined, name: string): boolean {
+  const key = `${namespace}/${name}`;
+  switch (resource.resource) {
+    case 'pods':
+      return state.pods.has(key);
+    case 'namespaces':
+      return state.namespaces.has(name);
+    case 'services':
+      return state.services.has(key);
+    case 'networkpolicies':
+      return state.networkPolicies.has(key);
+    default:
+      return false;
+  }
+}
+
+/** Unknown fields under fieldValidation=Strict, as the API server's strict decoder reports them. */
+const knownFields: Record<string, string[]> = {
+  '': ['apiVersion', 'kind', 'metadata', 'spec', 'status', 'data', 'binaryData', 'immutable'],
+  metadata: ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields', 'selfLink'],
+};
+const podSpecFields = ['containers', 'initContainers', 'ephemeralContainers', 'volumes', 'restartPolicy', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'dnsPolicy', 'nodeSelector', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken', 'nodeName', 'hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace', 'securityContext', 'imagePullSecrets', 'hostname', 'subdomain', 'affinity', 'schedulerName', 'tolerations', 'hostAliases', 'priorityClassName', 'priority', 'dnsConfig', 'readinessGates', 'runtimeClassName', 'enableServiceLinks', 'preemptionPolicy', 'overhead', 'topologySpreadConstraints', 'setHostnameAsFQDN', 'os', 'hostUsers', 'schedulingGates', 'resourceClaims'];
+const containerFields = ['name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy', 'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty'];
+
+export function strictDecodingErrors(resource: KubeResource, object: Json): string[] {
+  const unknown: string[] = [];
+  const check = (value: unknown, allowed: string[], prefix: string) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) if (!allowed.includes(key)) unknown.push(`unknown field "${prefix}${key}"`);
+  };
+  check(object, knownFields[''], '');
+  check(object.metadata, knownFields.metadata, 'metadata.');
+  if (resource.resource === 'pods') {
+    check(object.spec, podSpecFields, 'spec.');
+    (Array.isArray(object.spec?.containers) ? object.spec.containers : []).forEach((c: unknown, i: number) => check(c, containerFields, `spec.containers[${i}].`));
+  }
+  return unknown;
+}
+
+/** The lab's refusals (manifest issues, simulator errors) as the Status the API server would send. */
+export function asKubeStatus(error: unknown, resource: KubeResource, name: string): unknown {
+  if (error instanceof ManifestError) {
+    if (error.status === 400) return badRequestStatus(error.message);
+    return invalid(resource, name, error.issues.map((issue) => ({ field: issue.path.replace(/^documents\[\d+\]\.?/, ''), message: issue.message })));
+  }
+  if (error instanceof SimulatorError) {
+    if (error.code === 'not-found') return new KubeStatusError(404, 'NotFound', error.message);
+    if (error.code === 'invalid') return invalid(resource, name, [{ field: error.path ?? '', message: `Invalid value: ${error.message}` }]);
+    return new KubeStatusError(409, 'Conflict', error.message);
+  }
+  return error;
+}
+
+function manifestOf(resource: KubeResource, object: Json) {
+  return { index: 0, apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version, kind: resource.kind, object };
+}
+
+/** Commands that create `object`; 409 AlreadyExists when the name is taken. */
+export function planCreate(state: LabState, resource: KubeResource, namespace: string | undefined, object: Json): Command[] {
+  const name = object.metadata?.name;
+  if (typeof name === 'string' && exists(state, resource, namespace, name)) throw alreadyExists(resource, name);
+  return planApply(state, [manifestOf(resource, { ...object, metadata: { ...object.metadata, ...(namespace ? { namespace } : {}) } })], namespace).commands;
+}
+
+/** Commands that turn the live object into `object` (update, patch, server-side apply); [] when nothing changes. */
+export function planUpdate(state: LabState, resource: KubeResource, namespace: string | undefined, name: string, object: Json): Command[] {
+  if (!exists(state, resource, namespace, name)) throw notFoundStatus(resource, name);
+  if (object.metadata?.name !== undefined && object.metadata.name !== name) {
+    throw badRequestStatus(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  return planApply(state, [manifestOf(resource, { ...object, metadata: { ...object.metadata, name, ...(namespace ? { namespace } : {}) } })], namespace).commands;
+}
+
+export function planDelete(state: LabState, resource: KubeResource, namespace: string | undefined, name: string): Command[] {
+  if (!exists(state, resource, namespace, name)) throw notFoundStatus(resource, name);
+  switch (resource.resource) {
+    case 'pods':
+      return [{ type: 'deletePod', namespace: namespace!, name }];
+    case 'namespaces':
+      return [{ type: 'deleteNamespace', name }];
+    case 'services':
+      return [{ type: 'deleteService', namespace: namespace!, name }];
+    default:
+      return [{ type: 'deleteNetworkPolicy', namespace: namespace!, name }];
+  }
+}
