@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { ClassroomModule } from './classroom/classroom.module';
 import { SERVER_CONFIG, ServerConfig } from './config/server-config';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.controller';
@@ -30,6 +31,7 @@ export class AppModule {
         LabsModule,
         HealthModule,
         GatewayModule,
+        ClassroomModule,
         KubeApiModule,
       ],
       providers: [

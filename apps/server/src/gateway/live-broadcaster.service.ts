@@ -9,7 +9,7 @@ export type TraceResult = Record<string, unknown> & { at: number };
 
 /** The hook for derived occurrences: a `derived` stream on LabRuntime, when the runtime offers one. */
 interface DerivedSource {
-  derived?: Observable<{ labId: string; occurrence: Record<string, unknown> }>;
+  derived?: Observable<{ labId: string; occurrence: object }>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,7 +48,7 @@ export class LiveBroadcaster implements OnModuleInit, OnModuleDestroy {
   }
 
   /** A derived occurrence (kube-proxy sync, endpoint update, ARP expiry...) as the timeline shows it. */
-  publishDerived(labId: string, occurrence: Record<string, unknown>): void {
+  publishDerived(labId: string, occurrence: object): void {
     this.labs.namespace.to(roomOf(labId)).emit('derived', occurrence);
   }
 }
