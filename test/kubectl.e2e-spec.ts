@@ -102,7 +102,7 @@ describe('kubectl against a lab', () => {
     expect(logs.stdout).toContain('database system is ready to accept connections');
   });
 
-  it('applies deny-all then an allow policy: created, unchanged, configured; get networkpolicy', async () => {
+  it('applies deny-all then an allow policy: created, then configured; get networkpolicy', async () => {
     const denyAll = file('deny-all.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n');
     const created = await kubectl(['apply', '-f', denyAll]);
     expect(created.stdout).toBe('networkpolicy.networking.k8s.io/default-deny created\n');
