@@ -100,6 +100,14 @@ describe('the web client in a browser', () => {
     await alice.goto(labUrl(lab, 'student'));
     await bob.goto(labUrl(lab, 'observer'));
     for (const page of [alice, bob]) await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    // Presence: each sees both members with their roles.
+    for (const page of [alice, bob]) {
+      await page.waitForFunction(() => {
+        const members = document.querySelector('#members')?.textContent ?? '';
+        return members.includes('(student)') && members.includes('(observer)');
+      });
+      expect(await page.textContent('#live-status')).toContain('live');
+    }
     const before = Number(await bob.inputValue('#cursor'));
 
     await alice.click('[data-tab="apply"]');

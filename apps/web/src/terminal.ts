@@ -97,7 +97,8 @@ export class LabTerminal {
     const context = this.context();
     const ack = await this.live.request<ExecAck>('exec', { command, context });
     if (ack && ack.ok !== false && typeof ack.stdout === 'string') return ack;
-    if (ack && ack.ok === false) throw new Error(describe(ack.error));
+    // 501: this server runs the shell over REST only.
+    if (ack && ack.ok === false && (ack.error as { status?: number } | undefined)?.status !== 501) throw new Error(describe(ack.error));
     try {
       return await this.api.exec(command, context);
     } catch (error) {

@@ -85,7 +85,10 @@ export function topologyElements(state: LabStateView): TopologyElement[] {
         data: { id, label: `${pod.namespace}/${pod.name}\n${pod.ip || '-'}${labels ? `\n${labels}` : ''}`, parent, kind: 'pod' },
         position: { x: x - POD_SPREAD + (podIndex % 2) * 2 * POD_SPREAD, y: y + chain.length * 60 + 30 + Math.floor(podIndex / 2) * POD_HEIGHT },
       });
-      elements.push({ group: 'edges', data: { id: `e:${id}:veth`, source: bridge, target: id, label: 'veth', kind: 'veth' } });
+      // hostNetwork pods share the node's namespace: no veth, they sit on eth0.
+      const hostNetwork = pod.ip === node.ip;
+      const source = hostNetwork ? ids.device(node.name, 'eth0') : bridge;
+      elements.push({ group: 'edges', data: { id: `e:${id}:link`, source, target: id, kind: hostNetwork ? 'host' : 'veth' } });
     });
   });
 
@@ -111,7 +114,8 @@ export function hopElementId(hop: Hop, state: LabStateView): string {
   const pod = /^pod (.+)\/(.+)$/.exec(hop.netns ?? '');
   if (pod) return ids.pod(pod[1], pod[2]);
   if ((state.routers ?? []).some((router) => router.name === hop.node)) return ids.router(hop.node);
+  if (!state.nodes.some((node) => node.name === hop.node)) return ids.underlay;
   const devices = ['eth0', ...pluginDevices(state.cluster.cni)];
-  if (devices.includes(hop.device)) return ids.device(hop.node, hop.device);
-  return state.nodes.some((node) => node.name === hop.node) ? ids.device(hop.node, devices[devices.length - 1]) : ids.underlay;
+  // A veth or another device not drawn: the packet is at the bridge it hangs on.
+  return ids.device(hop.node, devices.includes(hop.device) ? hop.device : devices[devices.length - 1]);
 }

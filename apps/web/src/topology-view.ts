@@ -11,6 +11,7 @@ const style: cytoscape.StylesheetJson = [
   { selector: 'node[kind = "router"]', style: { shape: 'diamond', width: 80, height: 80, 'background-color': '#f5d6d6', 'border-color': '#a03030', 'border-width': 1, 'text-valign': 'bottom' } },
   { selector: 'node[kind = "service"]', style: { shape: 'hexagon', width: 140, height: 44, 'background-color': '#efe0f7', 'border-color': '#7a3fa0', 'border-width': 1 } },
   { selector: 'edge', style: { width: 2, 'line-color': '#9aa5b1', 'curve-style': 'bezier' } },
+  { selector: 'edge[kind = "host"]', style: { 'line-style': 'dotted', 'line-color': '#c9d3de' } },
   { selector: 'edge[kind = "endpoint"]', style: { 'line-style': 'dashed', 'line-color': '#b08bd0' } },
   { selector: '.search-hit', style: { 'border-width': 4, 'border-color': '#e0a800' } },
   { selector: '.hop-current', style: { 'background-color': '#ffcc33', 'border-color': '#c77d00', 'border-width': 4 } },
