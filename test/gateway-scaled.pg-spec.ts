@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import { connected, labClient, type CreatedLab, type LabClient } from './support/lab-sockets';
+import { startServer, type TestServer } from './support/test-server';
+
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+describe('two server instances on one Postgres and Redis', () => {
+  const schema = `gateway_${randomBytes(4).toString('hex')}`;
+  const servers: TestServer[] = [];
+  const clients: LabClient[] = [];
+
+  beforeAll(async () => {
+    // One after the other: the migrations take an advisory lock anyway.
+    for (let i = 0; i < 2; i++) servers.push(await startServer({ databaseUrl: DATABASE_URL, databaseSchema: schema, redisUrl: REDIS_URL, socketMessagesPerSecond: 1000 }));
+    // The Redis streams adapter starts reading the stream asynchronously.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    for (const server of servers) await server.app.close();
+    const pg = new Client({ connectionString: DATABASE_URL });
+    await pg.connect();
+    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pg.end();
+  });
+
+  it('gives every client on either instance the same history, with no gap or duplicate, while both instances write', async () => {
+    const [a, b] = servers;
+    const lab = (await request(a.url).post('/api/labs').send({ name: 'scaled', scenario: 'minikube-flannel' }).expect(201)).body as CreatedLab;
+    for (const server of [a, b, a, b]) clients.push(labClient(server.url, { token: lab.tokens.student, lab: lab.id, after: 0 }));
+    await Promise.all(clients.map(connected));
+
+    // Each write appends one event or, when it lost the race more often than the runtime retries, is a 409 that appends nothing.
+    const writes: Promise<boolean>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const server = i % 2 === 0 ? a : b;
+      const rest = request(server.url).post(`/api/labs/${lab.id}/clock`).set({ Authorization: `Bearer ${lab.tokens.student}` }).send({ advance: '1s' });
+      writes.push(rest.then((response) => (expect([201, 409]).toContain(response.status), response.status === 201)));
+      const socket = clients[i % clients.length].socket.emitWithAck('command', { type: 'clock', advance: '1s' });
+      writes.push(socket.then((ack) => (ack.ok || expect(ack.error.status).toBe(409), ack.ok as boolean)));
+    }
+    const appended = (await Promise.all(writes)).filter(Boolean).length;
+    expect(appended).toBeGreaterThan(0);
+
+    const stored = (await request(b.url).get(`/api/labs/${lab.id}/events?limit=10000`).set({ Authorization: `Bearer ${lab.tokens.observer}` }).expect(200)).body as { seq: number }[];
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(stored.length).toBe(lab.version + appended);
+    await Promise.all(clients.map((client) => client.until(stored.length)));
+    for (const client of clients) expect(client.events).toEqual(stored);
+  });
+});
