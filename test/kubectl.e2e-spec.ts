@@ -102,6 +102,16 @@ describe('kubectl against a lab', () => {
     expect(logs.stdout).toContain('database system is ready to accept connections');
   });
 
+  it('execs into a pod over WebSocket v5.channel.k8s.io with the remote exit code', async () => {
+    expect(await kubectl(['exec', 'app', '--', 'hostname'])).toMatchObject({ rc: 0, stdout: 'app\n' });
+    const failed = await kubectl(['exec', 'app', '--', 'false']);
+    expect(failed.rc).toBe(1);
+    expect(failed.stderr).toBe('command terminated with exit code 1\n');
+    const missing = await kubectl(['exec', 'nope', '--', 'hostname']);
+    expect(missing.rc).toBe(1);
+    expect(missing.stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+  });
+
   it('applies deny-all then an allow policy: created, then configured; get networkpolicy', async () => {
     const denyAll = file('deny-all.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n');
     const created = await kubectl(['apply', '-f', denyAll]);
