@@ -10,6 +10,7 @@ import { LabsModule } from './labs/labs.module';
 import { ProblemFilter } from './problem/problem.filter';
 import { RUNTIME_CONFIG } from './runtime/runtime-config';
 import { RuntimeModule } from './runtime/runtime.module';
+import { ShellModule } from './shell/shell.module';
 import { StoreModule } from './store/store.module';
 
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         GatewayModule,
         ClassroomModule,
         KubeApiModule,
+        ShellModule,
       ],
       providers: [
         { provide: SERVER_CONFIG, useValue: config },

@@ -3,6 +3,7 @@ import { nodeIptablesSave, runNodeIptables } from '../node-iptables/run-iptables
 import { nodeNetNamespace } from '../netns/derive';
 import { catFlannelSubnetEnv, kubeFlannelConfigMap } from '../views';
 import type { TableName } from '../iptables';
+import { networkClients } from './net/clients';
 import { arp, bridge, ip, iproute2Layout, route } from './net/ip';
 import { failure, fromView, printed, type Invocation, type Printed, type Program, type ProgramResult } from './types';
 
@@ -10,6 +11,7 @@ import { failure, fromView, printed, type Invocation, type Printed, type Program
 export function nodePrograms(node: string): Record<string, Program> {
   const ns = (call: Invocation) => nodeNetNamespace(call.state, node);
   return {
+    ...networkClients({ node }, 'default'),
     ip: (call) => ip(call.argv, ns(call), iproute2Layout(call.state.cluster)),
     route: (call) => route(call.argv, ns(call)),
     arp: (call) => arp(call.argv, ns(call)),

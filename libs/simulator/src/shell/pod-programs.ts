@@ -1,12 +1,8 @@
 import type { LabState, PodState } from '../cluster/types';
 import { podNetNamespace } from '../netns/derive';
+import { clusterDnsIp, networkClients } from './net/clients';
 import { arp, ip, iproute2Layout, route } from './net/ip';
 import { failure, printed, type Invocation, type Printed, type Program } from './types';
-
-/** The cluster DNS Service's address (kube-system/kube-dns), 10.96.0.10 on minikube. */
-export function clusterDnsIp(state: LabState): string {
-  return state.services.get('kube-system/kube-dns')?.clusterIP ?? '10.96.0.10';
-}
 
 /** What kubelet writes into a pod with dnsPolicy ClusterFirst (hostNetwork pods get the node's). */
 function podFile(state: LabState, pod: PodState, path: string): string | undefined {
@@ -31,6 +27,7 @@ export function podPrograms(namespace: string, name: string): Record<string, Pro
   const pod = (call: Invocation) => call.state.pods.get(`${namespace}/${name}`)!;
   const ns = (call: Invocation) => podNetNamespace(call.state, namespace, name);
   return {
+    ...networkClients({ pod: `${namespace}/${name}` }, namespace),
     ip: (call) => ip(call.argv, ns(call), iproute2Layout(call.state.cluster)),
     route: (call) => route(call.argv, ns(call)),
     arp: (call) => arp(call.argv, ns(call)),

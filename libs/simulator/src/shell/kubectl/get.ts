@@ -118,7 +118,7 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
 
 function objectFor(call: Invocation, info: ResourceInfo, namespace: string | undefined, name: string): unknown {
   const render = call.env.objects;
-  if (!render) return { apiVersion: 'v1', kind: info.singular, metadata: namespace === undefined ? { name } : { name, namespace } };
+  if (!render) return { apiVersion: 'v1', kind: info.kind, metadata: namespace === undefined ? { name } : { name, namespace } };
   return render(call.state, info.type, namespace, name);
 }
 

@@ -5,18 +5,19 @@ export interface ResourceInfo {
   type: ResourceType;
   /** kubectl's "kind.group" word in outputs: pod/app, daemonset.apps/x, networkpolicy.networking.k8s.io/x. */
   singular: string;
+  kind: string;
   namespaced: boolean;
 }
 
 const infos: Record<ResourceType, ResourceInfo> = {
-  pods: { type: 'pods', singular: 'pod', namespaced: true },
-  nodes: { type: 'nodes', singular: 'node', namespaced: false },
-  services: { type: 'services', singular: 'service', namespaced: true },
-  endpoints: { type: 'endpoints', singular: 'endpoints', namespaced: true },
-  namespaces: { type: 'namespaces', singular: 'namespace', namespaced: false },
-  networkpolicies: { type: 'networkpolicies', singular: 'networkpolicy.networking.k8s.io', namespaced: true },
-  daemonsets: { type: 'daemonsets', singular: 'daemonset.apps', namespaced: true },
-  configmaps: { type: 'configmaps', singular: 'configmap', namespaced: true },
+  pods: { type: 'pods', singular: 'pod', kind: 'Pod', namespaced: true },
+  nodes: { type: 'nodes', singular: 'node', kind: 'Node', namespaced: false },
+  services: { type: 'services', singular: 'service', kind: 'Service', namespaced: true },
+  endpoints: { type: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true },
+  namespaces: { type: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false },
+  networkpolicies: { type: 'networkpolicies', singular: 'networkpolicy.networking.k8s.io', kind: 'NetworkPolicy', namespaced: true },
+  daemonsets: { type: 'daemonsets', singular: 'daemonset.apps', kind: 'DaemonSet', namespaced: true },
+  configmaps: { type: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true },
 };
 
 const aliases: Record<string, ResourceType> = {

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { MAX_LAB_FILE_BYTES } from '@hoplab/events';
+
+/** A line as typed (here-documents make it several lines); 64 KiB is far beyond any lesson's. */
+export const execSchema = z.object({ command: z.string().max(64 * 1024), context: z.string().max(600).optional() }).strict();
+
+export const fileSchema = z.object({ name: z.string().min(1).max(255), content: z.string().max(MAX_LAB_FILE_BYTES) }).strict();
+
+export const openApi = {
+  exec: {
+    type: 'object',
+    required: ['command'],
+    properties: {
+      command: { type: 'string', example: 'kubectl get po -o wide | grep app' },
+      context: { type: 'string', example: 'workstation', description: '"workstation" (default), "node/<name>" or "pod/<namespace>/<name>"' },
+    },
+  },
+  execResult: {
+    type: 'object',
+    properties: {
+      stdout: { type: 'string' },
+      stderr: { type: 'string' },
+      exitCode: { type: 'integer' },
+      version: { type: 'integer' },
+      events: { type: 'array', items: { type: 'object' } },
+      context: { type: 'string' },
+      prompt: { type: 'string' },
+    },
+  },
+  file: { type: 'object', required: ['name', 'content'], properties: { name: { type: 'string', example: 'deny-all.yaml' }, content: { type: 'string' } } },
+};
