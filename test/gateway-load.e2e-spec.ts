@@ -1,0 +1,32 @@
+import request from 'supertest';
+import { connected, labClient, range, type CreatedLab, type LabClient } from './support/lab-sockets';
+import { startServer, tempDatabase, type TestServer } from './support/test-server';
+
+describe('gateway under load (test-sized; the full size is bench/gateway.bench.ts)', () => {
+  const database = tempDatabase();
+  let server: TestServer;
+  const clients: LabClient[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({ databaseUrl: database.url, socketMessagesPerSecond: 1000 });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await server.app.close();
+    database.cleanup();
+  });
+
+  it('delivers a burst of 200 mutations to 200 clients, each event exactly once and in order', async () => {
+    const lab = (await request(server.url).post('/api/labs').send({ name: 'load' }).expect(201)).body as CreatedLab;
+    for (let i = 0; i < 200; i++) clients.push(labClient(server.url, { token: lab.tokens.observer, lab: lab.id, after: lab.version }));
+    await Promise.all(clients.map(connected));
+    const writers = clients.slice(0, 4).map(() => labClient(server.url, { token: lab.tokens.student, lab: lab.id }));
+    clients.push(...writers);
+    await Promise.all(writers.map(connected));
+    const acks = await Promise.all(range(1, 200).map((i) => writers[i % writers.length].socket.emitWithAck('command', { type: 'clock', advance: '1s' })));
+    expect(acks.every((ack) => ack.ok)).toBe(true);
+    const last = lab.version + 200;
+    await Promise.all(clients.slice(0, 200).map((client) => client.until(last, 30_000)));
+    for (const client of clients.slice(0, 200)) expect(client.seqs()).toEqual(range(lab.version + 1, last));
+  });
+});
