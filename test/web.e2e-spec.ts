@@ -3,6 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
+import { trace } from '@hoplab/simulator';
+import { LiveBroadcaster } from '../apps/server/src/gateway/live-broadcaster.service';
+import { LabRuntime } from '../apps/server/src/runtime/lab-runtime.service';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
 
 // Debian's chromium (.ci/run installs it); a missing browser fails the suite rather than skipping it.
@@ -15,8 +18,19 @@ interface CreatedLab {
   tokens: Record<'instructor' | 'student' | 'observer', string>;
 }
 
-const pod = (name: string, labels: Record<string, string> = {}) =>
-  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  labels: ${JSON.stringify(labels)}\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
+const pod = (name: string, labels: Record<string, string> = {}, nodeName?: string) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  labels: ${JSON.stringify(labels)}\nspec:\n${nodeName ? `  nodeName: ${nodeName}\n` : ''}  containers:\n  - name: app\n    image: nginx\n    ports:\n    - containerPort: 80\n`;
+
+/** Whether the topology element has a class (hop-current, hop-dropped...). */
+function elementHasClass(page: Page, id: string, className: string): Promise<boolean> {
+  return page.evaluate(
+    ([wanted, klass]) => {
+      const container = document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { getElementById(id: string): { hasClass(name: string): boolean } } } };
+      return container._cyreg?.cy.getElementById(wanted).hasClass(klass) ?? false;
+    },
+    [id, className] as const,
+  );
+}
 
 /** Labels of the topology's elements of one kind, read from the page's cytoscape instance. */
 function topologyLabels(page: Page, kind: string): Promise<string[]> {
@@ -151,6 +165,45 @@ describe('the web client in a browser', () => {
     expect(state.version).toBe(lab.version);
     expect(state.pods.map((p: { name: string }) => p.name)).not.toContain('late');
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.context().close();
+  });
+
+  // Until POST /traces lands, the trace is computed by the simulator's tracer and streamed by the gateway's broadcaster,
+  // the path POST /traces with stream:true takes; the browser only sees the socket.io `hop` and `trace` messages.
+  it('animates a streamed cross-node trace hop by hop to the destination pod, with the hop panel and step controls', async () => {
+    const lab = await createLab();
+    const yaml = `${pod('a', { app: 'a' }, 'minikube-m02')}---\n${pod('b', { app: 'b' }, 'minikube-m03')}`;
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.student}`).set('content-type', 'application/yaml').send(yaml).expect(200);
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'observer'));
+    await page.waitForFunction(() => document.querySelector('#members')?.textContent?.includes('(observer)'));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.includes('14 pods'));
+
+    await page.selectOption('#speed', '4');
+    const runtime = server.app.get(LabRuntime);
+    const result = await runtime.read(lab.id, (state) => trace(state, { from: 'default/a', to: 'default/b', port: 80, protocol: 'TCP' }));
+    expect(result.verdict).toBe('delivered');
+    expect(result.hops.some((hop) => hop.layer === 'encap')).toBe(true);
+    expect(result.hops.length).toBeGreaterThan(5);
+    void server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 'trace-1', result.hops, { ...result, at: lab.version }, 60);
+
+    await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.includes('delivered'), undefined, { timeout: 15_000 });
+    expect(await page.locator('#hops li.hop').count()).toBe(result.hops.length);
+    // The SYN reached b (its deliver hop), and the SYN-ACK came back to a: the last hop.
+    const delivered = result.hops.find((hop) => hop.action === 'deliver' && hop.netns === 'pod default/b');
+    expect(await page.textContent(`#hops li.hop[data-index="${delivered?.index}"]`)).toContain('nginx listens on TCP port 80');
+    expect(await elementHasClass(page, 'pod:default/b', 'hop-visited')).toBe(true);
+    expect(await elementHasClass(page, 'dev:minikube-m03:flannel.1', 'hop-visited')).toBe(true);
+    expect(await elementHasClass(page, 'pod:default/a', 'hop-current')).toBe(true);
+    expect(await page.textContent('#hops li.hop.current')).toContain(result.hops.at(-1)?.summary);
+    await page.screenshot({ path: join(ARTIFACTS, 'trace-delivered.png') });
+
+    await page.click('#play-pause');
+    await page.click('#step-back');
+    expect(await page.getAttribute('#hops li.hop.current', 'data-index')).toBe(String(result.hops.at(-2)?.index));
+    expect(await page.textContent('#trace-verdict')).toBe('');
+    await page.click('#step-forward');
+    expect(await page.textContent('#trace-verdict')).toContain('delivered');
     await page.context().close();
   });
 

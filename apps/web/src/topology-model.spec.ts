@@ -63,6 +63,7 @@ describe('hopElementId', () => {
     expect(hopElementId(hop({ node: 'minikube', device: 'flannel.1' }), state())).toBe('dev:minikube:flannel.1');
     expect(hopElementId(hop({ node: 'minikube', device: 'veth1234' }), state())).toBe('dev:minikube:cni0');
     expect(hopElementId(hop({ node: 'router', device: 'eth0' }), state({ routers: [{ name: 'router', interfaces: [], routes: [] }] }))).toBe('router:router');
-    expect(hopElementId(hop({ node: 'internet', device: 'eth0' }), state())).toBe('underlay');
+    expect(hopElementId(hop({ node: 'r', netns: 'router router', device: 'eth0' }), state({ routers: [{ name: 'router', interfaces: [], routes: [] }] }))).toBe('router:router');
+    expect(hopElementId(hop({ node: 'internet', netns: 'internet', device: 'eth0' }), state())).toBe('underlay');
   });
 });

@@ -113,7 +113,8 @@ function shorten(text: string, length: number): string {
 export function hopElementId(hop: Hop, state: LabStateView): string {
   const pod = /^pod (.+)\/(.+)$/.exec(hop.netns ?? '');
   if (pod) return ids.pod(pod[1], pod[2]);
-  if ((state.routers ?? []).some((router) => router.name === hop.node)) return ids.router(hop.node);
+  const router = /^router (.+)$/.exec(hop.netns ?? '')?.[1] ?? hop.node;
+  if ((state.routers ?? []).some((candidate) => candidate.name === router)) return ids.router(router);
   if (!state.nodes.some((node) => node.name === hop.node)) return ids.underlay;
   const devices = ['eth0', ...pluginDevices(state.cluster.cni)];
   // A veth or another device not drawn: the packet is at the bridge it hangs on.

@@ -42,6 +42,6 @@ describe('TracePlayer', () => {
   it('shortens the interval as the speed grows', () => {
     const player = new TracePlayer(() => undefined);
     player.speed = 2;
-    expect(player.interval).toBe(350);
+    expect(player.interval).toBe(250);
   });
 });

@@ -58,6 +58,6 @@ export class TracePlayer {
 
   /** Milliseconds between two hops at the current speed. */
   get interval(): number {
-    return Math.round(700 / this.speed);
+    return Math.round(500 / this.speed);
   }
 }
