@@ -18,8 +18,9 @@ export class PolicyGate {
     private readonly state: LabState,
     private readonly index: NetpolIndex,
     private readonly source: PodState | null,
-    private readonly destination: FlowEndpoint,
+    private destination: FlowEndpoint,
     private readonly packet: { src: string; dstPort?: number; protocol: TraceProtocol },
+    private destinationPort?: number,
   ) {
     this.enforced = enforcesNetworkPolicy(state.cluster.cni.plugin);
   }
@@ -27,7 +28,13 @@ export class PolicyGate {
   private flow(): Flow {
     const source: FlowEndpoint = this.source && this.packet.src === this.source.ip ? this.source : { ip: this.packet.src };
     // NetworkPolicy ports only name TCP, UDP and SCTP: an ICMP flow matches rules without ports only.
-    return { source, destination: this.destination, port: this.packet.dstPort ?? 0, protocol: this.packet.protocol as Protocol };
+    return { source, destination: this.destination, port: this.destinationPort ?? this.packet.dstPort ?? 0, protocol: this.packet.protocol as Protocol };
+  }
+
+  /** After Service DNAT, policies see the endpoint and its port, not the ClusterIP. */
+  retarget(destination: FlowEndpoint, port?: number): void {
+    this.destination = destination;
+    this.destinationPort = port;
   }
 
   egress(walk: Walk, node: string, device: string): boolean {

@@ -8,7 +8,8 @@ import { NeighbourCache } from './neighbour-cache';
 import { PolicyGate } from './policy-gate';
 import { labPolicyIndex } from './policy-world';
 import type { TraceOptions, TraceRequest, TraceResult } from './types';
-import { Walk, type Location, type Packet } from './walk';
+import { serviceDecision } from './service-dnat';
+import { flowPort, Walk, type Location, type Packet } from './walk';
 
 const EPHEMERAL_PORT_BASE = 32768;
 
@@ -36,8 +37,13 @@ function startOf(source: TraceSource): Location {
   return source.kind === 'pod' ? { kind: 'pod', pod: source.pod } : source.kind === 'node' ? { kind: 'node', node: source.node, inDev: 'lo' } : { kind: 'internet' };
 }
 
-function policyEndpoint(destination: TraceDestination): FlowEndpoint {
-  return destination.kind === 'pod' ? destination.pod : { ip: destination.ip };
+/** Policies see the pod behind a Service: the endpoint the node's DNAT will pick for this flow. */
+function policyTarget(state: LabState, destination: TraceDestination, packet: Packet): { endpoint: FlowEndpoint; port?: number } {
+  if (destination.kind === 'pod') return { endpoint: destination.pod };
+  const decision = serviceDecision(state, packet.dst, packet.dstPort, packet.protocol, flowPort(packet));
+  if (decision.kind !== 'dnat') return { endpoint: { ip: destination.ip } };
+  const pod = decision.pod ? state.pods.get(decision.pod) : undefined;
+  return { endpoint: pod ?? { ip: decision.ip }, port: decision.port };
 }
 
 /**
@@ -66,7 +72,8 @@ export function trace(state: LabState, request: TraceRequest, options: TraceOpti
     ...(request.protocol === 'ICMP' ? {} : { srcPort: sourcePort(request, src, destination.ip), dstPort: request.port }),
     ...(request.protocol === 'TCP' ? { flags: 'SYN' } : {}),
   };
-  const gate = new PolicyGate(state, labPolicyIndex(state), source.kind === 'pod' ? source.pod : null, policyEndpoint(destination), packet);
+  const target = policyTarget(state, destination, packet);
+  const gate = new PolicyGate(state, labPolicyIndex(state), source.kind === 'pod' ? source.pod : null, target.endpoint, packet, target.port);
   const forward = new Walk(state, packet, neighbours, gate, false);
   const end = forward.run(startOf(source));
   const hops = forward.hops;

@@ -14,6 +14,7 @@ import { findListener, nodeListeners, podListeners, type Listener } from './list
 import type { NeighbourCache } from './neighbour-cache';
 import type { PolicyGate } from './policy-gate';
 import { longestPrefixMatch, nodeRoute, routerRoute } from './routing';
+import { serviceDecision } from './service-dnat';
 import type { Hop, HopLayer, PacketView, TraceProtocol, TraceVerdict } from './types';
 
 export interface Packet {
@@ -46,9 +47,11 @@ export type Location =
 
 /** A masquerade a node applied on the way out, undone for the replies (conntrack). */
 interface NatEntry {
+  kind: 'snat' | 'dnat';
   node: string;
   original: string;
   translated: string;
+  originalPort?: number;
 }
 
 const MAX_STEPS = 32;
@@ -151,8 +154,18 @@ export class Walk {
     return this.bridgeToPod(node, neighbourPod!, pod.vethName!);
   }
 
+  /** conntrack reverses a Service DNAT of this node on the reply (bridged replies too: kube-proxy needs br_netfilter). */
+  private undoDnat(node: NodeState, device: string, why: string): void {
+    const dnat = this.nat.find((e) => e.kind === 'dnat' && e.node === node.name && e.translated === this.packet.src);
+    if (!dnat) return;
+    this.packet.src = dnat.original;
+    this.packet.srcPort = dnat.originalPort;
+    this.push({ node: node.name, netns: 'node', device, layer: 'iptables', action: 'un-dnat', summary: `${why}conntrack reverses the Service DNAT: the reply now comes from ${dnat.original}:${dnat.originalPort}.`, rule: 'conntrack' });
+  }
+
   private bridgeToPod(node: NodeState, target: PodState, fromPort: string): Location | WalkEnd {
     const bridge = node.bridge!.name;
+    if (this.reply && fromPort !== bridge) this.undoDnat(node, bridge, 'The frame is bridged, but br_netfilter passes it through iptables: ');
     this.push({ node: node.name, netns: 'node', device: bridge, layer: 'L2', action: 'bridge-forward', summary: `${bridge} looks ${target.mac} up in its FDB (learned on ${target.vethName}) and forwards the frame out of that port${fromPort === target.vethName ? ' (hairpin)' : ''}.`, rule: `${target.mac} dev ${target.vethName} master ${bridge}` });
     const ingress = this.reply ? true : this.policy.ingress(this, node.name, target.vethName!);
     if (!ingress) return this.policy.denied('ingress');
@@ -173,7 +186,8 @@ export class Walk {
   private atNode(node: NodeState, inDev: string, origin: boolean): Location | WalkEnd {
     const netns = 'node';
     if (this.reply) {
-      const entry = this.nat.find((e) => e.node === node.name && e.translated === this.packet.dst);
+      if (!origin) this.undoDnat(node, inDev, '');
+      const entry = this.nat.find((e) => e.kind === 'snat' && e.node === node.name && e.translated === this.packet.dst);
       if (entry && !origin) {
         this.packet.dst = entry.original;
         this.push({ node: node.name, netns, device: inDev, layer: 'iptables', action: 'un-snat', summary: `conntrack reverses the masquerade: the reply's destination becomes ${entry.original} again.`, rule: 'conntrack' });
@@ -182,6 +196,10 @@ export class Walk {
     if (this.ownAddresses(node).includes(this.packet.dst) || this.packet.dst.startsWith('127.')) {
       if (origin) this.push({ node: node.name, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is one of the node's own addresses: delivered locally through lo.`, rule: 'local' });
       return this.arrive({ node: node.name, netns, device: origin ? 'lo' : inDev }, nodeListeners(this.state, node), `node ${node.name}`);
+    }
+    if (!this.reply) {
+      const refused = this.serviceNat(node, inDev, origin);
+      if (refused) return refused;
     }
     const route = nodeRoute(this.state, node, this.packet.dst);
     if (!route) return this.noRoute(node.name, netns);
@@ -202,6 +220,25 @@ export class Walk {
     return this.outOfEth0(node, netns, route.via ?? this.packet.dst, route);
   }
 
+  /** nat PREROUTING (forwarded) / OUTPUT (the node's own) → KUBE-SERVICES: DNAT to an endpoint, or REJECT without endpoints. */
+  private serviceNat(node: NodeState, inDev: string, origin: boolean): WalkEnd | undefined {
+    const decision = serviceDecision(this.state, this.packet.dst, this.packet.dstPort, this.packet.protocol, flowPort(this.packet));
+    if (decision.kind === 'none') return undefined;
+    const chain = origin ? 'OUTPUT' : 'PREROUTING';
+    const name = `${decision.service.namespace}/${decision.service.name}`;
+    if (decision.kind === 'no-endpoints') {
+      this.push({ node: node.name, netns: 'node', device: inDev, layer: 'iptables', action: 'reject', summary: `Service ${name} has no endpoints: kube-proxy's filter rule rejects the packet with ICMP port unreachable (Connection refused).`, rule: decision.rule });
+      return { verdict: 'refused', reason: `service ${name} has no endpoints` };
+    }
+    this.nat.push({ kind: 'dnat', node: node.name, original: this.packet.dst, translated: decision.ip, originalPort: this.packet.dstPort });
+    this.push({ node: node.name, netns: 'node', device: inDev, layer: 'iptables', action: 'dnat', summary: `nat ${chain} → KUBE-SERVICES matches ${name} (${this.packet.dst}:${this.packet.dstPort}); one of ${decision.endpoints} endpoints is chosen and pinned by conntrack: DNAT to ${decision.ip}:${decision.port}.`, rule: decision.rule });
+    this.packet.dst = decision.ip;
+    this.packet.dstPort = decision.port;
+    const pod = decision.pod ? this.state.pods.get(decision.pod) : undefined;
+    this.policy.retarget(pod ?? { ip: decision.ip }, decision.port);
+    return undefined;
+  }
+
   private deviceAddress(node: NodeState, dev: string): string {
     const range = parseCidr(node.podCIDR)!;
     if (dev === node.bridge?.name) return formatIp(range.network + 1);
@@ -219,7 +256,7 @@ export class Walk {
     if (!cidrContains(inside, src) || cidrContains(inside, dst) || dst >>> 28 === 14) return;
     const translated = route.dev === 'eth0' ? node.ip : this.deviceAddress(node, route.dev);
     const chain = plugin === 'flannel' ? 'FLANNEL-POSTRTG' : 'CNI-masquerade';
-    this.nat.push({ node: node.name, original: this.packet.src, translated });
+    this.nat.push({ kind: 'snat', node: node.name, original: this.packet.src, translated });
     this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'iptables', action: 'snat', summary: `nat POSTROUTING (${chain}) masquerades the source ${this.packet.src} → ${translated}: the destination is outside the ${inside.prefix === this.state.cluster.nodeCIDRMaskSize && plugin === 'bridge' ? "node's pod subnet" : 'pod network'}.`, rule: `${chain} MASQUERADE` });
     this.packet.src = translated;
   }
@@ -406,7 +443,7 @@ function sameNodePod(state: LabState, node: NodeState, ip: string): PodState | u
 }
 
 /** The outer UDP source port: the kernel hashes the inner flow (deterministic per 5-tuple). */
-function flowPort(packet: Packet): number {
+export function flowPort(packet: Packet): number {
   let hash = 2166136261;
   for (const ch of `${packet.src}|${packet.dst}|${packet.protocol}|${packet.srcPort ?? 0}|${packet.dstPort ?? 0}`) {
     hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
