@@ -26,13 +26,14 @@ describe('labs over HTTP', () => {
   it('creates a lab with three distinct tokens and a LabCreated event carrying the defaulted cluster', async () => {
     const lab = await createLab('flannel-lab');
     expect(lab.name).toBe('flannel-lab');
-    expect(lab.version).toBe(1);
+    // LabCreated, then the built-in services the lab starts with (kubernetes, kube-dns).
+    expect(lab.version).toBe(3);
     expect(new Set(Object.values(lab.tokens)).size).toBe(3);
     expect(Object.keys(lab.tokens).sort()).toEqual(['instructor', 'observer', 'student']);
 
     const events = await api().get(`/api/labs/${lab.id}/events`).set(bearer(lab.tokens.observer)).expect(200);
-    expect(events.headers.etag).toBe('"1"');
-    expect(events.body).toHaveLength(1);
+    expect(events.headers.etag).toBe('"3"');
+    expect(events.body.map((e: { type: string }) => e.type)).toEqual(['LabCreated', 'ServiceApplied', 'ServiceApplied']);
     expect(events.body[0]).toMatchObject({ seq: 1, type: 'LabCreated', version: 1, actor: 'instructor', time: 0 });
     expect(events.body[0].data.cluster.cni).toEqual({ plugin: 'flannel', backend: 'vxlan', encryption: null });
     expect(typeof events.body[0].recordedAt).toBe('string');
@@ -42,8 +43,8 @@ describe('labs over HTTP', () => {
     const lab = await createLab('roles');
     for (const role of ['instructor', 'student', 'observer']) {
       const response = await api().get(`/api/labs/${lab.id}`).set(bearer(lab.tokens[role])).expect(200);
-      expect(response.body).toMatchObject({ id: lab.id, name: 'roles', version: 1, role });
-      expect(response.headers.etag).toBe('"1"');
+      expect(response.body).toMatchObject({ id: lab.id, name: 'roles', version: lab.version, role });
+      expect(response.headers.etag).toBe(`"${lab.version}"`);
     }
     const other = await createLab('other');
     const listed = await api().get('/api/labs').set(bearer(lab.tokens.student)).expect(200);
@@ -116,7 +117,7 @@ describe('labs over HTTP', () => {
     const lab = await createLab('paging');
     const bad = await api().get(`/api/labs/${lab.id}/events?after=-1`).set(bearer(lab.tokens.observer)).expect(400);
     expect(bad.body.errors[0].path).toBe('after');
-    const empty = await api().get(`/api/labs/${lab.id}/events?after=1`).set(bearer(lab.tokens.observer)).expect(200);
+    const empty = await api().get(`/api/labs/${lab.id}/events?after=${lab.version}`).set(bearer(lab.tokens.observer)).expect(200);
     expect(empty.body).toEqual([]);
     const limited = await api().get(`/api/labs/${lab.id}/events?after=0&limit=1`).set(bearer(lab.tokens.observer)).expect(200);
     expect(limited.body.map((e: { seq: number }) => e.seq)).toEqual([1]);
@@ -145,9 +146,10 @@ describe('a restarted server', () => {
       try {
         const { id, tokens } = created.body;
         const lab = await request(second.url).get(`/api/labs/${id}`).set('Authorization', `Bearer ${tokens.student}`).expect(200);
-        expect(lab.body).toMatchObject({ id, name: 'durable', version: 1 });
+        expect(lab.body).toMatchObject({ id, name: 'durable', version: created.body.version });
         const events = await request(second.url).get(`/api/labs/${id}/events`).set('Authorization', `Bearer ${tokens.student}`).expect(200);
-        expect(events.body.map((e: { type: string }) => e.type)).toEqual(['LabCreated']);
+        expect(events.body.map((e: { seq: number }) => e.seq)).toEqual(Array.from({ length: created.body.version }, (_, i) => i + 1));
+        expect(events.body[0].type).toBe('LabCreated');
       } finally {
         await second.app.close();
       }

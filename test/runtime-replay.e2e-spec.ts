@@ -31,7 +31,7 @@ describe('LabRuntime against the real store', () => {
   it('live state == full replay == snapshot + tail, at every seq of random command sequences', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(commandArbitrary, { minLength: 1, maxLength: 25 }), fc.integer({ min: 1, max: 6 }), async (commands, snapshotEvery) => {
-        const runtime = new LabRuntime(store, { snapshotEvery, idleEvictionMs: 600_000 });
+        const runtime = new LabRuntime(store, { snapshotEvery, idleEvictionMs: 600_000, controllerTickMs: 60_000 });
         try {
           const id = `prop${String(labs++).padStart(12, '0')}`;
           const created = initialState();
@@ -69,7 +69,7 @@ describe('LabRuntime against the real store', () => {
   });
 
   it('evicts a lab nobody used for a while and rebuilds it from the store on the next call', async () => {
-    const runtime = new LabRuntime(store, { snapshotEvery: 2, idleEvictionMs: 20 });
+    const runtime = new LabRuntime(store, { snapshotEvery: 2, idleEvictionMs: 20, controllerTickMs: 60_000 });
     try {
       const id = 'evictme000000001';
       await store.createLab({ id, name: id }, { instructor: 'ei', student: 'es', observer: 'eo' }, [

@@ -19,7 +19,7 @@ export function tempDatabase(): { url: string; cleanup: () => void } {
 
 /** Starts the real application on an ephemeral port. */
 export async function startServer(overrides: Partial<ServerConfig> & { databaseUrl: string }): Promise<TestServer> {
-  const config: ServerConfig = { port: 0, bodyLimit: '64kb', logLevel: 'silent', snapshotEvery: 1000, idleEvictionMs: 600_000, ...overrides };
+  const config: ServerConfig = { port: 0, bodyLimit: '64kb', logLevel: 'silent', snapshotEvery: 1000, idleEvictionMs: 600_000, controllerTickMs: 50, ...overrides };
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -38,7 +38,7 @@ export class AppModule {
       ],
       providers: [
         { provide: SERVER_CONFIG, useValue: config },
-        { provide: RUNTIME_CONFIG, useValue: { snapshotEvery: config.snapshotEvery, idleEvictionMs: config.idleEvictionMs } },
+        { provide: RUNTIME_CONFIG, useValue: { snapshotEvery: config.snapshotEvery, idleEvictionMs: config.idleEvictionMs, controllerTickMs: config.controllerTickMs } },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
       exports: [SERVER_CONFIG, RUNTIME_CONFIG],

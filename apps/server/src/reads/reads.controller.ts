@@ -8,6 +8,17 @@ import { LabRuntime } from '../runtime/lab-runtime.service';
 import { parseOrThrow } from '../validation/zod-body';
 import { stateView } from './state-view';
 
+/** Events keep their seq order; an occurrence goes after the events of its instant. */
+function mergeByTime<E extends { time: number }, D extends { time: number }>(events: E[], occurrences: D[]): (E | D)[] {
+  const merged: (E | D)[] = [];
+  let o = 0;
+  for (const event of events) {
+    while (o < occurrences.length && occurrences[o].time < event.time) merged.push(occurrences[o++]);
+    merged.push(event);
+  }
+  return merged.concat(occurrences.slice(o));
+}
+
 const atQuery = z.object({ at: z.coerce.number().int().min(1).optional() }).strict();
 const timelineQuery = z
   .object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(10000).default(1000) })
@@ -38,7 +49,16 @@ export class ReadsController {
   @ApiQuery({ name: 'after', required: false, type: Number })
   async timeline(@Req() request: LabRequest, @Query() query: Record<string, unknown>) {
     const { after, limit } = parseOrThrow(timelineQuery, query, 'query');
-    const events = await this.store.readStream(request.labAccess.lab.id, { from: after + 1, limit });
-    return events.map(({ seq, type, version, data, actor, time, recordedAt }) => ({ kind: 'event', seq, type, version, data, actor, time, recordedAt }));
+    const labId = request.labAccess.lab.id;
+    const events = await this.store.readStream(labId, { from: after + 1, limit });
+    const [previous] = after > 0 ? await this.store.readStream(labId, { from: after, to: after }) : [];
+    const last = events[events.length - 1];
+    const pageIsFull = events.length === limit && last.seq < request.labAccess.lab.version;
+    // A full page ends at its last event; the last page runs up to the lab's present.
+    const occurrences = await this.runtime.occurrences(labId, previous?.time ?? 0, pageIsFull ? last.time : undefined);
+    return mergeByTime(
+      events.map(({ seq, type, version, data, actor, time, recordedAt }) => ({ kind: 'event' as const, seq, type, version, data, actor, time, recordedAt })),
+      occurrences,
+    );
   }
 }

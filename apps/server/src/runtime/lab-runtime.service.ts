@@ -3,7 +3,18 @@ import { Subject } from 'rxjs';
 import type { NewEvent, StoredEvent } from '@hoplab/events';
 import { EventStore, VersionConflictError } from '@hoplab/event-store';
 import { SerialQueue } from '@hoplab/event-store/serial-queue';
-import { decide, evolve, fromSnapshot, initialState, SIMULATOR_SCHEMA_VERSION, toSnapshot, type Command, type LabState } from '@hoplab/simulator';
+import {
+  controllerOccurrences,
+  decide,
+  evolve,
+  fromSnapshot,
+  initialState,
+  SIMULATOR_SCHEMA_VERSION,
+  toSnapshot,
+  type Command,
+  type ControllerOccurrence,
+  type LabState,
+} from '@hoplab/simulator';
 import { conflict, notFound, unprocessable } from '../problem/problem';
 import { simulatedNow, type ClockAnchor } from './lab-clock';
 import { RUNTIME_CONFIG, type RuntimeConfig } from './runtime-config';
@@ -14,6 +25,13 @@ interface LiveLab {
   anchor: ClockAnchor;
   lastUsed: number;
   snapshotSeq: number;
+  /** Simulated time up to which controller occurrences were emitted. */
+  derivedUpTo: number;
+}
+
+export interface DerivedOccurrence {
+  labId: string;
+  occurrence: ControllerOccurrence;
 }
 
 export interface MutationResult {
@@ -41,19 +59,30 @@ export class LabRuntime implements OnModuleDestroy {
   private readonly live = new Map<string, LiveLab>();
   private readonly queues = new Map<string, SerialQueue>();
   private readonly evictionTimer: NodeJS.Timeout;
+  private readonly controllerTimer: NodeJS.Timeout;
   /** Every append made through this instance, in order per lab (the socket.io gateway broadcasts them). */
   readonly appended = new Subject<AppendedEvents>();
+  /** What the simulator's controllers (kube-proxy syncs, endpoint updates) do in live labs, as it happens. */
+  readonly derived = new Subject<DerivedOccurrence>();
 
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {
     this.evictionTimer = setInterval(() => this.evictIdle(Date.now()), Math.min(60_000, config.idleEvictionMs)).unref();
+    this.controllerTimer = setInterval(() => void this.emitControllerOccurrences(), config.controllerTickMs).unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.evictionTimer);
+    clearInterval(this.controllerTimer);
     this.appended.complete();
+    this.derived.complete();
+  }
+
+  /** The controllers' occurrences in [fromTime, toTime) of a lab's simulated time (by default up to and including now). */
+  occurrences(labId: string, fromTime: number, toTime?: number): Promise<ControllerOccurrence[]> {
+    return this.read(labId, (state, now) => controllerOccurrences(state, fromTime, toTime ?? now + 1));
   }
 
   /** Decides and appends the events of `plan`; `ifMatch` is the version the caller based them on. */
@@ -148,7 +177,10 @@ export class LabRuntime implements OnModuleDestroy {
       anchor: { time: state.time, recordedAt: Date.parse(last.recordedAt), speed: state.cluster.clock.speed },
       lastUsed: Date.now(),
       snapshotSeq: snapshot?.seq ?? 0,
+      derivedUpTo: 0,
     };
+    // What the controllers did up to now is history: only what happens from here on is emitted live.
+    lab.derivedUpTo = simulatedNow(lab.anchor, Date.now()) + 1;
     this.live.set(labId, lab);
     return lab;
   }
@@ -191,6 +223,20 @@ export class LabRuntime implements OnModuleDestroy {
       this.queues.set(labId, queue);
     }
     return queue;
+  }
+
+  /** Emits, for every live lab, what its controllers did since the last tick (deterministic: a function of the state and the time). */
+  private async emitControllerOccurrences(): Promise<void> {
+    for (const lab of [...this.live.values()]) {
+      await this.queueOf(lab.id).run(() => {
+        if (this.live.get(lab.id) !== lab) return;
+        // Everything up to and including the present instant has happened.
+        const upTo = simulatedNow(lab.anchor, Date.now()) + 1;
+        if (upTo <= lab.derivedUpTo) return;
+        for (const occurrence of controllerOccurrences(lab.state, lab.derivedUpTo, upTo)) this.derived.next({ labId: lab.id, occurrence });
+        lab.derivedUpTo = upTo;
+      });
+    }
   }
 
   /** Queues stay: a call may still be running in one, and they cost next to nothing. */

@@ -3,6 +3,8 @@ export interface RuntimeConfig {
   snapshotEvery: number;
   /** A lab nobody used for this long (wall ms) leaves memory; it is rebuilt from the store on demand. */
   idleEvictionMs: number;
+  /** How often (wall ms) live labs' controllers are run up to the present and their occurrences emitted. */
+  controllerTickMs: number;
 }
 
 export const RUNTIME_CONFIG = Symbol('RUNTIME_CONFIG');

@@ -1,0 +1,158 @@
+// The event-sourced lab API at size (issue 4): a lab of 1,000,000 events in SQLite, replayed cold
+// (read + evolve, no snapshot), time travel over HTTP (`GET /state?at=`) with snapshots every
+// 10,000 events, and single mutations per second over HTTP with autocannon.
+import autocannon from 'autocannon';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { labEvents, type NewEvent } from '@hoplab/events';
+import { EventStore } from '@hoplab/event-store';
+import { applyCommand, evolve, initialState, Prng, SIMULATOR_SCHEMA_VERSION, toSnapshot, type Command, type LabState } from '@hoplab/simulator';
+import { createApp } from '../apps/server/src/app.factory';
+import { hashToken } from '../apps/server/src/auth/tokens';
+import { configFromEnv } from '../apps/server/src/config/server-config';
+
+const TOTAL_EVENTS = 1_000_000;
+const SNAPSHOT_EVERY = 10_000;
+const NODES = 200;
+const LIVE_PODS = 5_000;
+const TIME_TRAVEL_SAMPLES = 200;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** Writes a lab of TOTAL_EVENTS events: nodes, then pods created and deleted so that LIVE_PODS stay. */
+async function buildLab(store: EventStore, id: string, token: string): Promise<number> {
+  const state = initialState();
+  let time = 0;
+  let batch: NewEvent[] = [];
+  let written = 0;
+  let created = 0;
+  let deleted = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await store.appendToStream(id, batch, { expectedVersion: written });
+    written += batch.length;
+    batch = [];
+  };
+  const apply = async (command: Command) => {
+    for (const event of applyCommand(state, command, (time += 5), 'bench')) {
+      batch.push({ type: event.type, data: event.data, actor: 'bench', time: event.time });
+      if (event.seq % SNAPSHOT_EVERY === 0) {
+        await flush();
+        await store.saveSnapshot({ labId: id, seq: event.seq, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: toSnapshot(state) });
+      }
+    }
+    if (batch.length >= 1000) await flush();
+  };
+  const [first] = applyCommand(state, { type: 'createLab', name: 'bench', cluster: { podCIDR: '10.0.0.0/8', nodeNetwork: '172.16.0.0/12', serviceCIDR: '192.168.0.0/16' } }, 0, 'bench');
+  await store.createLab({ id, name: 'bench' }, { instructor: hashToken(token), student: hashToken(`${token}-s`), observer: hashToken(`${token}-o`) }, [
+    { type: first.type, data: first.data, actor: 'bench', time: 0 },
+  ]);
+  written = 1;
+  for (let i = 0; i < NODES; i++) await apply({ type: 'addNode' });
+  const nodes = [...state.nodes.keys()];
+  while (state.version + batch.length < TOTAL_EVENTS) {
+    if (created - deleted >= LIVE_PODS) await apply({ type: 'deletePod', namespace: 'default', name: `pod-${deleted++}` });
+    else await apply({ type: 'createPod', namespace: 'default', name: `pod-${created}`, nodeName: nodes[created++ % NODES], containers: [{ name: 'c', image: 'nginx' }] });
+  }
+  await flush();
+  return written;
+}
+
+async function coldReplay(store: EventStore, id: string, version: number): Promise<{ events: number; ms: number; eventsPerSecond: number }> {
+  const start = performance.now();
+  const state: LabState = initialState();
+  while (state.version < version) {
+    for (const event of await store.readStream(id, { from: state.version + 1, limit: 10_000 })) evolve(state, event);
+  }
+  const ms = performance.now() - start;
+  return { events: state.version, ms: Math.round(ms), eventsPerSecond: Math.round(state.version / (ms / 1000)) };
+}
+
+async function timeTravel(url: string, id: string, token: string, version: number) {
+  const prng = new Prng('time-travel');
+  const latencies: number[] = [];
+  for (let i = 0; i < TIME_TRAVEL_SAMPLES; i++) {
+    const at = 1 + prng.below(version);
+    const start = performance.now();
+    const response = await fetch(`${url}/api/labs/${id}/state?at=${at}`, { headers: { Authorization: `Bearer ${token}` } });
+    const body = (await response.json()) as { version: number };
+    latencies.push(performance.now() - start);
+    if (body.version !== at) throw new Error(`asked for ${at}, got ${body.version}`);
+  }
+  latencies.sort((a, b) => a - b);
+  return { samples: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), maxMs: round(latencies[latencies.length - 1]) };
+}
+
+async function httpMutations(url: string): Promise<Record<string, number>> {
+  const created = (await (await fetch(`${url}/api/labs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'load', cluster: { podCIDR: '10.0.0.0/8', nodeNetwork: '172.16.0.0/12', serviceCIDR: '192.168.0.0/16' } }) })).json()) as {
+    id: string;
+    tokens: { student: string };
+  };
+  const headers = { Authorization: `Bearer ${created.tokens.student}`, 'Content-Type': 'application/json' };
+  for (let i = 0; i < NODES; i++) await fetch(`${url}/api/labs/${created.id}/nodes`, { method: 'POST', headers, body: '{}' });
+  let counter = 0;
+  const result = await autocannon({
+    url: `${url}/api/labs/${created.id}/apply`,
+    method: 'POST',
+    headers,
+    connections: 10,
+    duration: 10,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${counter++}` }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }),
+        }),
+      },
+    ],
+  });
+  return {
+    mutationsPerSecond: Math.round(result.requests.average),
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+  };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'hoplab-bench-api-'));
+  const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
+  try {
+    const store = await EventStore.open(databaseUrl, labEvents);
+    const id = 'benchlab00000001';
+    const token = 'bench-token';
+    let start = performance.now();
+    const version = await buildLab(store, id, token);
+    const buildMs = Math.round(performance.now() - start);
+    const cold = await coldReplay(store, id, version);
+    await store.close();
+
+    const app = await createApp({ ...configFromEnv({}), port: 0, databaseUrl, logLevel: 'silent', snapshotEvery: SNAPSHOT_EVERY });
+    await app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    try {
+      start = performance.now();
+      await fetch(`${url}/api/labs/${id}/state`, { headers: { Authorization: `Bearer ${token}` } });
+      const warmLoadMs = Math.round(performance.now() - start);
+      const travel = await timeTravel(url, id, token, version);
+      const mutations = await httpMutations(url);
+      return {
+        lab: { events: version, nodes: NODES, livePods: LIVE_PODS, snapshotEvery: SNAPSHOT_EVERY, buildMs },
+        coldReplay: cold,
+        warmLoadOverHttpMs: warmLoadMs,
+        timeTravel: travel,
+        httpMutations: mutations,
+        targets: { replayEventsPerSecond: 300_000, timeTravelP99Ms: 50, mutationsPerSecond: 2_000 },
+      };
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
