@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { createNetfilter, iptablesRestore, renderIptablesSave } from '@hoplab/simulator/iptables';
-import { KubeProxyRuleBuilder } from '@hoplab/simulator/kube-proxy';
+import { createNetfilter, renderIptablesSave } from '@hoplab/simulator/iptables';
+import { applyWrites, KubeProxyRuleBuilder, restoreText } from '@hoplab/simulator/kube-proxy';
 import type { EndpointInput, ServiceInput } from '@hoplab/simulator/kube-proxy';
 
 const SERVICES = 10_000;
@@ -56,10 +56,11 @@ export async function run(): Promise<Record<string, unknown>> {
   partialTimes.sort((a, b) => a - b);
 
   const netfilter = createNetfilter();
-  const [restored, restoreMs] = time(() => iptablesRestore(netfilter, full.restore, { noflush: true }));
+  const [restored, restoreMs] = time(() => applyWrites(netfilter, full));
   if (!restored.ok) throw new Error(restored.stderr);
   const [saved, saveMs] = time(() => renderIptablesSave(netfilter, 'Thu Jan  1 00:00:00 1970'));
-  const [, partialRestoreMs] = time(() => iptablesRestore(netfilter, partial.restore, { noflush: true }));
+  const [, partialRestoreMs] = time(() => applyWrites(netfilter, partial));
+  const fullText = restoreText(full);
 
   return {
     services: SERVICES,
@@ -67,12 +68,12 @@ export async function run(): Promise<Record<string, unknown>> {
     nodes: NODES,
     natChains: full.natChains,
     natRules: full.natRules,
-    restoreBytes: full.restore.length,
+    restoreBytes: fullText.length,
     fullBuildColdMs: coldFullMs,
     fullBuildMs,
     partialSyncMedianMs: partialTimes[10],
     partialSyncMaxMs: partialTimes[partialTimes.length - 1],
-    partialRestoreLines: partial.restore.split('\n').length,
+    partialRestoreLines: restoreText(partial).split('\n').length,
     applyFullRestoreToModelMs: restoreMs,
     applyPartialRestoreToModelMs: partialRestoreMs,
     iptablesSaveRenderMs: saveMs,

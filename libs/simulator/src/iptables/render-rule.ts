@@ -72,8 +72,20 @@ function saveTarget(target: Target | undefined): string {
   }
 }
 
+/** Rules are not changed in place (only their counters, not part of the text): kube-proxy's shared rules render once. */
+const savedSpecs = new WeakMap<Rule, string>();
+
 /** The rule as iptables-save and iptables -S print it, without the leading `-A CHAIN`. */
 export function saveRuleSpec(rule: Rule): string {
+  let text = savedSpecs.get(rule);
+  if (text === undefined) {
+    text = renderRuleSpec(rule);
+    savedSpecs.set(rule, text);
+  }
+  return text;
+}
+
+function renderRuleSpec(rule: Rule): string {
   let text = saveAddress('-s', rule.source) + saveAddress('-d', rule.destination);
   if (rule.inInterface) text += `${rule.inInterface.invert ? ' !' : ''} -i ${rule.inInterface.name}`;
   if (rule.outInterface) text += `${rule.outInterface.invert ? ' !' : ''} -o ${rule.outInterface.name}`;

@@ -25,10 +25,15 @@ export function newUserChain(name: string): Chain {
 /** Chains in the order iptables-save and -L print them: built-ins in hook order, then user chains by strcmp. */
 export function chainsInOrder(table: Table): Chain[] {
   const builtins: Chain[] = [];
-  const user: Chain[] = [];
-  for (const chain of table.chains.values()) (isBuiltin(chain) ? builtins : user).push(chain);
-  user.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return [...builtins, ...user];
+  const user: string[] = [];
+  for (const chain of table.chains.values()) {
+    if (isBuiltin(chain)) builtins.push(chain);
+    else user.push(chain.name);
+  }
+  // The default sort compares UTF-16 code units: strcmp for chain names, and much faster than a comparator at 100,000 chains.
+  user.sort();
+  for (const name of user) builtins.push(table.chains.get(name)!);
+  return builtins;
 }
 
 /** Number of rules in the table that jump to each chain. */

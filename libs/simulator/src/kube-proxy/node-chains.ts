@@ -1,4 +1,5 @@
-import { executeCommand, iptablesRestore, parseIptablesArgs, saveRuleSpec } from '../iptables';
+import { executeCommand, parseIptablesArgs, saveRuleSpec } from '../iptables';
+import { applyWrites } from './apply-writes';
 import type { Netfilter, RestoreResult, TableName } from '../iptables';
 import type { SyncOutput } from './ruleset';
 import type { KubeProxyVersion } from './types';
@@ -104,7 +105,7 @@ export interface AppliedSync {
 /** Applies one kube-proxy sync to a node's tables: jumps first on a full sync, then iptables-restore --noflush. */
 export function applyKubeProxySync(netfilter: Netfilter, sync: SyncOutput, version: KubeProxyVersion): AppliedSync {
   const restoredJumps = sync.kind === 'full' ? ensureJumpRules(netfilter, version) : [];
-  return { restore: iptablesRestore(netfilter, sync.restore, { noflush: true }), restoredJumps };
+  return { restore: applyWrites(netfilter, sync), restoredJumps };
 }
 
 /** Service chains in the node's nat table, for kube-proxy's stale-chain cleanup. */

@@ -1,6 +1,8 @@
 import { servicePortName } from './chain-names';
-import { buildServicePortRules, MASQUERADE_MARK } from './service-rules';
-import type { RuleContext, ServicePortRules } from './service-rules';
+import type { Rule } from '../iptables';
+import { addrtype, comment, conntrack, jump, markMatch, masquerade, orMark, rule, verdict, xorMark } from './rule-objects';
+import { buildServicePortRules } from './service-rules';
+import type { ChainRules, RuleContext, ServicePortRules } from './service-rules';
 import type { EndpointInput, KubeProxyCluster, KubeProxyInput, KubeProxyNode, KubeProxyVersion, ServiceInput } from './types';
 
 export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
@@ -14,10 +16,17 @@ export interface ServiceChange {
   endpoints: ReadonlyMap<string, readonly EndpointInput[]>;
 }
 
+/** What one iptables-restore block writes to a table: declared chains (flushed, then filled) and `-X` deletions. */
+export interface TableWrite {
+  table: 'filter' | 'nat';
+  chains: ChainRules[];
+  deleted: string[];
+}
+
 export interface SyncOutput {
   kind: 'full' | 'partial';
-  /** The iptables-restore --noflush input kube-proxy sends. */
-  restore: string;
+  /** filter, then nat: kube-proxy's one iptables-restore --noflush call, as rules. */
+  writes: [TableWrite, TableWrite];
   /** Service keys whose SVC/SVL/EXT/SEP chains this restore rewrites. */
   rewrittenServices: string[];
   natChains: number;
@@ -29,6 +38,30 @@ interface ServiceEntry {
   ports: ServicePortRules[];
   endpointCount: number;
 }
+
+// The fixed rules of every sync (shared: applying a sync copies each rule with fresh counters).
+const NODEPORTS_LAST_RULE = rule({
+  matches: [comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain'), addrtype('dst', 'LOCAL')],
+  target: jump('KUBE-NODEPORTS'),
+});
+const FORWARD_RULES = [
+  rule({ matches: [conntrack(['INVALID'])], target: verdict('DROP') }),
+  rule({ matches: [comment('kubernetes forwarding rules'), markMatch(false)], target: verdict('ACCEPT') }),
+  rule({ matches: [comment('kubernetes forwarding conntrack rule'), conntrack(['RELATED', 'ESTABLISHED'])], target: verdict('ACCEPT') }),
+];
+const LOCALNET_RULE = rule({
+  destination: '127.0.0.0/8',
+  source: '127.0.0.0/8',
+  sourceInvert: true,
+  matches: [comment('block incoming localnet connections'), conntrack(['RELATED', 'ESTABLISHED', 'DNAT'], true)],
+  target: verdict('DROP'),
+});
+const POSTROUTING_RULES = [
+  rule({ matches: [markMatch(true)], target: verdict('RETURN') }),
+  rule({ target: xorMark() }),
+  rule({ matches: [comment('kubernetes service traffic requiring SNAT')], target: masquerade() }),
+];
+const MARK_MASQ_RULE = rule({ target: orMark() });
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -88,69 +121,112 @@ export class KubeProxyRuleBuilder {
   private store(service: ServiceInput, endpoints: ReadonlyMap<string, readonly EndpointInput[]>): void {
     const context: RuleContext = { nodeName: this.node.name, clusterCIDR: this.cluster.clusterCIDR, largeClusterMode: this.largeClusterMode };
     const key = `${service.namespace}/${service.name}`;
-    const ports = [...service.ports]
-      .sort((a, b) => byKey(a.name, b.name))
-      .map((port) => buildServicePortRules(service, port, endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? [], context));
+    const portEndpoints = service.ports.map((port) => endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? NO_ENDPOINTS);
+    const ports = cachedPortRules(service, portEndpoints, context, () =>
+      service.ports
+        .map((port, i) => ({ port, endpoints: portEndpoints[i] }))
+        .sort((a, b) => byKey(a.port.name, b.port.name))
+        .map(({ port, endpoints: list }) => buildServicePortRules(service, port, list, context)),
+    );
     this.entries.set(key, { service, ports, endpointCount: countEndpoints(service, endpoints) });
   }
 
   private render(kind: 'full' | 'partial', rewrite: readonly string[], existingNatChains?: Iterable<string>): SyncOutput {
-    const filter = [
-      '*filter',
-      ':KUBE-SERVICES - [0:0]',
-      ':KUBE-EXTERNAL-SERVICES - [0:0]',
-      ':KUBE-FORWARD - [0:0]',
-      ':KUBE-NODEPORTS - [0:0]',
-      ':KUBE-PROXY-FIREWALL - [0:0]',
-    ];
-    const filterRules: string[] = [];
-    if (this.version !== '1.26') {
-      filter.push(':KUBE-FIREWALL - [0:0]');
-      filterRules.push(
-        '-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
-      );
-    }
-    const natChains = [':KUBE-SERVICES - [0:0]', ':KUBE-NODEPORTS - [0:0]', ':KUBE-POSTROUTING - [0:0]', ':KUBE-MARK-MASQ - [0:0]'];
-    const natRules = [
-      `-A KUBE-POSTROUTING -m mark ! --mark ${MASQUERADE_MARK}/${MASQUERADE_MARK} -j RETURN`,
-      `-A KUBE-POSTROUTING -j MARK --xor-mark ${MASQUERADE_MARK}`,
-      '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
-      `-A KUBE-MARK-MASQ -j MARK --or-mark ${MASQUERADE_MARK}`,
-    ];
+    const filter = {
+      services: { name: 'KUBE-SERVICES', rules: [] as Rule[] },
+      external: { name: 'KUBE-EXTERNAL-SERVICES', rules: [] as Rule[] },
+    };
+    const nat = {
+      services: { name: 'KUBE-SERVICES', rules: [] as Rule[] },
+      nodePorts: { name: 'KUBE-NODEPORTS', rules: [] as Rule[] },
+    };
     for (const key of this.order) {
       for (const port of this.entries.get(key)!.ports) {
-        for (const rule of port.filterServices) filterRules.push(rule);
-        for (const rule of port.filterExternalServices) filterRules.push(rule);
-        for (const rule of port.natServices) natRules.push(rule);
-        for (const rule of port.natNodePorts) natRules.push(rule);
+        for (const r of port.filterServices) filter.services.rules.push(r);
+        for (const r of port.filterExternalServices) filter.external.rules.push(r);
+        for (const r of port.natServices) nat.services.rules.push(r);
+        for (const r of port.natNodePorts) nat.nodePorts.rules.push(r);
       }
     }
-    for (const key of rewrite) {
-      for (const port of this.entries.get(key)!.ports) {
-        for (const chain of port.chains) natChains.push(`:${chain} - [0:0]`);
-        for (const rule of port.chainRules) natRules.push(rule);
-      }
-    }
-    natRules.push(
-      '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
-    );
-    filterRules.push(
-      '-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP',
-      `-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${MASQUERADE_MARK}/${MASQUERADE_MARK} -j ACCEPT`,
-      '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
-    );
+    nat.services.rules.push(NODEPORTS_LAST_RULE);
+    const filterChains: ChainRules[] = [
+      filter.services,
+      filter.external,
+      { name: 'KUBE-FORWARD', rules: FORWARD_RULES },
+      { name: 'KUBE-NODEPORTS', rules: [] },
+      { name: 'KUBE-PROXY-FIREWALL', rules: [] },
+    ];
+    if (this.version !== '1.26') filterChains.push({ name: 'KUBE-FIREWALL', rules: [LOCALNET_RULE] });
+    const natChains: ChainRules[] = [
+      nat.services,
+      nat.nodePorts,
+      { name: 'KUBE-POSTROUTING', rules: POSTROUTING_RULES },
+      { name: 'KUBE-MARK-MASQ', rules: [MARK_MASQ_RULE] },
+    ];
+    for (const key of rewrite) for (const port of this.entries.get(key)!.ports) for (const chain of port.chains) natChains.push(chain);
+    const deleted: string[] = [];
     if (existingNatChains) {
       const active = new Set<string>();
-      for (const entry of this.entries.values()) for (const port of entry.ports) for (const chain of port.chains) active.add(chain);
+      for (const entry of this.entries.values()) for (const port of entry.ports) for (const chain of port.chains) active.add(chain.name);
       for (const chain of existingNatChains) {
         if (active.has(chain) || !SERVICE_CHAIN_PREFIXES.some((prefix) => chain.startsWith(prefix))) continue;
-        natChains.push(`:${chain} - [0:0]`);
-        natRules.push(`-X ${chain}`);
+        deleted.push(chain);
       }
     }
-    const restore = [...filter, ...filterRules, 'COMMIT', '*nat', ...natChains, ...natRules, 'COMMIT', ''].join('\n');
-    return { kind, restore, rewrittenServices: [...rewrite], natChains: natChains.length, natRules: natRules.length };
+    let natRules = deleted.length;
+    for (const chain of natChains) natRules += chain.rules.length;
+    return {
+      kind,
+      writes: [
+        { table: 'filter', chains: filterChains, deleted: [] },
+        { table: 'nat', chains: natChains, deleted },
+      ],
+      rewrittenServices: [...rewrite],
+      natChains: natChains.length + deleted.length,
+      natRules,
+    };
   }
+}
+
+const NO_ENDPOINTS: readonly EndpointInput[] = [];
+
+interface CachedPorts {
+  endpoints: readonly (readonly EndpointInput[])[];
+  clusterCIDR: string;
+  largeClusterMode: boolean;
+  /** Set when the rules depend on the node (Local traffic policies). */
+  nodeName?: string;
+  ports: ServicePortRules[];
+}
+
+/**
+ * A service's rules for the same Service object, endpoint lists and context are the same on every
+ * node unless a Local traffic policy makes them depend on the node: kept per Service object, so the
+ * other 4,999 nodes of a lab (and later syncs) reuse them. Rules are never changed in place.
+ */
+const portRulesCache = new WeakMap<ServiceInput, CachedPorts>();
+
+function cachedPortRules(
+  service: ServiceInput,
+  endpoints: readonly (readonly EndpointInput[])[],
+  context: RuleContext,
+  build: () => ServicePortRules[],
+): ServicePortRules[] {
+  const nodeDependent = service.internalTrafficPolicy === 'Local' || service.externalTrafficPolicy === 'Local';
+  const nodeName = nodeDependent ? context.nodeName : undefined;
+  const cached = portRulesCache.get(service);
+  if (
+    cached &&
+    cached.clusterCIDR === context.clusterCIDR &&
+    cached.largeClusterMode === context.largeClusterMode &&
+    cached.nodeName === nodeName &&
+    cached.endpoints.every((list, i) => list === endpoints[i])
+  ) {
+    return cached.ports;
+  }
+  const ports = build();
+  portRulesCache.set(service, { endpoints, clusterCIDR: context.clusterCIDR, largeClusterMode: context.largeClusterMode, nodeName, ports });
+  return ports;
 }
 
 function countEndpoints(service: ServiceInput, endpoints: ReadonlyMap<string, readonly EndpointInput[]>): number {

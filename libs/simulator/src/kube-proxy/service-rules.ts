@@ -1,6 +1,8 @@
 import { endpointChainName, endpointString, servicePortHash, servicePortName } from './chain-names';
 import { categorizeEndpoints, sortEndpoints } from './endpoints';
 import { probability } from './probability';
+import type { Rule } from '../iptables';
+import { addrtype, comment, dnat, filterTarget, jump, portMatch, recentCheck, recentSet, rule, statistic } from './rule-objects';
 import type { EndpointInput, ServiceInput, ServicePortInput } from './types';
 
 /** fmt.Sprintf("%#08x", 1<<14): what kube-proxy sends; the kernel keeps 0x4000. */
@@ -14,22 +16,24 @@ export interface RuleContext {
   largeClusterMode: boolean;
 }
 
+/** One user chain kube-proxy declares (flushing it) and fills. */
+export interface ChainRules {
+  name: string;
+  rules: Rule[];
+}
+
 /**
- * Everything one service port contributes to a sync, as kube-proxy's iptables-restore lines.
- * The top-level rules are written on every sync; `chains`/`chainRules` (SVC/SVL/EXT/SEP) only on a
- * full sync or when the service changed.
+ * Everything one service port contributes to a sync, as rules. The top-level rules are written on
+ * every sync; `chains` (SVC/SVL/EXT/SEP) only on a full sync or when the service changed.
  */
 export interface ServicePortRules {
   serviceKey: string;
-  natServices: string[];
-  natNodePorts: string[];
-  filterServices: string[];
-  filterExternalServices: string[];
-  chains: string[];
-  chainRules: string[];
+  natServices: Rule[];
+  natNodePorts: Rule[];
+  filterServices: Rule[];
+  filterExternalServices: Rule[];
+  chains: ChainRules[];
 }
-
-const quote = (text: string) => `"${text}"`;
 
 export function usesNodePort(service: ServiceInput, port: ServicePortInput): boolean {
   return service.type !== 'ClusterIP' && port.nodePort !== undefined && port.nodePort !== 0;
@@ -68,13 +72,13 @@ export function buildServicePortRules(
   const hasExternalEndpoints = hasEndpoints && (!externalLocal || localEndpoints.length > 0);
   const usesExtChain = hasEndpoints && externallyAccessible;
 
-  let internalFilter: { target: string; comment: string } | undefined;
-  let externalFilter: { target: string; comment: string } | undefined;
+  let internalFilter: { target: 'REJECT' | 'DROP'; comment: string } | undefined;
+  let externalFilter: { target: 'REJECT' | 'DROP'; comment: string } | undefined;
   if (!hasEndpoints) {
-    internalFilter = externalFilter = { target: 'REJECT', comment: quote(`${spn} has no endpoints`) };
+    internalFilter = externalFilter = { target: 'REJECT', comment: `${spn} has no endpoints` };
   } else {
-    if (!hasInternalEndpoints) internalFilter = { target: 'DROP', comment: quote(`${spn} has no local endpoints`) };
-    if (!hasExternalEndpoints) externalFilter = { target: 'DROP', comment: quote(`${spn} has no local endpoints`) };
+    if (!hasInternalEndpoints) internalFilter = { target: 'DROP', comment: `${spn} has no local endpoints` };
+    if (!hasExternalEndpoints) externalFilter = { target: 'DROP', comment: `${spn} has no local endpoints` };
   }
 
   const rules: ServicePortRules = {
@@ -84,78 +88,85 @@ export function buildServicePortRules(
     filterServices: [],
     filterExternalServices: [],
     chains: [],
-    chainRules: [],
   };
-  const match = `-m ${protocol} -p ${protocol}`;
-  const clusterIPMatch = `${match} -d ${service.clusterIP} --dport ${port.port}`;
+  const dport = portMatch(protocol, port.port);
+  const clusterIP = (text: string, target: ReturnType<typeof jump>) =>
+    rule({ destination: service.clusterIP, protocol, matches: [comment(text), dport], target });
 
-  if (hasInternalEndpoints) {
-    rules.natServices.push(`-A KUBE-SERVICES -m comment --comment ${quote(`${spn} cluster IP`)} ${clusterIPMatch} -j ${internalChain}`);
-  } else {
-    rules.filterServices.push(`-A KUBE-SERVICES -m comment --comment ${internalFilter!.comment} ${clusterIPMatch} -j ${internalFilter!.target}`);
-  }
+  if (hasInternalEndpoints) rules.natServices.push(clusterIP(`${spn} cluster IP`, jump(internalChain)));
+  else rules.filterServices.push(clusterIP(internalFilter!.comment, filterTarget(internalFilter!.target)));
   for (const lbIP of lbIPs) {
-    if (hasEndpoints) {
-      rules.natServices.push(`-A KUBE-SERVICES -m comment --comment ${quote(`${spn} loadbalancer IP`)} ${match} -d ${lbIP} --dport ${port.port} -j ${extChain}`);
-    }
+    if (hasEndpoints) rules.natServices.push(rule({ destination: lbIP, protocol, matches: [comment(`${spn} loadbalancer IP`), dport], target: jump(extChain) }));
   }
   if (!hasExternalEndpoints) {
     for (const lbIP of lbIPs) {
-      rules.filterExternalServices.push(`-A KUBE-EXTERNAL-SERVICES -m comment --comment ${externalFilter!.comment} ${match} -d ${lbIP} --dport ${port.port} -j ${externalFilter!.target}`);
+      rules.filterExternalServices.push(rule({ destination: lbIP, protocol, matches: [comment(externalFilter!.comment), dport], target: filterTarget(externalFilter!.target) }));
     }
   }
   if (nodePort) {
-    if (hasEndpoints) rules.natNodePorts.push(`-A KUBE-NODEPORTS -m comment --comment ${spn} ${match} --dport ${port.nodePort} -j ${extChain}`);
+    const nodePortMatch = portMatch(protocol, port.nodePort);
+    if (hasEndpoints) rules.natNodePorts.push(rule({ protocol, matches: [comment(spn), nodePortMatch], target: jump(extChain) }));
     if (!hasExternalEndpoints) {
       rules.filterExternalServices.push(
-        `-A KUBE-EXTERNAL-SERVICES -m comment --comment ${externalFilter!.comment} -m addrtype --dst-type LOCAL ${match} --dport ${port.nodePort} -j ${externalFilter!.target}`,
+        rule({ protocol, matches: [comment(externalFilter!.comment), addrtype('dst', 'LOCAL'), nodePortMatch], target: filterTarget(externalFilter!.target) }),
       );
     }
   }
 
-  const chainRules = rules.chainRules;
+  let internal: ChainRules | undefined;
   if (hasInternalEndpoints) {
-    chainRules.push(`-A ${internalChain} -m comment --comment ${quote(`${spn} cluster IP`)} ${clusterIPMatch} ! -s ${context.clusterCIDR} -j KUBE-MARK-MASQ`);
+    internal = { name: internalChain, rules: [] };
+    internal.rules.push(rule({ source: context.clusterCIDR, sourceInvert: true, destination: service.clusterIP, protocol, matches: [comment(`${spn} cluster IP`), dport], target: jump('KUBE-MARK-MASQ') }));
   }
   if (usesExtChain) {
-    rules.chains.push(extChain);
+    const ext: ChainRules = { name: extChain, rules: [] };
+    rules.chains.push(ext);
     if (!externalLocal) {
-      chainRules.push(`-A ${extChain} -m comment --comment ${quote(`masquerade traffic for ${spn} external destinations`)} -j KUBE-MARK-MASQ`);
+      ext.rules.push(rule({ matches: [comment(`masquerade traffic for ${spn} external destinations`)], target: jump('KUBE-MARK-MASQ') }));
     } else {
-      chainRules.push(`-A ${extChain} -m comment --comment ${quote(`pod traffic for ${spn} external destinations`)} -s ${context.clusterCIDR} -j ${svcChain}`);
-      chainRules.push(`-A ${extChain} -m comment --comment ${quote(`masquerade LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`);
-      chainRules.push(`-A ${extChain} -m comment --comment ${quote(`route LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j ${svcChain}`);
+      ext.rules.push(rule({ source: context.clusterCIDR, matches: [comment(`pod traffic for ${spn} external destinations`)], target: jump(svcChain) }));
+      ext.rules.push(rule({ matches: [comment(`masquerade LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: jump('KUBE-MARK-MASQ') }));
+      ext.rules.push(rule({ matches: [comment(`route LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: jump(svcChain) }));
     }
-    if (hasExternalEndpoints) chainRules.push(`-A ${extChain} -j ${externalPolicyChain}`);
+    if (hasExternalEndpoints) ext.rules.push(rule({ target: jump(externalPolicyChain) }));
   }
 
   const sepName = (endpoint: EndpointInput) => endpointChainName(spn, protocol, endpointString(endpoint.ip, endpoint.port));
-  const comment = (text: string) => (context.largeClusterMode ? '' : ` -m comment --comment ${text}`);
+  const comments = (text: string) => (context.largeClusterMode ? [] : [comment(text)]);
   const affinity = service.sessionAffinity === 'ClientIP';
-  const writeServiceToEndpoints = (chain: string, chainEndpoints: EndpointInput[]) => {
+  const writeServiceToEndpoints = (name: string, chainEndpoints: EndpointInput[]) => {
+    const chain = name === internal?.name ? internal : { name, rules: [] };
     rules.chains.push(chain);
     if (affinity) {
       const seconds = service.sessionAffinityTimeoutSeconds ?? DEFAULT_AFFINITY_SECONDS;
       for (const endpoint of chainEndpoints) {
         const sep = sepName(endpoint);
-        chainRules.push(`-A ${chain}${comment(quote(`${spn} -> ${endpointString(endpoint.ip, endpoint.port)}`))} -m recent --name ${sep} --rcheck --seconds ${seconds} --reap -j ${sep}`);
+        chain.rules.push(rule({ matches: [...comments(`${spn} -> ${endpointString(endpoint.ip, endpoint.port)}`), recentCheck(sep, seconds)], target: jump(sep) }));
       }
     }
     const n = chainEndpoints.length;
     chainEndpoints.forEach((endpoint, i) => {
-      const statistic = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
-      chainRules.push(`-A ${chain}${comment(quote(`${spn} -> ${endpointString(endpoint.ip, endpoint.port)}`))}${statistic} -j ${sepName(endpoint)}`);
+      const matches = comments(`${spn} -> ${endpointString(endpoint.ip, endpoint.port)}`);
+      if (i < n - 1) matches.push(statistic(probability(n - i)));
+      chain.rules.push(rule({ matches, target: jump(sepName(endpoint)) }));
     });
   };
   if (usesClusterChain) writeServiceToEndpoints(svcChain, clusterEndpoints);
   if (usesLocalChain) writeServiceToEndpoints(svlChain, localEndpoints);
+  if (internal && !rules.chains.includes(internal)) rules.chains.push(internal);
 
+  const dnatMatch = portMatch(protocol);
   for (const endpoint of reachableEndpoints) {
     const sep = sepName(endpoint);
-    rules.chains.push(sep);
-    chainRules.push(`-A ${sep}${comment(spn)} -s ${endpoint.ip} -j KUBE-MARK-MASQ`);
-    const recent = affinity ? ` -m recent --name ${sep} --set` : '';
-    chainRules.push(`-A ${sep}${comment(spn)}${recent} ${match} -j DNAT --to-destination ${endpointString(endpoint.ip, endpoint.port)}`);
+    const sepComment = comments(spn);
+    const destination = endpointString(endpoint.ip, endpoint.port);
+    rules.chains.push({
+      name: sep,
+      rules: [
+        rule({ source: endpoint.ip, matches: sepComment, target: jump('KUBE-MARK-MASQ') }),
+        rule({ protocol, matches: affinity ? [...sepComment, recentSet(sep), dnatMatch] : [...sepComment, dnatMatch], target: dnat(destination) }),
+      ],
+    });
   }
   return rules;
 }
