@@ -207,6 +207,39 @@ describe('the web client in a browser', () => {
     await page.context().close();
   });
 
+  it('follow-me: the instructor picks an earlier trace and the student\'s panel switches to it', async () => {
+    const lab = await createLab();
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.student}`).set('content-type', 'application/yaml').send(pod('a', {}, 'minikube-m02')).expect(200);
+    const [teacher, student] = [await newPage(), await newPage()];
+    await teacher.goto(labUrl(lab, 'instructor'));
+    await student.goto(labUrl(lab, 'student'));
+    for (const page of [teacher, student]) {
+      await page.waitForFunction(() => document.querySelector('#members')?.textContent?.includes('(student)') && document.querySelector('#members')?.textContent?.includes('(instructor)'));
+      await page.selectOption('#speed', '4');
+    }
+    const runtime = server.app.get(LabRuntime);
+    const broadcaster = server.app.get(LiveBroadcaster);
+    const delivered = await runtime.read(lab.id, (state) => trace(state, { from: 'default/a', to: '192.168.49.2', protocol: 'ICMP' }));
+    const refused = await runtime.read(lab.id, (state) => trace(state, { from: 'default/a', to: '192.168.49.2', port: 9, protocol: 'TCP' }));
+    expect([delivered.verdict, refused.verdict]).toEqual(['delivered', 'refused']);
+    await broadcaster.broadcastTrace(lab.id, 'first', delivered.hops, { ...delivered, at: lab.version }, 0);
+    await broadcaster.broadcastTrace(lab.id, 'second', refused.hops, { ...refused, at: lab.version }, 0);
+    for (const page of [teacher, student]) await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.includes('refused'), undefined, { timeout: 15_000 });
+
+    await teacher.selectOption('#trace-history', 'first');
+    await teacher.click('#follow-me');
+    await teacher.waitForFunction(() => document.querySelector('#follow-note')?.textContent?.startsWith('Everyone'));
+    await student.waitForFunction(() => document.querySelector('#follow-note')?.textContent?.includes('Following the trace shown by'));
+    await student.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.includes('delivered'), undefined, { timeout: 15_000 });
+    expect(await student.inputValue('#trace-history')).toBe('first');
+
+    // Students may not lead: the gateway's refusal is shown.
+    await student.click('#follow-me');
+    await student.waitForFunction(() => /instructor|forbidden|may not|not allowed/i.test(document.querySelector('#follow-note')?.textContent ?? ''));
+    await teacher.context().close();
+    await student.context().close();
+  });
+
   it('speaks Russian when asked, and shows an API problem instead of a lab for a bad token', async () => {
     const lab = await createLab();
     const page = await newPage();

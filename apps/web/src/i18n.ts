@@ -52,6 +52,9 @@ const en = {
   pauseClock: 'Pause',
   resumeClock: 'Resume',
   advance: '+30s',
+  followMe: 'Follow me',
+  following: 'Following the trace shown by',
+  leading: 'Everyone in the lab now sees this trace',
 };
 
 export type MessageKey = keyof typeof en;
@@ -109,6 +112,9 @@ const ru: Record<MessageKey, string> = {
   pauseClock: 'Пауза',
   resumeClock: 'Продолжить',
   advance: '+30с',
+  followMe: 'Показать всем',
+  following: 'Показывает трассировку:',
+  leading: 'Все участники видят эту трассировку',
 };
 
 export type Language = 'en' | 'ru';

@@ -64,6 +64,8 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
     presence: (members) => showPresence(members),
     hop: (traceId, hop) => tracePanel.hop(traceId, hop),
     trace: (result) => tracePanel.trace(result),
+    derived: (occurrence) => timeline.addDerived(occurrence),
+    follow: (traceId, by) => tracePanel.follow(traceId, by?.name),
     status: (connected) => {
       const status = $(page, '#live-status');
       status.textContent = connected ? `● ${t('live')}` : `○ ${t('offline')}`;
@@ -77,6 +79,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
     (at) => {
       viewAt = at;
       $(page, '#past-banner').hidden = at === undefined;
+      page.classList.toggle('past', at !== undefined);
       void refresh();
     },
     (at) => void fork(at),

@@ -13,6 +13,10 @@ export interface LiveHandlers {
   presence(members: Member[]): void;
   hop(traceId: string, hop: Hop): void;
   trace(result: TraceResult): void;
+  /** A derived occurrence (kube-proxy sync, endpoints update...) for the timeline. */
+  derived(occurrence: TimelineEntry): void;
+  /** The instructor asks everyone to look at this trace. */
+  follow(traceId: string, by: Member | undefined): void;
   status(connected: boolean): void;
 }
 
@@ -43,6 +47,8 @@ export class LiveFeed {
     this.socket.on('presence', (message: { members: Member[] }) => handlers.presence(message.members ?? []));
     this.socket.on('hop', (message: { traceId: string; hop: Hop }) => handlers.hop(message.traceId, message.hop));
     this.socket.on('trace', (result: TraceResult) => handlers.trace(result));
+    this.socket.on('derived', (occurrence: Omit<TimelineEntry, 'kind'>) => handlers.derived({ ...occurrence, kind: 'derived' }));
+    this.socket.on('follow', (message: { traceId: string; by?: Member }) => handlers.follow(message.traceId, message.by));
   }
 
   /** The version the client has shown; events at or below it are not news. */

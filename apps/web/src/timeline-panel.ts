@@ -61,11 +61,26 @@ export class TimelinePanel {
     const live = this.cursorSeq() === undefined;
     cursor.max = String(Math.max(1, this.last));
     if (live) cursor.value = cursor.max;
+    this.renderTicks();
+    this.label();
+  }
+
+  /** A derived occurrence pushed live; the timeline endpoint lists events only. */
+  addDerived(occurrence: TimelineEntry): void {
+    this.entries.push(occurrence);
+    this.renderTicks();
+  }
+
+  private renderTicks(): void {
     $(this.element, '#ticks').innerHTML = this.entries
       .slice(-200)
-      .map((entry) => `<span class="tick ${entry.kind}" data-seq="${entry.seq ?? ''}" title="${escapeHtml(`${entry.seq ?? ''} ${entry.type} @${(entry.time / 1000).toFixed(1)}s`)}">${escapeHtml(entry.type)}</span>`)
+      .map((entry) => {
+        const title = `${entry.seq ? `#${entry.seq} ` : ''}${entry.type}${entry.node ? ` ${entry.node}` : ''} @${(entry.time / 1000).toFixed(1)}s`;
+        return `<span class="tick ${entry.kind}" data-seq="${entry.seq ?? ''}" title="${escapeHtml(title)}">${escapeHtml(entry.type)}</span>`;
+      })
       .join('');
-    this.label();
+    const ticks = $(this.element, '#ticks');
+    ticks.scrollLeft = ticks.scrollWidth;
   }
 
   /** The seq the cursor stands on, or undefined when live. */
@@ -89,5 +104,6 @@ export class TimelinePanel {
     $(this.element, '#cursor-label').textContent =
       at === undefined ? `${t('live')} (#${this.last})` : `${t('asOf')} #${at}${entry ? ` ${entry.type} @${(entry.time / 1000).toFixed(1)}s` : ''}`;
     this.element.classList.toggle('past', at !== undefined);
+    for (const button of this.element.querySelectorAll<HTMLButtonElement>('[data-clock]')) button.disabled = at !== undefined;
   }
 }

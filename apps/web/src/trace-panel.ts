@@ -13,6 +13,8 @@ export class TracePanel {
   private readonly player = new TracePlayer(() => this.show());
   private traceId: string | undefined;
   private result: TraceResult | undefined;
+  /** Every trace seen in this lab since the page opened, for follow-me. */
+  private readonly received = new Map<string, { hops: Hop[]; result?: TraceResult }>();
 
   constructor(
     private readonly api: LabApi,
@@ -36,7 +38,10 @@ export class TracePanel {
           <button type="button" id="play-pause"></button>
           <button type="button" id="step-forward" data-i18n="stepForward"></button>
           <label><span data-i18n="speed"></span> <select id="speed"><option>0.5</option><option selected>1</option><option>2</option><option>4</option></select></label>
+          <select id="trace-history" aria-label="traces"></select>
+          <button type="button" id="follow-me" data-i18n="followMe"></button>
         </div>
+        <p id="follow-note" class="notice" hidden></p>
         <p id="trace-verdict" class="verdict"></p>
         <ol id="hops" class="hops"></ol>
       </section>`);
@@ -48,6 +53,8 @@ export class TracePanel {
     $(this.element, '#step-back').addEventListener('click', () => this.player.step(-1));
     $(this.element, '#step-forward').addEventListener('click', () => this.player.step(1));
     $(this.element, '#play-pause').addEventListener('click', () => this.player.toggle());
+    $(this.element, '#follow-me').addEventListener('click', () => void this.lead());
+    $<HTMLSelectElement>(this.element, '#trace-history').addEventListener('change', (event) => this.replay((event.target as HTMLSelectElement).value));
     $<HTMLSelectElement>(this.element, '#speed').addEventListener('change', (event) => {
       this.player.speed = Number((event.target as HTMLSelectElement).value);
     });
@@ -68,6 +75,7 @@ export class TracePanel {
 
   /** A hop pushed by the server: ours, or the first of someone else's trace when we are idle. */
   hop(traceId: string, hop: Hop): void {
+    this.remember(traceId).hops.push(hop);
     if (traceId !== this.traceId) {
       if (this.traceId && !this.result) return;
       this.begin(traceId);
@@ -76,12 +84,60 @@ export class TracePanel {
   }
 
   trace(result: TraceResult): void {
+    this.remember(result.id).result = result;
     if (result.id !== this.traceId) {
       if (this.traceId && !this.result) return;
       this.begin(result.id);
     }
     this.result = result;
     this.player.finish(result.hops);
+  }
+
+  /** The instructor's follow-me: show that trace from its first hop. */
+  follow(traceId: string, by: string | undefined): void {
+    const note = $(this.element, '#follow-note');
+    note.hidden = false;
+    note.textContent = `${t('following')} ${by ?? ''}`.trim();
+    this.replay(traceId);
+  }
+
+  /** Shows a trace seen earlier from its first hop. */
+  private replay(traceId: string): void {
+    const known = this.received.get(traceId);
+    this.begin(traceId);
+    for (const hop of known?.hops ?? []) this.player.add(hop);
+    if (known?.result) this.trace(known.result);
+  }
+
+  private async lead(): Promise<void> {
+    if (!this.traceId || this.traceId === 'pending') return;
+    const ack = await this.live.request<{ ok: boolean; error?: { detail?: string; title?: string } }>('follow', { traceId: this.traceId });
+    const note = $(this.element, '#follow-note');
+    note.hidden = false;
+    note.textContent = !ack ? t('offline') : ack.ok ? t('leading') : (ack.error?.detail ?? ack.error?.title ?? t('error'));
+  }
+
+  private remember(traceId: string): { hops: Hop[]; result?: TraceResult } {
+    const known = this.received.get(traceId) ?? { hops: [] };
+    this.received.set(traceId, known);
+    return known;
+  }
+
+  private showHistory(): void {
+    const history = $<HTMLSelectElement>(this.element, '#trace-history');
+    const markup = [...this.received]
+      .map(([id, { hops, result }], position) => {
+        const first = hops[0] ?? result?.hops?.[0];
+        const label = `#${position + 1} ${first ? `${first.netns}` : ''} ${result?.verdict ?? '…'}`;
+        return `<option value="${escapeHtml(id)}">${escapeHtml(label)}</option>`;
+      })
+      .join('');
+    // Rebuilt only when it changed, so an open drop-down stays open while a trace plays.
+    if (history.dataset.markup !== markup) {
+      history.innerHTML = markup;
+      history.dataset.markup = markup;
+    }
+    if (this.traceId && this.received.has(this.traceId)) history.value = this.traceId;
   }
 
   private begin(traceId: string): void {
@@ -123,6 +179,7 @@ export class TracePanel {
 
   private show(): void {
     $(this.element, '#play-pause').textContent = t(this.player.playing ? 'pause' : 'play');
+    this.showHistory();
     const list = $(this.element, '#hops');
     if (!this.player.hops.length) {
       list.innerHTML = `<li class="empty">${t('noHops')}</li>`;
