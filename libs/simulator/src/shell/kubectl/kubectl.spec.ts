@@ -1,0 +1,134 @@
+import { terminal, testLab, type Terminal } from '../test-lab';
+
+function lab(): Terminal {
+  const t = terminal(testLab({}, 2));
+  t.run('kubectl run app --image nicolaka/netshoot --labels="app=app" -- /bin/bash -c "sleep 3600"');
+  t.run('kubectl run db --image postgres --labels="app=database" --env="POSTGRES_PASSWORD=123"');
+  return t;
+}
+
+describe('kubectl in the lab shell', () => {
+  it('run creates the pod as kubectl run does (labels, env, args after --)', () => {
+    const t = terminal(testLab({}, 1));
+    const out = t.run('kubectl run app --image nicolaka/netshoot --labels="app=app" -- /bin/bash -c "sleep 3600"');
+    expect(out.output).toEqual({ stdout: 'pod/app created\n', stderr: '', exitCode: 0 });
+    const pod = t.state.pods.get('default/app')!;
+    expect(pod.labels).toEqual({ app: 'app' });
+    expect(pod.containers[0]).toMatchObject({ name: 'app', image: 'nicolaka/netshoot', args: ['/bin/bash', '-c', 'sleep 3600'] });
+    expect(t.run('kubectl run app --image nginx').output).toEqual({ stdout: '', stderr: 'Error from server (AlreadyExists): pods "app" already exists\n', exitCode: 1 });
+    expect(t.run('kubectl run x').output.stderr).toBe('error: required flag(s) "image" not set\n');
+    expect(t.run('kubectl run x --image nginx -n nope').output.stderr).toBe('Error from server (NotFound): namespaces "nope" not found\n');
+    expect(t.state.pods.get('default/app')!.containers[0].image).toBe('nicolaka/netshoot');
+  });
+
+  it('get: tables, -o wide|name|yaml, -l, --show-labels, -A, single names, empty lists', () => {
+    const t = lab();
+    const wide = t.run('kubectl get po -o wide').output.stdout.split('\n');
+    expect(wide[0]).toBe('NAME   READY   STATUS    RESTARTS   AGE   IP           NODE           NOMINATED NODE   READINESS GATES');
+    expect(wide[1]).toMatch(/^app {4}1\/1 {5}Running {3}0 {10}\d+s {4}10\.244\.\d\.\d {3}minikube(-m02)? +<none> {11}<none>$/);
+    expect(t.run('kubectl get po -o name').output.stdout).toBe('pod/app\npod/db\n');
+    expect(t.run('kubectl get pods -l app=database -o name').output.stdout).toBe('pod/db\n');
+    expect(t.run('kubectl get po db --show-labels').output.stdout).toMatch(/LABELS\ndb .* app=database\n$/);
+    expect(t.run('kubectl get pod/db -o name').output.stdout).toBe('pod/db\n');
+    expect(t.run('kubectl get po db -o yaml').output.stdout).toBe('apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\n  namespace: default\n');
+    expect(t.run('kubectl get netpol').output).toEqual({ stdout: '', stderr: 'No resources found in default namespace.\n', exitCode: 0 });
+    expect(t.run('kubectl get netpol -A').output.stderr).toBe('No resources found\n');
+    expect(t.run('kubectl get ns -o name').output.stdout).toContain('namespace/kube-flannel\n');
+    expect(t.run('kubectl get svc').output.stdout).toMatch(/^NAME {9}TYPE {8}CLUSTER-IP {3}EXTERNAL-IP {3}PORT\(S\) {3}AGE\nkubernetes {3}ClusterIP {3}10\.96\.0\.1 {4}<none> {8}443\/TCP {3}\d+s\n$/);
+    expect(t.run('kubectl get ep kubernetes --no-headers').output.stdout).toMatch(/^kubernetes {3}192\.168\.49\.2:8443 {3}\d+s\n$/);
+    expect(t.run('kubectl get cm -n kube-flannel -o name').output.stdout).toBe('configmap/kube-flannel-cfg\nconfigmap/kube-root-ca.crt\n');
+    expect(t.run('kubectl get -n kube-system ds -o name').output.stdout).toBe('daemonset.apps/kube-proxy\n');
+    expect(t.run('kubectl get po nope db -o name').output).toEqual({ stdout: 'pod/db\n', stderr: 'Error from server (NotFound): pods "nope" not found\n', exitCode: 1 });
+    expect(t.run('kubectl get').output.stderr).toContain('error: Required resource not specified.\n');
+    expect(t.run('kubectl get po -o table').output.stderr).toContain('unable to match a printer suitable for the output format "table"');
+  });
+
+  it("describe pod in kubectl's layout (battery 16)", () => {
+    const t = lab();
+    const pod = t.state.pods.get('default/db')!;
+    const node = t.state.nodes.get(pod.node)!;
+    const out = t.run('kubectl describe pod db').output.stdout;
+    const head = out.slice(0, out.indexOf('Events:'));
+    expect(head.split('\n').slice(0, 14).join('\n')).toBe(
+      [
+        'Name:             db',
+        'Namespace:        default',
+        'Priority:         0',
+        'Service Account:  default',
+        `Node:             ${node.name}/${node.ip}`,
+        'Start Time:       Sun, 22 Nov 2026 09:00:02 +0000',
+        'Labels:           app=database',
+        'Annotations:      <none>',
+        'Status:           Running',
+        `IP:               ${pod.ip}`,
+        'IPs:',
+        `  IP:  ${pod.ip}`,
+        'Containers:',
+        '  db:',
+      ].join('\n'),
+    );
+    expect(head.split('\n')[14]).toMatch(/^ {4}Container ID: {3}docker:\/\/[0-9a-f]{64}$/);
+    expect(head).toContain(
+      '    Image:          postgres\n    Image ID:       docker-pullable://postgres@sha256:' + '0'.repeat(64) + '\n    Port:           <none>\n    Host Port:      <none>\n    State:          Running\n      Started:      Sun, 22 Nov 2026 09:00:02 +0000\n    Ready:          True\n    Restart Count:  0\n    Environment:\n      POSTGRES_PASSWORD:  123\n    Mounts:               <none>\nConditions:\n  Type                        Status\n  PodReadyToStartContainers   True \n  Initialized                 True \n  Ready                       True \n  ContainersReady             True \n  PodScheduled                True \nVolumes:                      <none>\nQoS Class:                    BestEffort\nNode-Selectors:               <none>\nTolerations:                  <none>\n',
+    );
+    expect(out).toContain('Events:\n  Type    Reason     Age   From               Message\n  ----    ------     ----  ----               -------\n  Normal  Scheduled  ');
+    expect(t.run('kubectl describe pod nope').output).toEqual({ stdout: '', stderr: 'Error from server (NotFound): pods "nope" not found\n', exitCode: 1 });
+  });
+
+  it('apply -f from the file store and from a here-document; unchanged on a second apply', () => {
+    const t = lab();
+    t.state.files.set('deny-all.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n');
+    expect(t.run('kubectl apply -f /home/me/network-policy/deny-all.yaml').output).toMatchObject({ stdout: 'networkpolicy.networking.k8s.io/default-deny created\n', exitCode: 0 });
+    expect(t.run('kubectl apply -f deny-all.yaml').output.stdout).toBe('networkpolicy.networking.k8s.io/default-deny unchanged\n');
+    const heredoc = t.run('cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: nginx\n    image: nginx\nEOF');
+    expect(heredoc.output.stdout).toBe('pod/web created\n');
+    expect(t.run('kubectl apply -f nope.yaml').output.stderr).toBe('error: the path "nope.yaml" does not exist\n');
+    expect(t.run('kubectl apply').output.stderr).toBe("error: must specify one of -f and -k\nSee 'kubectl apply -h' for help and examples\n");
+  });
+
+  it('delete by name and by file, with NotFound for the missing', () => {
+    const t = lab();
+    expect(t.run('kubectl delete pod db').output.stdout).toBe('pod "db" deleted\n');
+    expect(t.state.pods.has('default/db')).toBe(false);
+    expect(t.run('kubectl delete po db').output).toEqual({ stdout: '', stderr: 'Error from server (NotFound): pods "db" not found\n', exitCode: 1 });
+    expect(t.run('kubectl delete po').output.stderr).toBe('error: resource(s) were provided, but no name was specified\n');
+  });
+
+  it('expose a pod as a Service, then nslookup and telnet reach it through kube-proxy', () => {
+    const t = lab();
+    expect(t.run('kubectl expose pod db --port 5432').output.stdout).toBe('service/db exposed\n');
+    const service = t.state.services.get('default/db')!;
+    expect(service.selector).toEqual({ app: 'database' });
+    expect(t.run('kubectl exec app -- nslookup db').output.stdout).toBe(`Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tdb.default.svc.cluster.local\nAddress: ${service.clusterIP}\n\n`);
+    expect(t.run('kubectl exec app -- telnet db 5432').output.stdout).toContain('Connected to db.\n');
+    expect(t.run('kubectl expose pod app').output.stderr).toBe("error: couldn't find port via --port flag or introspection\n");
+  });
+
+  it('rollout restart ds replaces the DaemonSet pods', () => {
+    const t = lab();
+    const before = t.run('kubectl get po -n kube-flannel -o name').output.stdout;
+    expect(t.run('kubectl rollout restart ds kube-flannel-ds -n kube-flannel').output.stdout).toBe('daemonset.apps/kube-flannel-ds restarted\n');
+    const after = t.run('kubectl get po -n kube-flannel -o name').output.stdout;
+    expect(after.split('\n')).toHaveLength(before.split('\n').length);
+    expect(after).not.toBe(before);
+    expect(t.run('kubectl rollout restart ds nope').output.stderr).toBe('Error from server (NotFound): daemonsets.apps "nope" not found\n');
+  });
+
+  it('exec: commands run in the pod, failures end with kubectl\'s exit line, -- is required', () => {
+    const t = lab();
+    expect(t.run('kubectl exec app -- hostname').output.stdout).toBe('app\n');
+    expect(t.run('kubectl exec app -- cat /nope').output).toEqual({ stdout: '', stderr: 'cat: /nope: No such file or directory\ncommand terminated with exit code 1\n', exitCode: 1 });
+    expect(t.run('kubectl exec app hostname').output.stderr).toBe("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n");
+    expect(t.run('kubectl exec nope -- ls').output.stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+    expect(t.run('kubectl logs db').output.stdout).toContain('database system is ready to accept connections\n');
+    expect(t.run('kubectl logs app').output.stdout).toBe('');
+  });
+
+  it("unknown commands and flags fail with kubectl's text", () => {
+    const t = lab();
+    expect(t.run('kubectl foo').output).toEqual({ stdout: '', stderr: 'error: unknown command "foo" for "kubectl"\n', exitCode: 1 });
+    expect(t.run('kubectl get po -x').output.stderr).toBe("error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n");
+    expect(t.run('kubectl get foos').output.stderr).toBe('error: the server doesn\'t have a resource type "foos"\n');
+    expect(t.applied.filter((c) => c !== 'createPod')).toEqual([]);
+  });
+});
