@@ -39,23 +39,52 @@ interface PodCidrIndex {
   version: number;
   /** prefix length → network address → node. */
   byPrefix: Map<number, Map<number, NodeState>>;
+  byIp: Map<string, NodeState>;
+  /** The nodes' L2 segments (eth0 networks). */
+  segments: Set<string>;
+  /** nodeDefaultGateway per node (it scans every node). */
+  gateways: Map<string, string | undefined>;
 }
 
 const indexes = new WeakMap<LabState, PodCidrIndex>();
 
-/** The node whose podCIDR contains `ip`, through an index rebuilt once per state version. */
-export function nodeOwningPodAddress(state: LabState, ip: number): NodeState | undefined {
+function indexOf(state: LabState): PodCidrIndex {
   let index = indexes.get(state);
   if (!index || index.version !== state.version) {
     const byPrefix = new Map<number, Map<number, NodeState>>();
+    const byIp = new Map<string, NodeState>();
     for (const node of state.nodes.values()) {
       const cidr = parseCidr(node.podCIDR)!;
       let map = byPrefix.get(cidr.prefix);
       if (!map) byPrefix.set(cidr.prefix, (map = new Map()));
       map.set(cidr.network, node);
+      byIp.set(node.ip, node);
     }
-    indexes.set(state, (index = { version: state.version, byPrefix }));
+    const segments = new Set([...state.nodes.values()].map((node) => node.network));
+    indexes.set(state, (index = { version: state.version, byPrefix, byIp, segments, gateways: new Map() }));
   }
+  return index;
+}
+
+/** The L2 segments the lab's nodes sit on. */
+export function nodeSegments(state: LabState): ReadonlySet<string> {
+  return indexOf(state).segments;
+}
+
+/** The node with this eth0 address. */
+export function nodeByIp(state: LabState, ip: string): NodeState | undefined {
+  return indexOf(state).byIp.get(ip);
+}
+
+function defaultGateway(state: LabState, node: NodeState): string | undefined {
+  const { gateways } = indexOf(state);
+  if (!gateways.has(node.name)) gateways.set(node.name, nodeDefaultGateway(state, node));
+  return gateways.get(node.name);
+}
+
+/** The node whose podCIDR contains `ip`, through an index rebuilt once per state version. */
+export function nodeOwningPodAddress(state: LabState, ip: number): NodeState | undefined {
+  const index = indexOf(state);
   for (const [prefix, map] of index.byPrefix) {
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
     const node = map.get((ip & mask) >>> 0);
@@ -102,7 +131,7 @@ export function nodeRoute(state: LabState, node: NodeState, ip: string): Route |
   if (cidrContains(parseCidr(DOCKER0_NETWORK)!, address)) {
     candidates.push({ dst: DOCKER0_NETWORK, dev: 'docker0', proto: 'kernel', scope: 'link', src: '172.17.0.1', linkdown: true });
   }
-  const gateway = nodeDefaultGateway(state, node);
+  const gateway = defaultGateway(state, node);
   if (gateway) candidates.push({ dst: 'default', via: gateway, dev: 'eth0' });
   return longestPrefixMatch(candidates, ip);
 }

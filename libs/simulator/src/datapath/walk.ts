@@ -13,7 +13,7 @@ import { podByIp } from './endpoints';
 import { findListener, nodeListeners, podListeners, type Listener } from './listeners';
 import type { NeighbourCache } from './neighbour-cache';
 import type { PolicyGate } from './policy-gate';
-import { longestPrefixMatch, nodeRoute, routerRoute } from './routing';
+import { longestPrefixMatch, nodeByIp, nodeOwningPodAddress, nodeRoute, nodeSegments, routerRoute } from './routing';
 import { serviceDecision } from './service-dnat';
 import type { Hop, HopLayer, PacketView, TraceProtocol, TraceVerdict } from './types';
 
@@ -280,8 +280,8 @@ export class Walk {
     const dev = route.dev;
     const mtu = podMtu(this.state);
     if (this.packet.length > mtu) return this.tooBig(node.name, 'node', dev, mtu);
-    const remote = [...this.state.nodes.values()].find((other) => other !== node && other.vtepMac && formatIp(parseCidr(other.podCIDR)!.network) === route.via);
-    if (!remote) return { verdict: 'dropped', reason: `no flannel lease owns ${route.via}: no neighbour entry on ${dev}` };
+    const remote = nodeOwningPodAddress(this.state, parseIp(route.via!)!);
+    if (!remote || remote === node || !remote.vtepMac) return { verdict: 'dropped', reason: `no flannel lease owns ${route.via}: no neighbour entry on ${dev}` };
     this.push({ node: node.name, netns: 'node', device: dev, layer: 'L2', action: 'neigh-lookup', summary: `${route.via} lladdr ${remote.vtepMac} PERMANENT: a static neighbour entry flanneld installed for ${remote.name}, so no ARP on the overlay.`, rule: `${route.via} dev ${dev} lladdr ${remote.vtepMac} PERMANENT` });
     this.push({ node: node.name, netns: 'node', device: dev, layer: 'L2', action: 'fdb-lookup', summary: `The FDB of ${dev} maps VTEP ${remote.vtepMac} to ${remote.ip} (self permanent).`, rule: `${remote.vtepMac} dev ${dev} dst ${remote.ip} self permanent` });
     this.packet.srcMac = node.vtepMac;
@@ -345,7 +345,7 @@ export class Walk {
 
   private atInternet(origin: boolean): Location | WalkEnd {
     const dst = parseIp(this.packet.dst)!;
-    const node = [...this.state.nodes.values()].find((candidate) => candidate.ip === this.packet.dst);
+    const node = nodeByIp(this.state, this.packet.dst);
     if (node) {
       const gateway = formatIp(parseCidr(node.network)!.network + 1);
       this.packet.srcMac = macFromIp('02:42', gateway);
@@ -469,16 +469,15 @@ interface UnderlayOwner {
 
 /** Who holds an address on the underlay: a node, a router interface, or the segment's gateway to the internet. */
 function underlayOwner(state: LabState, ip: string): UnderlayOwner | undefined {
-  for (const node of state.nodes.values()) {
-    if (node.ip === ip) return { mac: node.mac, label: `node ${node.name}`, location: { kind: 'node', node, inDev: 'eth0' } };
-  }
+  const node = nodeByIp(state, ip);
+  if (node) return { mac: node.mac, label: `node ${node.name}`, location: { kind: 'node', node, inDev: 'eth0' } };
   for (const router of state.routers.values()) {
     const i = router.interfaces.findIndex((iface) => iface.ip === ip);
     if (i >= 0) return { mac: routerMac(router, ip), label: `router ${router.name}`, location: { kind: 'router', router, inDev: `eth${i}` } };
   }
   const address = parseIp(ip)!;
-  for (const node of state.nodes.values()) {
-    const segment = parseCidr(node.network)!;
+  for (const network of nodeSegments(state)) {
+    const segment = parseCidr(network)!;
     if (cidrContains(segment, address) && address === segment.network + 1) {
       return { mac: macFromIp('02:42', ip), label: 'the host gateway', location: { kind: 'internet' } };
     }
