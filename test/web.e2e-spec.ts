@@ -6,6 +6,7 @@ import request from 'supertest';
 import { trace } from '@hoplab/simulator';
 import { LiveBroadcaster } from '../apps/server/src/gateway/live-broadcaster.service';
 import { LabRuntime } from '../apps/server/src/runtime/lab-runtime.service';
+import { hopElementId } from '../apps/web/src/topology-model';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
 
 // Debian's chromium (.ci/run installs it); a missing browser fails the suite rather than skipping it.
@@ -204,6 +205,37 @@ describe('the web client in a browser', () => {
     expect(await page.textContent('#trace-verdict')).toBe('');
     await page.click('#step-forward');
     expect(await page.textContent('#trace-verdict')).toContain('delivered');
+    await page.context().close();
+  });
+
+  it('applies deny-all from the Apply panel on a calico lab and stops the next trace where the policy dropped it', async () => {
+    const lab = (await request(server.url).post('/api/labs').send({ name: 'calico', scenario: 'minikube-flannel', cluster: { cni: { plugin: 'calico' } } }).expect(201)).body as CreatedLab;
+    const yaml = `${pod('a', { app: 'a' }, 'minikube-m02')}---\n${pod('b', { app: 'b' }, 'minikube-m02')}`;
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.student}`).set('content-type', 'application/yaml').send(yaml).expect(200);
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'student'));
+    await page.waitForFunction(() => document.querySelector('#members')?.textContent?.includes('(student)'));
+    await page.selectOption('#speed', '4');
+    expect(await topologyLabels(page, 'device')).toEqual(expect.arrayContaining(['tunl0', 'cali*']));
+
+    await page.click('[data-tab="apply"]');
+    await page.fill('#manifest', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n');
+    await page.click('#apply-run');
+    await page.waitForFunction(() => document.querySelector('#apply-result')?.textContent?.startsWith('Applied'));
+    await page.click('[data-tab="trace"]');
+
+    const runtime = server.app.get(LabRuntime);
+    const result = await runtime.read(lab.id, (state) => trace(state, { from: 'default/a', to: 'default/b', port: 80, protocol: 'TCP' }));
+    expect(result.verdict).toBe('dropped');
+    const view = (await request(server.url).get(`/api/labs/${lab.id}/state`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body;
+    void server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 'denied', result.hops, { ...result, at: view.version }, 20);
+    await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.includes('dropped'), undefined, { timeout: 15_000 });
+    expect(await page.textContent('#trace-verdict')).toContain('default/default-deny');
+    expect(await page.textContent('#hops li.hop.current')).toContain('default/default-deny');
+    const last = result.hops.at(-1);
+    expect(last).toMatchObject({ layer: 'policy', action: 'drop' });
+    expect(await elementHasClass(page, hopElementId(last as never, view), 'hop-dropped')).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'trace-dropped.png') });
     await page.context().close();
   });
 

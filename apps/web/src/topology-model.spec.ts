@@ -51,7 +51,8 @@ describe('topologyElements', () => {
 describe('pluginDevices', () => {
   it('names the devices each plugin and backend creates', () => {
     expect(pluginDevices({ plugin: 'flannel', backend: 'host-gw' })).toEqual(['cni0']);
-    expect(pluginDevices({ plugin: 'calico', backend: 'ipip' })).toEqual(['tunl0']);
+    expect(pluginDevices({ plugin: 'calico', backend: 'ipip' })).toEqual(['tunl0', 'cali*']);
+    expect(pluginDevices({ plugin: 'calico', backend: 'bgp' })).toEqual(['cali*']);
     expect(pluginDevices({ plugin: 'cilium', backend: 'vxlan' })).toEqual(['cilium_vxlan', 'cilium_host']);
     expect(pluginDevices({ plugin: 'bridge' })).toEqual(['cni0']);
   });

@@ -7,14 +7,17 @@ export interface TopologyElement {
   position?: { x: number; y: number };
 }
 
-/** The devices each CNI plugin creates on a node, from the uplink towards the pods. */
+/**
+ * The devices each CNI plugin creates on a node, from the uplink towards the pods; the last one is where pods hang
+ * (calico has no bridge: its pods' cali* veths are routed in the root namespace).
+ */
 export function pluginDevices(cni: LabStateView['cluster']['cni']): string[] {
   const backend = cni.backend ?? '';
   switch (cni.plugin) {
     case 'flannel':
       return backend === 'host-gw' ? ['cni0'] : ['flannel.1', 'cni0'];
     case 'calico':
-      return backend === 'vxlan' ? ['vxlan.calico'] : backend === 'bgp' ? [] : ['tunl0'];
+      return [...(backend === 'vxlan' ? ['vxlan.calico'] : backend === 'bgp' ? [] : ['tunl0']), 'cali*'];
     case 'weave':
       return backend === 'sleeve' ? ['weave'] : ['vxlan-6784', 'weave'];
     case 'cilium':
