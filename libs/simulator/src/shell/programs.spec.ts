@@ -1,0 +1,112 @@
+import { terminal, testLab } from './test-lab';
+
+describe('minikube and docker on the workstation', () => {
+  it('minikube start on an empty lab creates the nodes; on a running cluster it changes nothing', () => {
+    const t = terminal(testLab({ nodeNetwork: '192.168.67.0/24' }));
+    const first = t.run('minikube start --nodes 3 --cni flannel');
+    expect(first.output.stdout.split('\n').filter((l) => l.startsWith('👍'))).toEqual([
+      '👍  Starting control plane node minikube in cluster minikube',
+      '👍  Starting worker node minikube-m02 in cluster minikube',
+      '👍  Starting worker node minikube-m03 in cluster minikube',
+    ]);
+    expect(first.output.stdout).toContain('🌐  Found network options:\n    ▪ NO_PROXY=192.168.67.2,192.168.67.3\n');
+    expect(t.applied).toEqual(['addNode', 'addNode', 'addNode']);
+    const again = t.run('minikube start --nodes 3 --cni flannel');
+    expect(again.output.stdout).toContain('✨  Using the docker driver based on existing profile\n');
+    expect(again.output.stdout).toContain('🏃  Updating the running docker "minikube-m02" container ...\n');
+    expect(t.applied).toHaveLength(3);
+    expect(t.run('minikube node list').output.stdout).toBe('minikube\t192.168.67.2\nminikube-m02\t192.168.67.3\nminikube-m03\t192.168.67.4\n');
+    expect(t.run('minikube ip -n minikube-m03').output.stdout).toBe('192.168.67.4\n');
+  });
+
+  it('minikube start with another CNI than the lab was made for is refused', () => {
+    const t = terminal(testLab());
+    expect(t.run('minikube start --cni calico').output).toMatchObject({ exitCode: 14, stdout: '' });
+    expect(t.applied).toEqual([]);
+  });
+
+  it('docker exec runs on the node or enters it; unknown containers are the daemon\'s error', () => {
+    const t = terminal(testLab({}, 2));
+    expect(t.run('docker exec minikube-m02 hostname').output.stdout).toBe('minikube-m02\n');
+    expect(t.run('docker exec minikube-m02 bash -c "ip route | grep flannel.1 | wc -l"').output.stdout).toBe('1\n');
+    expect(t.run('docker exec -it nope bash').output).toEqual({ stdout: '', stderr: 'Error response from daemon: No such container: nope\n', exitCode: 1 });
+    expect(t.run('docker ps2').output.stderr).toBe("docker: 'ps2' is not a docker command.\nSee 'docker --help'\n");
+  });
+
+  it('cat and ls of the lab file store', () => {
+    const t = terminal(testLab());
+    t.state.files.set('deny-all.yaml', 'kind: NetworkPolicy\n');
+    expect(t.run('ls').output.stdout).toBe('deny-all.yaml\n');
+    expect(t.run('cat deny-all.yaml | grep -c kind').output.stdout).toBe('1\n');
+    expect(t.run('cat nope').output).toEqual({ stdout: '', stderr: 'cat: nope: No such file or directory\n', exitCode: 1 });
+  });
+});
+
+describe('a node shell', () => {
+  it('ip, route -n, arp -n, bridge fdb read the node netns', () => {
+    const t = terminal(testLab({}, 2));
+    t.run('docker exec -it minikube bash');
+    expect(t.run('route -n').output.stdout.split('\n').slice(0, 2)).toEqual([
+      'Kernel IP routing table',
+      'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface',
+    ]);
+    expect(t.run('ip r').output.stdout).toContain('10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink \n');
+    expect(t.run('ip link show nope').output).toEqual({ stdout: '', stderr: 'Device "nope" does not exist.\n', exitCode: 1 });
+    expect(t.run('ip foo').output.stderr).toBe('Object "foo" is unknown, try "ip help".\n');
+    expect(t.run('arp -n').output.stdout.split('\n')[0]).toBe('Address                  HWtype  HWaddress           Flags Mask            Iface');
+    expect(t.run('bridge fdb show dev flannel.1').output.stdout).toMatch(/^([0-9a-f:]{17} dst 192\.168\.49\.3 self permanent\n)+$/);
+  });
+
+  it('cat of the files flannel and the CNI write', () => {
+    const t = terminal(testLab({}, 2));
+    t.run('docker exec -it minikube-m02 bash');
+    expect(t.run('cat /run/flannel/subnet.env').output.stdout).toBe('FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n');
+    expect(t.run('cat /etc/cni/net.d/10-flannel.conflist').output.stdout).toContain('"type": "flannel"');
+    expect(t.run('cat /etc/shadow').output).toEqual({ stdout: '', stderr: 'cat: /etc/shadow: No such file or directory\n', exitCode: 1 });
+  });
+
+  it('iptables reads print at once; a flush is a command; errors are iptables\'s own', () => {
+    const t = terminal(testLab({}, 1));
+    t.run('docker exec -it minikube bash');
+    expect(t.run('iptables -t nat -S | grep -c KUBE-SERVICES').output.exitCode).toBe(0);
+    expect(t.applied).toEqual([]);
+    expect(t.run('iptables -F').output).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(t.applied).toEqual(['iptables']);
+    expect(t.run('iptables -t nope -L').output.exitCode).not.toBe(0);
+    expect(t.applied).toEqual(['iptables']);
+    expect(t.run('iptables-save -t nat').output.stdout).toMatch(/^# Generated by iptables-save v1\.8\.9 \(nf_tables\) on Sun Nov 22 09:00:02 2026\n\*nat\n/);
+    expect(t.run('conntrack -L').output).toEqual({ stdout: '', stderr: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.\n', exitCode: 0 });
+  });
+});
+
+describe('a pod shell', () => {
+  it('reads its own netns and kubelet\'s files', () => {
+    const t = terminal(testLab({}, 1));
+    t.run('kubectl run app --image nicolaka/netshoot');
+    const pod = t.state.pods.get('default/app')!;
+    t.run('kubectl exec -it app -- bash');
+    expect(t.run('ip a | grep "inet "').output.stdout).toBe(`    inet 127.0.0.1/8 scope host lo\n    inet ${pod.ip}/24 brd 10.244.0.255 scope global eth0\n`);
+    expect(t.run('cat /etc/resolv.conf').output.stdout).toBe('nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n');
+    expect(t.run('cat /etc/hosts | tail -1').output.stdout).toBe(`${pod.ip}\tapp\n`);
+  });
+
+  it('telnet, nc, curl and ping answer as the images listen (postgres 5432, nginx 80, netshoot nothing)', () => {
+    const t = terminal(testLab({}, 2));
+    t.run('kubectl run app --image nicolaka/netshoot');
+    t.run('kubectl run db --image postgres');
+    t.run('kubectl run web --image nginx');
+    const db = t.state.pods.get('default/db')!.ip;
+    const web = t.state.pods.get('default/web')!.ip;
+    const appIp = t.state.pods.get('default/app')!.ip;
+    t.run('kubectl exec -it app -- bash');
+    expect(t.run(`telnet ${db} 5432`).output).toEqual({ stdout: `Trying ${db}...\nConnected to ${db}.\nEscape character is '^]'.\n`, stderr: '', exitCode: 0 });
+    expect(t.run(`telnet ${db} 5433`).output).toEqual({ stdout: `Trying ${db}...\n`, stderr: 'telnet: Unable to connect to remote host: Connection refused\n', exitCode: 1 });
+    expect(t.run(`nc -zv ${db} 5432`).output.stderr).toBe(`Connection to ${db} 5432 port [tcp/postgresql] succeeded!\n`);
+    expect(t.run(`curl -s http://${web}/`).output.stdout).toContain('Welcome to nginx!');
+    expect(t.run(`ping -c 2 ${web}`).output.stdout).toMatch(new RegExp(`^PING ${web.replace(/\./g, '\\.')} \\(${web.replace(/\./g, '\\.')}\\) 56\\(84\\) bytes of data\\.\n`));
+    expect(t.run('telnet nowhere 80').output.stderr).toBe('telnet: could not resolve nowhere/80: Name does not resolve\n');
+    expect(t.run('nslookup nowhere').output).toMatchObject({ stdout: "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find nowhere: NXDOMAIN\n\n", exitCode: 1 });
+    t.run('exit');
+    expect(t.run(`kubectl exec db -- telnet ${appIp} 80`).output.stderr).toBe('telnet: Unable to connect to remote host: Connection refused\ncommand terminated with exit code 1\n');
+  });
+});
