@@ -5,7 +5,7 @@ import { awk, basicToExtended, cut, grep, head, sort, tail, uniq, wc } from './f
 
 const input = 'kube-flannel   kube-flannel-ds-abcde   1/1   Running\nkube-system    coredns-x7k2p           1/1   Running\nkube-system    kube-proxy-q2w3e        1/1   Running\n';
 const call = (argv: string[], stdin = input): Invocation => ({ argv, stdin, state: initialState(), env: { now: 0, epochMs: 0 }, stack: [WORKSTATION] });
-const out = (r: { stdout: string; stderr: string; exitCode: number }) => [r.stdout, r.exitCode];
+const out = (r: { stdout: string; stderr: string; exitCode: number }): [string, number] => [r.stdout, r.exitCode];
 
 describe('text filters', () => {
   it('grep: basic and extended patterns, -v, -i, -c, exit status', () => {
