@@ -272,6 +272,26 @@ describe('the web client in a browser', () => {
     await student.context().close();
   });
 
+  it('classroom: the instructor gives two students their forks and opens one; a student is refused', async () => {
+    const lab = await createLab();
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'instructor'));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.click('[data-tab="classroom"]');
+    await page.fill('#students', '2');
+    await page.click('#open-classroom');
+    await page.waitForFunction(() => document.querySelectorAll('#roster tr').length === 2);
+    const studentLink = (await page.getAttribute('#roster tr[data-student="2"] a.student-link', 'href')) as string;
+    const fork = studentLink.split('/')[2].split('?')[0];
+    expect(fork).not.toBe(lab.id);
+
+    await page.goto(`${server.url}${studentLink}`);
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.click('[data-tab="classroom"]');
+    await page.waitForFunction(() => document.querySelector('#classroom-error')?.textContent?.startsWith('403'));
+    await page.context().close();
+  });
+
   it('speaks Russian when asked, and shows an API problem instead of a lab for a bad token', async () => {
     const lab = await createLab();
     const page = await newPage();

@@ -50,6 +50,9 @@ export const labApi = (session: LabSession) => {
     timeline: (after = 0) => call<TimelineEntry[]>('GET', `/timeline?after=${after}`),
     apply: (yaml: string) => request<{ version: number }>('POST', `${base}/apply`, { token: session.token, yaml }),
     clock: (body: { advance?: string; speed?: number }) => call<{ version: number }>('POST', '/clock', body),
+    classroom: () => call<{ template: string; forks: StudentFork[] }>('GET', '/classroom'),
+    openClassroom: (students: number) => call<{ forks: StudentFork[] }>('POST', '/classroom', { students }),
+    resetFork: (fork: string) => call<StudentFork>('POST', `/classroom/${encodeURIComponent(fork)}/reset`),
     fork: (at: number) => call<CreatedLab>('POST', '/fork', { at }),
     trace: (body: TraceRequest) => call<TraceResult>('POST', '/traces', body),
     exec: (command: string, context: string) => call<ExecResult>('POST', '/exec', { command, context }),
@@ -134,4 +137,11 @@ export interface ExecResult {
 export interface Connectivity {
   pods: string[];
   matrix: boolean[][];
+}
+
+export interface StudentFork {
+  student: number;
+  id: string;
+  name: string;
+  tokens: CreatedLab['tokens'];
 }

@@ -53,6 +53,11 @@ const en = {
   resumeClock: 'Resume',
   advance: '+30s',
   followMe: 'Follow me',
+  classroom: 'Classroom',
+  students: 'Students',
+  openClassroom: 'Give each student a fork',
+  studentLink: 'student link',
+  reset: 'Reset',
   following: 'Following the trace shown by',
   leading: 'Everyone in the lab now sees this trace',
 };
@@ -113,6 +118,11 @@ const ru: Record<MessageKey, string> = {
   resumeClock: 'Продолжить',
   advance: '+30с',
   followMe: 'Показать всем',
+  classroom: 'Класс',
+  students: 'Студентов',
+  openClassroom: 'Выдать каждому студенту копию',
+  studentLink: 'ссылка студента',
+  reset: 'Сбросить',
   following: 'Показывает трассировку:',
   leading: 'Все участники видят эту трассировку',
 };

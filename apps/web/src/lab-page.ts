@@ -1,4 +1,5 @@
 import { ApplyPanel } from './apply-panel';
+import { ClassroomPanel } from './classroom-panel';
 import { labApi, request, type CreatedLab, type LabSession, type LabStateView } from './api';
 import { $, escapeHtml, html } from './dom';
 import { currentLanguage, setLanguage, t, translate } from './i18n';
@@ -36,6 +37,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
             <button type="button" data-tab="terminal" data-i18n="terminal"></button>
             <button type="button" data-tab="apply" data-i18n="apply"></button>
             <button type="button" data-tab="tables" data-i18n="tables"></button>
+            <button type="button" data-tab="classroom" data-i18n="classroom"></button>
           </nav>
           <div data-pane="trace"></div>
           <div data-pane="terminal" hidden>
@@ -44,6 +46,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
           </div>
           <div data-pane="apply" hidden></div>
           <div data-pane="tables" hidden></div>
+          <div data-pane="classroom" hidden></div>
         </aside>
       </div>
       <div id="timeline-slot"></div>
@@ -87,6 +90,8 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
   $(page, '[data-pane="trace"]').append(tracePanel.element);
   $(page, '[data-pane="tables"]').append(tablesPanel.element);
   $(page, '[data-pane="apply"]').append(new ApplyPanel(api, () => void refresh()).element);
+  const classroom = new ClassroomPanel(api);
+  $(page, '[data-pane="classroom"]').append(classroom.element);
   $(page, '#timeline-slot').append(timeline.element);
   const context = $<HTMLSelectElement>(page, '#exec-context');
   let terminal: LabTerminal | undefined;
@@ -144,6 +149,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
         terminal.focus();
       }
       if (tab.dataset.tab === 'tables') void tablesPanel.refresh();
+      if (tab.dataset.tab === 'classroom') void classroom.refresh();
     });
   }
   $<HTMLInputElement>(page, '#search').addEventListener('input', (event) => topology.search((event.target as HTMLInputElement).value));
