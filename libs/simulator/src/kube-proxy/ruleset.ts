@@ -72,6 +72,8 @@ const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export class KubeProxyRuleBuilder {
   private readonly entries = new Map<string, ServiceEntry>();
+  /** Every SVC/SVL/EXT/SEP chain of the stored services: what the stale-chain cleanup keeps. */
+  private readonly activeChains = new Set<string>();
   private order: string[] = [];
   private totalEndpoints = 0;
   private largeClusterMode = false;
@@ -85,6 +87,7 @@ export class KubeProxyRuleBuilder {
   /** Rebuilds every service and returns the full-sync restore input. */
   fullSync(input: Pick<KubeProxyInput, 'services' | 'endpoints'>, existingNatChains?: Iterable<string>): SyncOutput {
     this.entries.clear();
+    this.activeChains.clear();
     this.totalEndpoints = 0;
     const services = input.services.filter((s) => s.clusterIP !== 'None' && s.clusterIP !== '');
     for (const service of services) this.totalEndpoints += countEndpoints(service, input.endpoints);
@@ -107,6 +110,8 @@ export class KubeProxyRuleBuilder {
     this.largeClusterMode = this.totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
     const rewritten: string[] = [];
     for (const change of changes) {
+      const previous = this.entries.get(change.key);
+      for (const port of previous?.ports ?? []) for (const chain of port.chains) this.activeChains.delete(chain.name);
       const existed = this.entries.delete(change.key);
       if (change.service && change.service.clusterIP !== 'None') {
         this.store(change.service, change.endpoints);
@@ -129,6 +134,7 @@ export class KubeProxyRuleBuilder {
         .map(({ port, endpoints: list }) => buildServicePortRules(service, port, list, context)),
     );
     this.entries.set(key, { service, ports, endpointCount: countEndpoints(service, endpoints) });
+    for (const port of ports) for (const chain of port.chains) this.activeChains.add(chain.name);
   }
 
   private render(kind: 'full' | 'partial', rewrite: readonly string[], existingNatChains?: Iterable<string>): SyncOutput {
@@ -166,10 +172,8 @@ export class KubeProxyRuleBuilder {
     for (const key of rewrite) for (const port of this.entries.get(key)!.ports) for (const chain of port.chains) natChains.push(chain);
     const deleted: string[] = [];
     if (existingNatChains) {
-      const active = new Set<string>();
-      for (const entry of this.entries.values()) for (const port of entry.ports) for (const chain of port.chains) active.add(chain.name);
       for (const chain of existingNatChains) {
-        if (active.has(chain) || !SERVICE_CHAIN_PREFIXES.some((prefix) => chain.startsWith(prefix))) continue;
+        if (this.activeChains.has(chain) || !SERVICE_CHAIN_PREFIXES.some((prefix) => chain.startsWith(prefix))) continue;
         deleted.push(chain);
       }
     }

@@ -295,6 +295,7 @@ function deleteNamespace(state: LabState, name: string): DecidedEvent[] {
   }
   const events: DecidedEvent[] = [];
   for (const pod of state.pods.values()) if (pod.namespace === name) events.push(podDeletion(state, pod));
+  for (const service of state.services.values()) if (service.namespace === name) events.push({ type: 'ServiceDeleted', data: { namespace: name, name: service.name } });
   for (const { policy } of state.networkPolicies.values()) {
     if (policy.metadata.namespace === name) events.push({ type: 'NetworkPolicyDeleted', data: { namespace: name, name: policy.metadata.name } });
   }

@@ -34,10 +34,16 @@ export function toServiceInput(service: ServiceState): ServiceInput {
 
 const cache = new WeakMap<LabState, { version: number; services: ClusterServices }>();
 
-/** Derived once per state version (a lab of 10,000 Services has 5,000 nodes asking). */
-export function clusterServices(state: LabState): ClusterServices {
-  const cached = cache.get(state);
-  if (cached && cached.version === state.version) return cached.services;
+function portEndpoints(state: LabState, service: ServiceState, endpoints: Map<string, EndpointInput[]>): void {
+  for (const { port, addresses } of serviceEndpoints(state, service)) {
+    endpoints.set(
+      servicePortName(service.namespace, service.name, port.name),
+      addresses.map(({ address, port: number }) => ({ ip: address.ip, port: number, nodeName: address.nodeName, ready: true, serving: true, terminating: false })),
+    );
+  }
+}
+
+function derive(state: LabState): ClusterServices {
   const services: ServiceInput[] = [];
   const byKey = new Map<string, ServiceInput>();
   const endpoints = new Map<string, EndpointInput[]>();
@@ -45,16 +51,41 @@ export function clusterServices(state: LabState): ClusterServices {
     const input = toServiceInput(service);
     services.push(input);
     byKey.set(key, input);
-    for (const { port, addresses } of serviceEndpoints(state, service)) {
-      endpoints.set(
-        servicePortName(service.namespace, service.name, port.name),
-        addresses.map(({ address, port: number }) => ({ ip: address.ip, port: number, nodeName: address.nodeName, ready: true, serving: true, terminating: false })),
-      );
-    }
+    portEndpoints(state, service, endpoints);
   }
-  const result = { services, byKey, endpoints };
-  cache.set(state, { version: state.version, services: result });
-  return result;
+  return { services, byKey, endpoints };
+}
+
+/**
+ * Only the Services the change log names since `from` are derived again; the others keep their
+ * objects, so kube-proxy's per-service rules (cached per object) are reused by every node.
+ */
+function update(state: LabState, previous: ClusterServices, from: number): ClusterServices {
+  const changed = new Set<string>();
+  const changes = state.proxy.changes;
+  for (let i = changes.length - 1; i >= 0 && changes[i].seq > from; i--) changed.add(changes[i].service);
+  const byKey = new Map(previous.byKey);
+  const endpoints = new Map(previous.endpoints);
+  for (const key of changed) {
+    const old = previous.byKey.get(key);
+    for (const port of old?.ports ?? []) endpoints.delete(servicePortName(old!.namespace, old!.name, port.name));
+    byKey.delete(key);
+    const service = state.services.get(key);
+    if (!service) continue;
+    byKey.set(key, toServiceInput(service));
+    portEndpoints(state, service, endpoints);
+  }
+  const services = [...state.services.keys()].map((key) => byKey.get(key)!);
+  return { services, byKey, endpoints };
+}
+
+/** Derived once per state version (a lab of 10,000 Services has 5,000 nodes asking), incrementally from the last one. */
+export function clusterServices(state: LabState): ClusterServices {
+  const cached = cache.get(state);
+  if (cached && cached.version === state.version) return cached.services;
+  const services = cached && cached.version < state.version ? update(state, cached.services, cached.version) : derive(state);
+  cache.set(state, { version: state.version, services });
+  return services;
 }
 
 export function kubeProxyInput(state: LabState, node: NodeState): KubeProxyInput {

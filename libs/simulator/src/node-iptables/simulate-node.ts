@@ -31,7 +31,7 @@ export interface NodeSimulation {
   /** The sync loop after the last sync up to the time simulated, and the next sync it will run. */
   loop: SyncLoopState;
   next: NextSync;
-  /** Whether the user changed this node's tables since its kube-proxy last (re)started. */
+  /** Whether the user changed this node's tables since kube-proxy's last successful full sync. */
   touched: boolean;
 }
 
@@ -107,7 +107,6 @@ export function simulateNode(state: LabState, node: NodeState, until: number, wi
         loop = { ...loop, pendingChangeSince: loop.pendingChangeSince ?? item.time };
       } else if (item.kind === 'restart') {
         loop = { startedAt: item.time, needFullSync: true };
-        touched = false;
         dirty = true;
         if (netfilter) ensureKubeProxyCanaries(netfilter);
       } else {
@@ -132,7 +131,7 @@ export function simulateNode(state: LabState, node: NodeState, until: number, wi
         const input = kubeProxyInput(state, node);
         builder = new KubeProxyRuleBuilder(input.node, input.cluster, config.version);
       }
-      const before = dirty ? ruleCounts(netfilter) : undefined;
+      const before = touched ? ruleCounts(netfilter) : undefined;
       const output =
         next.kind === 'full'
           ? builder.fullSync(services, natChainNames(netfilter))
@@ -142,6 +141,7 @@ export function simulateNode(state: LabState, node: NodeState, until: number, wi
       if (next.reason === 'canary-lost' || next.reason === 'startup') ensureKubeProxyCanaries(netfilter);
       if (before) restored = [...applied.restoredJumps.map((jump) => `jump ${jump}`), ...restoredSince(before, netfilter)];
       if (ok) dirty = false;
+      if (ok && next.kind === 'full') touched = false;
     }
     changed.clear();
     syncs.push({ kind: 'derived', type: 'KubeProxySynced', node: node.name, time: next.at, full: next.kind === 'full', reason: next.reason, restored, ok });

@@ -23,21 +23,32 @@ export function isReadyEndpoint(pod: PodState): boolean {
   return pod.phase === 'Running' && pod.ip !== '';
 }
 
-/** Pods per namespace, rebuilt once per state version: Services only select pods of their namespace. */
-const podIndex = new WeakMap<LabState, { version: number; byNamespace: Map<string, PodState[]> }>();
+/**
+ * Pods by "namespace/key=value" label, rebuilt once per state version: a selector only needs the
+ * pods of its rarest label (10,000 Services over 100,000 pods).
+ */
+const podIndex = new WeakMap<LabState, { version: number; byLabel: Map<string, PodState[]> }>();
 
-function podsOf(state: LabState, namespace: string): readonly PodState[] {
+function candidates(state: LabState, namespace: string, selector: Record<string, string>): readonly PodState[] {
   let index = podIndex.get(state);
   if (!index || index.version !== state.version) {
-    const byNamespace = new Map<string, PodState[]>();
+    const byLabel = new Map<string, PodState[]>();
     for (const pod of state.pods.values()) {
-      const list = byNamespace.get(pod.namespace);
-      if (list) list.push(pod);
-      else byNamespace.set(pod.namespace, [pod]);
+      for (const key in pod.labels) {
+        const label = `${pod.namespace}/${key}=${pod.labels[key]}`;
+        const list = byLabel.get(label);
+        if (list) list.push(pod);
+        else byLabel.set(label, [pod]);
+      }
     }
-    podIndex.set(state, (index = { version: state.version, byNamespace }));
+    podIndex.set(state, (index = { version: state.version, byLabel }));
   }
-  return index.byNamespace.get(namespace) ?? [];
+  let best: readonly PodState[] | undefined;
+  for (const key in selector) {
+    const list = index.byLabel.get(`${namespace}/${key}=${selector[key]}`) ?? [];
+    if (!best || list.length < best.length) best = list;
+  }
+  return best ?? [];
 }
 
 /** A named targetPort resolves per pod to its container port of that name and protocol; a pod without one is skipped. */
@@ -65,8 +76,8 @@ export function serviceEndpoints(state: LabState, service: ServiceState): PortEn
     }));
   }
   const selector = service.selector;
-  if (selector === null) return service.ports.map((port) => ({ port, addresses: [] }));
-  const pods = podsOf(state, service.namespace).filter((pod) => isReadyEndpoint(pod) && selects(selector, pod.labels));
+  if (selector === null || Object.keys(selector).length === 0) return service.ports.map((port) => ({ port, addresses: [] }));
+  const pods = candidates(state, service.namespace, selector).filter((pod) => isReadyEndpoint(pod) && selects(selector, pod.labels));
   return service.ports.map((port) => {
     const addresses: PortEndpoints['addresses'] = [];
     for (const pod of pods) {
