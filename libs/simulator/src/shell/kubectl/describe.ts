@@ -1,4 +1,6 @@
 import type { LabState, PodState } from '../../cluster/types';
+import { serviceEndpoints } from '../../services/endpoints';
+import type { ServiceState } from '../../services/types';
 import { age, alignTabs, kubectlDescribeConfigMap, kubectlDescribeNetworkPolicy, kubectlDescribeSettings } from '../../views';
 import { rfc1123z } from '../time-format';
 import { printed, type Invocation, type Printed } from '../types';
@@ -27,6 +29,8 @@ export function kubectlDescribe(call: Invocation, parsed: ParsedFlags): Printed 
 }
 
 function allNames(state: LabState, type: string, namespace: string): string[] {
+  if (type === 'services') return [...state.services.values()].filter((svc) => svc.namespace === namespace).map((svc) => svc.name).sort();
+  if (type === 'namespaces') return [...state.namespaces.keys()].sort();
   if (type === 'pods') return [...state.pods.values()].filter((p) => p.namespace === namespace).map((p) => p.name).sort();
   if (type === 'configmaps') return configMaps(state, namespace).map((c) => c.name);
   if (type === 'networkpolicies') return [...state.networkPolicies.values()].filter((e) => e.policy.metadata.namespace === namespace).map((e) => e.policy.metadata.name).sort();
@@ -49,8 +53,18 @@ function describeOne(call: Invocation, type: string, namespace: string, name: st
       const view = kubectlDescribeNetworkPolicy(state, name, namespace, { labStartedAt: env.epochMs });
       return { kind: 'printed', ...view };
     }
+    case 'services': {
+      const service = state.services.get(`${namespace}/${name}`);
+      if (!service) break;
+      return printed(describeService(state, service));
+    }
+    case 'namespaces': {
+      const ns = state.namespaces.get(name);
+      if (!ns) break;
+      return printed(alignTabs(`Name:\t${ns.name}\n${labelLines('Labels', ns.labels)}Annotations:\t<none>\nStatus:\tActive\n\nNo resource quota.\n\nNo LimitRange resource.\n`, kubectlDescribeSettings));
+    }
     default:
-      return { kind: 'printed', stdout: '', stderr: `error: the lab's kubectl describes pods, configmaps and networkpolicies, not ${type}\n`, exitCode: 1 };
+      return { kind: 'printed', stdout: '', stderr: `error: the lab's kubectl describes pods, services, namespaces, configmaps and networkpolicies, not ${type}\n`, exitCode: 1 };
   }
   return { kind: 'printed', stdout: '', stderr: `Error from server (NotFound): ${qualifiedPlural(type)} "${name}" not found\n`, exitCode: 1 };
 }
@@ -101,6 +115,25 @@ export function describePod(state: LabState, pod: PodState, epochMs: number, now
   }
   text += 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n';
   text += events.map(([reason, from, message]) => `  Normal\t${reason}\t${eventAge}\t${from}\t${message}\n`).join('');
+  return alignTabs(text, kubectlDescribeSettings);
+}
+
+/** kubectl's ServiceDescriber (1.32: endpoints from the EndpointSlices, shown as ip:port). */
+export function describeService(state: LabState, service: ServiceState): string {
+  let text = `Name:\t${service.name}\nNamespace:\t${service.namespace}\n${labelLines('Labels', service.labels)}Annotations:\t<none>\n`;
+  const selector = service.selector ? Object.keys(service.selector).sort().map((k) => `${k}=${service.selector![k]}`).join(',') : '<none>';
+  text += `Selector:\t${selector || '<none>'}\nType:\t${service.type}\nIP Family Policy:\tSingleStack\nIP Families:\tIPv4\nIP:\t${service.clusterIP}\nIPs:\t${service.clusterIP}\n`;
+  const endpoints = serviceEndpoints(state, service);
+  for (const [i, port] of service.ports.entries()) {
+    text += `Port:\t${port.name || '<unset>'}  ${port.port}/${port.protocol}\n`;
+    text += `TargetPort:\t${port.targetPort}/${port.protocol}\n`;
+    if (port.nodePort) text += `NodePort:\t${port.name || '<unset>'}  ${port.nodePort}/${port.protocol}\n`;
+    const addresses = endpoints[i]?.addresses.map((a) => `${a.address.ip}:${a.port}`) ?? [];
+    text += `Endpoints:\t${addresses.length ? addresses.join(',') : '<none>'}\n`;
+  }
+  text += `Session Affinity:\t${service.sessionAffinity}\n`;
+  if (service.externalTrafficPolicy) text += `External Traffic Policy:\t${service.externalTrafficPolicy}\n`;
+  text += `Internal Traffic Policy:\t${service.internalTrafficPolicy}\nEvents:\t<none>\n`;
   return alignTabs(text, kubectlDescribeSettings);
 }
 

@@ -1,4 +1,5 @@
 import type { PodState } from '../../cluster/types';
+import { formatCtime } from '../../iptables';
 import { podStatus } from '../../views';
 import type { ShellFrame } from '../context';
 import { failure, printed, type Invocation, type Printed } from '../types';
@@ -69,10 +70,19 @@ function notRunning(pod: PodState, container: string | undefined): Printed | nul
   return failure(`Error from server (BadRequest): container "${target}" in pod "${pod.name}" is waiting to start: ${podStatus(pod)}\n`);
 }
 
-/** What the well-known images log when they start (postgres as in the reference transcript). */
-const imageLogs: Record<string, string> = {
-  postgres:
-    'PostgreSQL init process complete; ready for start up.\n\n2026-11-22 08:00:00.000 UTC [1] LOG:  listening on IPv4 address "0.0.0.0", port 5432\n2026-11-22 08:00:00.000 UTC [1] LOG:  database system is ready to accept connections\n',
+/** "2026-11-22 09:02:58.000 UTC", postgres' log_line_prefix time. */
+function logTime(epochMs: number): string {
+  const [, month, day, time, year] = formatCtime(epochMs).split(/ +/);
+  const monthNumber = String(MONTHS.indexOf(month) + 1).padStart(2, '0');
+  return `${year}-${monthNumber}-${day.padStart(2, '0')} ${time}.000 UTC`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** What the well-known images log when they start (postgres as in the reference transcript), at the pod's start. */
+const imageLogs: Record<string, (started: string) => string> = {
+  postgres: (at) =>
+    `PostgreSQL init process complete; ready for start up.\n\n${at} [1] LOG:  listening on IPv4 address "0.0.0.0", port 5432\n${at} [1] LOG:  database system is ready to accept connections\n`,
 };
 
 /** `kubectl logs POD`: the start-up lines of well-known images; nothing for the others (netshoot sleeps). */
@@ -86,5 +96,5 @@ export function kubectlLogs(call: Invocation, parsed: ParsedFlags): Printed {
   const waiting = notRunning(pod, flag(parsed, 'container'));
   if (waiting) return waiting;
   const repo = (pod.containers[0]?.image ?? '').split(':')[0].split('/').pop() ?? '';
-  return printed(imageLogs[repo] ?? '');
+  return printed(imageLogs[repo]?.(logTime(call.env.epochMs + pod.createdAt)) ?? '');
 }

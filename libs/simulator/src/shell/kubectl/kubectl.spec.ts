@@ -132,3 +132,29 @@ describe('kubectl in the lab shell', () => {
     expect(t.applied.filter((c) => c !== 'createPod')).toEqual([]);
   });
 });
+
+describe('kubectl describe of services and namespaces', () => {
+  it("service: kubectl's ServiceDescriber layout with the endpoints", () => {
+    const t = lab();
+    const ip = t.state.pods.get('default/db')!.ip;
+    t.run('kubectl expose pod db --port 5432');
+    const clusterIP = t.state.services.get('default/db')!.clusterIP;
+    expect(t.run('kubectl describe svc db').output.stdout).toBe(
+      'Name:                     db\nNamespace:                default\nLabels:                   <none>\nAnnotations:              <none>\nSelector:                 app=database\nType:                     ClusterIP\n' +
+        `IP Family Policy:         SingleStack\nIP Families:              IPv4\nIP:                       ${clusterIP}\nIPs:                      ${clusterIP}\nPort:                     <unset>  5432/TCP\nTargetPort:               5432/TCP\n` +
+        `Endpoints:                ${ip}:5432\nSession Affinity:         None\nInternal Traffic Policy:  Cluster\nEvents:                   <none>\n`,
+    );
+  });
+
+  it('namespace', () => {
+    expect(lab().run('kubectl describe ns default').output.stdout).toBe(
+      'Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n',
+    );
+  });
+
+  it('kubectl logs of postgres carries the pod start time', () => {
+    expect(lab().run('kubectl logs db').output.stdout).toBe(
+      'PostgreSQL init process complete; ready for start up.\n\n2026-11-22 09:00:02.000 UTC [1] LOG:  listening on IPv4 address "0.0.0.0", port 5432\n2026-11-22 09:00:02.000 UTC [1] LOG:  database system is ready to accept connections\n',
+    );
+  });
+});
