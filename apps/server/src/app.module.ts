@@ -12,6 +12,7 @@ import { RUNTIME_CONFIG } from './runtime/runtime-config';
 import { RuntimeModule } from './runtime/runtime.module';
 import { ShellModule } from './shell/shell.module';
 import { StoreModule } from './store/store.module';
+import { TracesModule } from './traces/traces.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         ClassroomModule,
         KubeApiModule,
         ShellModule,
+        TracesModule,
       ],
       providers: [
         { provide: SERVER_CONFIG, useValue: config },
