@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -22,6 +22,7 @@ import { eventView } from './event-view';
 import { authenticate, type LabSocketData } from './handshake';
 import { LabFeeds } from './lab-feeds.service';
 import { LabsNamespace, roomOf } from './labs-namespace';
+import { PresenceCoalescer } from './presence-coalescer';
 import { RateLimiter } from './rate-limiter';
 import { ReplaySession, replayItems } from './replay-session';
 
@@ -29,6 +30,8 @@ type LabSocket = Socket & { data: LabSocketData };
 
 const DEFAULT_MESSAGES_PER_SECOND = 50;
 const MAX_REPLAY_EVENTS = 10_000;
+/** At most one presence broadcast per lab this often (each carries the whole member list). */
+const PRESENCE_INTERVAL_MS = 200;
 
 const messages = ['command', 'exec', 'trace', 'follow', 'replay', 'replay:pause', 'replay:resume', 'replay:step', 'replay:seek', 'replay:stop'];
 const followSchema = z.object({ traceId: z.string().min(1).max(128) }).strict();
@@ -43,9 +46,10 @@ const seekSchema = z.object({ seq: z.number().int().min(1) }).strict();
  * occurrences, and may send commands, follow-me selections and replay requests, each acknowledged.
  */
 @WebSocketGateway({ namespace: '/labs' })
-export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(LabsGateway.name);
   private readonly replays = new WeakMap<LabSocket, ReplaySession>();
+  private readonly presence = new PresenceCoalescer((labId) => this.announcePresence(labId), PRESENCE_INTERVAL_MS);
   private namespace!: Namespace;
 
   constructor(
@@ -86,15 +90,19 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.disconnect(true);
       return;
     }
-    await this.announcePresence(labId);
+    this.presence.changed(labId);
   }
 
-  async handleDisconnect(socket: LabSocket): Promise<void> {
+  handleDisconnect(socket: LabSocket): void {
     // A socket refused at the handshake never had data.
     if (!socket.data?.labId) return;
     this.replays.get(socket)?.stop();
     this.feeds.detach(socket.data.labId);
-    await this.announcePresence(socket.data.labId);
+    this.presence.changed(socket.data.labId);
+  }
+
+  onModuleDestroy(): void {
+    this.presence.stop();
   }
 
   @SubscribeMessage('command')
