@@ -5,3 +5,4 @@ export type { KubeProxySynced, NodeSimulation } from './simulate-node';
 export { explainIptablesRecovery } from './explain';
 export { cloneNetfilter } from './clone';
 export { clusterServices, kubeProxyConfig } from './kube-proxy-input';
+export { countPacket, countPolicy } from './count-packet';

@@ -1,0 +1,21 @@
+import type { Netfilter, TableName } from '../iptables';
+
+/**
+ * Counts one traced packet of `bytes` through rule `ruleIndex` (0-based) of a chain, as the kernel
+ * does for every rule a packet matches. Rule objects are shared between syncs and nodes, so the rule
+ * is replaced by a copy with the new counters in this table only. nodeTables() hands out cached
+ * tables: count on a cloneNetfilter() copy unless the counts should stay with that cache entry.
+ */
+export function countPacket(netfilter: Netfilter, table: TableName, chainName: string, ruleIndex: number, bytes: number): void {
+  const chain = netfilter[table].chains.get(chainName);
+  const rule = chain?.rules[ruleIndex];
+  if (!chain || !rule) throw new RangeError(`no rule ${ruleIndex + 1} in chain ${chainName} of table ${table}`);
+  chain.rules[ruleIndex] = { ...rule, counters: { packets: rule.counters.packets + 1, bytes: rule.counters.bytes + bytes } };
+}
+
+/** Counts a packet that reached the end of a built-in chain and took its policy. */
+export function countPolicy(netfilter: Netfilter, table: TableName, chainName: string, bytes: number): void {
+  const chain = netfilter[table].chains.get(chainName);
+  if (!chain || chain.policy === undefined) throw new RangeError(`no built-in chain ${chainName} in table ${table}`);
+  chain.policyCounters = { packets: chain.policyCounters.packets + 1, bytes: chain.policyCounters.bytes + bytes };
+}
