@@ -115,12 +115,13 @@ describe('PresenceCoalescer', () => {
     expect(calls).toBe(2);
   });
 
-  it('cancels pending announcements when stopped', async () => {
+  it('cancels pending announcements when stopped and ignores the changes after', async () => {
     const { clock, announced, join, coalescer } = given();
     join('lab');
     await clock.advance(0);
     join('lab');
     coalescer.stop();
+    join('other');
     await clock.advance(1000);
     expect(announced).toEqual([['lab', 1]]);
     expect(clock.pendingCount()).toBe(0);

@@ -23,6 +23,7 @@ interface LabPresence {
  */
 export class PresenceCoalescer {
   private readonly labs = new Map<string, LabPresence>();
+  private stopped = false;
 
   /** `announce` reports its own failures: the coalescer only goes on after them. */
   constructor(
@@ -33,6 +34,7 @@ export class PresenceCoalescer {
 
   /** Someone joined or left `labId`. */
   changed(labId: string): void {
+    if (this.stopped) return;
     const lab = this.labs.get(labId);
     if (lab) {
       lab.changed = true;
@@ -43,8 +45,9 @@ export class PresenceCoalescer {
     fresh.timer = this.timers.setTimeout(() => this.tick(labId, fresh), 0);
   }
 
-  /** Cancels every pending announcement. */
+  /** Cancels every pending announcement and ignores later changes (the server is shutting down). */
   stop(): void {
+    this.stopped = true;
     for (const lab of this.labs.values()) if (lab.timer !== undefined) this.timers.clearTimeout(lab.timer);
     this.labs.clear();
   }

@@ -48,7 +48,15 @@ export interface AppendedEvents {
 export type CommandPlan = Command[] | ((state: LabState) => Command[]);
 
 const PAGE = 10_000;
-const MAX_CONFLICT_RETRIES = 3;
+/** A write without If-Match that lost the expected-version race (another instance appended first) is redone on fresh state. */
+const MAX_CONFLICT_RETRIES = 25;
+/** The n-th retry waits a random 0..min(2^n, 50) ms, so that two instances racing on one lab stop colliding in lockstep. */
+const MAX_RETRY_BACKOFF_MS = 50;
+
+function retryBackoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(2 ** attempt, MAX_RETRY_BACKOFF_MS);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * Holds live labs in memory, turns commands into stored events, and answers "as of" reads.
@@ -100,6 +108,7 @@ export class LabRuntime implements OnModuleDestroy {
           this.live.delete(labId);
           const lostRace = error instanceof VersionConflictError && options.ifMatch === undefined;
           if (!lostRace || attempt >= MAX_CONFLICT_RETRIES) throw error;
+          await retryBackoff(attempt);
         }
       }
     });
