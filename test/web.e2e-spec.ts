@@ -67,8 +67,8 @@ describe('the web client in a browser', () => {
     database.cleanup();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1500, height: 900 }, locale: 'en-US' });
+  async function newPage(width = 1500): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'en-US' });
     return context.newPage();
   }
 
@@ -289,6 +289,35 @@ describe('the web client in a browser', () => {
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
     await page.click('[data-tab="classroom"]');
     await page.waitForFunction(() => document.querySelector('#classroom-error')?.textContent?.startsWith('403'));
+    await page.context().close();
+  });
+
+  it('runs kubectl in the terminal and applies deny-all from the lab\'s file store there', async () => {
+    const lab = await createLab();
+    const auth = { Authorization: `Bearer ${lab.tokens.student}` };
+    const denyAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n';
+    await request(server.url).post(`/api/labs/${lab.id}/files`).set(auth).send({ name: 'deny-all.yaml', content: denyAll }).expect(201);
+    // A paused clock keeps kubectl's AGE column the same for both reads.
+    await request(server.url).post(`/api/labs/${lab.id}/clock`).set(auth).send({ speed: 0 }).expect(201);
+    const expected = (await request(server.url).post(`/api/labs/${lab.id}/exec`).set(auth).send({ command: 'kubectl get pods -A -o wide' }).expect(200)).body.stdout as string;
+    const page = await newPage(1920);
+    await page.goto(labUrl(lab, 'student'));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.click('[data-tab="terminal"]');
+    await page.locator('#terminal .xterm-helper-textarea').focus();
+    await page.keyboard.type('kubectl get pods -A -o wide');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('NOMINATED NODE'));
+    const screen = await page.locator('#terminal .xterm-rows > div').allTextContents();
+    // xterm pads rows with spaces (non-breaking in the DOM renderer): compare the lines without trailing blanks.
+    const shown = screen.map((row) => row.replace(/\u00a0/g, ' ').trimEnd());
+    for (const line of expected.trimEnd().split('\n')) expect(shown).toContain(line.trimEnd());
+    await page.screenshot({ path: join(ARTIFACTS, 'terminal.png') });
+
+    await page.keyboard.type('kubectl apply -f deny-all.yaml');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('networkpolicy.networking.k8s.io/default-deny created'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#ticks .tick')).some((tick) => tick.textContent === 'NetworkPolicyApplied'));
     await page.context().close();
   });
 

@@ -144,6 +144,8 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
     tab.addEventListener('click', () => {
       for (const other of page.querySelectorAll<HTMLElement>('[data-tab]')) other.classList.toggle('active', other === tab);
       for (const pane of page.querySelectorAll<HTMLElement>('[data-pane]')) pane.hidden = pane.dataset.pane !== tab.dataset.tab;
+      // kubectl's wide tables need the columns: the terminal takes most of the width.
+      $(page, '.workspace').classList.toggle('wide-side', tab.dataset.tab === 'terminal');
       if (tab.dataset.tab === 'terminal') {
         terminal ??= new LabTerminal($(page, '#terminal'), api, live, () => context.value, () => void refresh());
         terminal.focus();

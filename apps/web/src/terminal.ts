@@ -9,7 +9,7 @@ type ExecAck = ExecResult & { ok?: boolean; error?: unknown };
 
 /** The lab shell in xterm: a line editor with history; each line runs in the chosen context over socket.io or REST. */
 export class LabTerminal {
-  readonly term = new Terminal({ convertEol: true, fontSize: 13, cursorBlink: true, scrollback: 5000 });
+  readonly term = new Terminal({ convertEol: true, fontSize: 12, cursorBlink: true, scrollback: 5000 });
   private readonly fit = new FitAddon();
   private line = '';
   private history: string[] = [];

@@ -27,6 +27,7 @@ export class TopologyView {
 
   constructor(container: HTMLElement) {
     this.cy = cytoscape({ container, style, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 3 });
+    new ResizeObserver(() => this.cy.resize()).observe(container);
   }
 
   render(state: LabStateView): void {
