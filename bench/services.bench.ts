@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { evolve, initialState } from '@hoplab/simulator';
 import type { AppliedEvent, LabState } from '@hoplab/simulator';
-import { clusterServices, nodeIptablesSave, nodeTables } from '@hoplab/simulator/node-iptables';
+import { clusterServices, controllerOccurrences, nodeIptablesSave, nodeTables } from '@hoplab/simulator/node-iptables';
 
 /**
  * The lab-level path of kube-proxy at the scale limits (10,000 Services, 100,000 endpoints, 5,000
@@ -76,6 +76,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const [save, iptablesSave] = measure(() => nodeIptablesSave(state, 'node17', { time: at + 1_000 }));
   const [, iptablesSaveAgain] = measure(() => nodeIptablesSave(state, 'node17', { time: at + 1_001 }));
 
+  const [occurrences, timelineFirstMinute] = measure(() => controllerOccurrences(state, 0, 60_000));
+
   return {
     services: state.services.size,
     endpoints,
@@ -90,5 +92,7 @@ export async function run(): Promise<Record<string, unknown>> {
     afterEndpointChange,
     iptablesSave,
     iptablesSaveAgain,
+    timelineOccurrences: occurrences.length,
+    timelineFirstMinute,
   };
 }

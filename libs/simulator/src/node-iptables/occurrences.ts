@@ -25,9 +25,18 @@ export function controllerOccurrences(state: LabState, fromTime: number, toTime:
       occurrences.push({ kind: 'derived', type: 'EndpointsUpdated', service: change.service, time: change.time, seq: change.seq });
     }
   }
+  // Nodes the user never changed follow the same schedule when they started (and restarted) together.
+  const schedules = new Map<string, KubeProxySynced[]>();
   for (const node of state.nodes.values()) {
-    const touched = (state.proxy.nodes.get(node.name)?.mutations.length ?? 0) > 0;
-    for (const sync of simulateNode(state, node, toTime - 1, touched).syncs) if (within(sync.time)) occurrences.push(sync);
+    const log = state.proxy.nodes.get(node.name);
+    if (log && log.mutations.length > 0) {
+      for (const sync of simulateNode(state, node, toTime - 1, true).syncs) if (within(sync.time)) occurrences.push(sync);
+      continue;
+    }
+    const key = `${node.createdAt}|${log?.restarts.join(',') ?? ''}`;
+    let schedule = schedules.get(key);
+    if (!schedule) schedules.set(key, (schedule = simulateNode(state, node, toTime - 1, false).syncs.filter((sync) => within(sync.time))));
+    for (const sync of schedule) occurrences.push({ ...sync, node: node.name });
   }
   const order = (o: ControllerOccurrence) => (o.type === 'EndpointsUpdated' ? 0 : 1);
   return occurrences.sort((a, b) => a.time - b.time || order(a) - order(b) || (a.type === 'KubeProxySynced' && b.type === 'KubeProxySynced' ? (a.node < b.node ? -1 : a.node > b.node ? 1 : 0) : 0));

@@ -40,14 +40,45 @@ type Item =
   | { time: number; seq: number; kind: 'change'; service: string }
   | { time: number; seq: number; kind: 'restart' };
 
-function itemsOf(state: LabState, node: NodeState): Item[] {
-  const log = state.proxy.nodes.get(node.name);
-  const items: Item[] = [];
-  for (const m of log?.mutations ?? []) items.push({ time: m.time, seq: m.seq, kind: 'mutation', args: m.args });
-  for (const c of state.proxy.changes) if (c.time >= node.createdAt) items.push({ time: c.time, seq: c.seq, kind: 'change', service: c.service });
-  // A restart is recorded by time only; it runs after the other events of its instant.
-  for (const time of log?.restarts ?? []) items.push({ time, seq: Number.MAX_SAFE_INTEGER, kind: 'restart' });
-  return items.sort((a, b) => a.time - b.time || a.seq - b.seq);
+/**
+ * The node's inputs in time order: its own (user changes, restarts: few) merged with the lab's
+ * Service/endpoint change log (appended in seq order, so already sorted), without copying the log.
+ */
+class Items {
+  private readonly own: Item[] = [];
+  private ownIndex = 0;
+  private changeIndex: number;
+
+  constructor(private readonly state: LabState, node: NodeState) {
+    const log = state.proxy.nodes.get(node.name);
+    for (const m of log?.mutations ?? []) this.own.push({ time: m.time, seq: m.seq, kind: 'mutation', args: m.args });
+    // A restart is recorded by time only; it runs after the other events of its instant.
+    for (const time of log?.restarts ?? []) this.own.push({ time, seq: Number.MAX_SAFE_INTEGER, kind: 'restart' });
+    this.own.sort((a, b) => a.time - b.time || a.seq - b.seq);
+    const changes = state.proxy.changes;
+    let low = 0;
+    let high = changes.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (changes[mid].time < node.createdAt) low = mid + 1;
+      else high = mid;
+    }
+    this.changeIndex = low;
+  }
+
+  peek(): Item | undefined {
+    const own = this.own[this.ownIndex];
+    const change = this.state.proxy.changes[this.changeIndex];
+    if (change && (!own || change.time < own.time || (change.time === own.time && change.seq < own.seq))) {
+      return { time: change.time, seq: change.seq, kind: 'change', service: change.service };
+    }
+    return own;
+  }
+
+  next(item: Item): void {
+    if (item.kind === 'change') this.changeIndex++;
+    else this.ownIndex++;
+  }
 }
 
 /** Chains and their rule counts, to name what a sync put back. */
@@ -81,7 +112,7 @@ function restoredSince(before: Map<string, number>, netfilter: Netfilter): strin
 export function simulateNode(state: LabState, node: NodeState, until: number, withTables: boolean): NodeSimulation {
   const config = kubeProxyConfig(state);
   const services = clusterServices(state);
-  const items = itemsOf(state, node);
+  const items = new Items(state, node);
   let netfilter: Netfilter | undefined;
   let builder: KubeProxyRuleBuilder | undefined;
   if (withTables) {
@@ -94,13 +125,12 @@ export function simulateNode(state: LabState, node: NodeState, until: number, wi
   const changed = new Set<string>();
   let dirty = true;
   let touched = false;
-  let index = 0;
   let now = node.createdAt;
   for (;;) {
     const next = nextSync(config, loop, now);
-    const item = items[index];
+    const item = items.peek();
     if (item && item.time <= next.at && item.time <= until) {
-      index++;
+      items.next(item);
       now = Math.max(now, item.time);
       if (item.kind === 'change') {
         changed.add(item.service);
