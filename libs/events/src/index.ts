@@ -7,3 +7,4 @@ export * from './clock-events';
 export * from './netpol-events';
 export * from './service-events';
 export * from './file-events';
+export * from './label-events';

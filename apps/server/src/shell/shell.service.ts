@@ -61,7 +61,8 @@ export class ShellService {
         next = await this.runtime.read(lab.id, (state, now) => ({ step: pending.resume(state, env(now)), version: state.version }));
       } catch (error) {
         if (!(error instanceof SimulatorError)) throw error;
-        const raw = pending.commands[0]?.type === 'iptables';
+        // iptables prints its own errors; the API server's 422s read "The Pod \"x\" is invalid: …" in kubectl.
+        const raw = pending.commands[0]?.type === 'iptables' || /^The \w+ ".*" is invalid: /.test(error.message);
         const message = raw ? error.message : `Error from server (${refusalWords[error.code] ?? 'BadRequest'}): ${error.message}`;
         next = await this.runtime.read(lab.id, (state, now) => ({ step: pending.refused(message, state, env(now)), version: state.version }));
       }

@@ -43,6 +43,8 @@ export type Command =
   | { type: 'storeFile'; name: string; content: string }
   /** `kubectl rollout restart ds NAME -n NS`: the DaemonSet replaces each of its pods. */
   | { type: 'restartDaemonSet'; namespace: string; name: string }
+  /** `kubectl label pod`: the pod's complete new label set (kubectl works out the merge). */
+  | { type: 'labelPod'; namespace: string; name: string; labels: Record<string, string> }
   /** Changes the clock's speed (0 pauses) and/or advances simulated time by `advanceMs`. */
   | { type: 'setClock'; speed?: number; advanceMs?: number };
 

@@ -14,6 +14,7 @@ import { cniAdd, cniDel, podCniRequest, type AddFailure } from '../cni/operation
 import { usesVxlan } from '../cni/network-config';
 import { broadcastOf, cidrContains, cidrsOverlap, parseCidr, parseIp } from '../net/ipv4';
 import { Prng } from '../net/prng';
+import { isQualifiedName, isValidLabelValue } from '../netpol/name-rules';
 import { applyService, builtinServices, deleteService } from '../services/decide-services';
 import { decideIptables, kubeProxyPodReplacement, restartKubeProxy } from '../node-iptables/decide-node';
 
@@ -59,6 +60,8 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return storeFile(command);
     case 'restartDaemonSet':
       return restartDaemonSet(state, command.namespace, command.name, prng);
+    case 'labelPod':
+      return labelPod(state, command);
     case 'applyNetworkPolicy':
       return applyNetworkPolicy(state, command.policy);
     case 'deleteNetworkPolicy':
@@ -88,6 +91,21 @@ function restartDaemonSet(state: LabState, namespace: string, name: string, prng
     events.push(podDeletion(state, pod), { type: 'PodCreated', data: { namespace, name: podName, uid: prng.uuid(), labels, annotations, node, hostNetwork, containers, owner } });
   }
   return events;
+}
+
+function labelPod(state: LabState, command: Extract<Command, { type: 'labelPod' }>): DecidedEvent[] {
+  const pod = requirePod(state, command.namespace, command.name);
+  const labels = stringMap(command.labels, 'labels');
+  for (const [key, value] of Object.entries(labels)) {
+    const keyErrors = isQualifiedName(key);
+    const valueErrors = keyErrors.length ? [] : isValidLabelValue(value);
+    if (keyErrors.length || valueErrors.length) {
+      const shown = keyErrors.length ? key : value;
+      throw new SimulatorError('invalid', `The Pod "${pod.name}" is invalid: metadata.labels: Invalid value: "${shown}": ${[...keyErrors, ...valueErrors].join('; ')}`, `labels.${key}`);
+    }
+  }
+  if (isDeepStrictEqual(labels, pod.labels)) return [];
+  return [{ type: 'PodLabelsChanged', data: { namespace: pod.namespace, name: pod.name, labels } }];
 }
 
 function storeFile(command: Extract<Command, { type: 'storeFile' }>): DecidedEvent[] {

@@ -1,6 +1,7 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import { evolveServices } from '../services/evolve-services';
+import { selects } from '../services/selector';
 import { initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
 import type { NetworkPolicy } from '../netpol/types';
 
@@ -119,6 +120,9 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
       state.networkPolicies.delete(`${data.namespace}/${data.name}`);
       break;
     }
+    case 'PodLabelsChanged':
+      relabelPod(state, event as AppliedEvent & { data: { namespace: string; name: string; labels: Record<string, string> } });
+      break;
     case 'FileStored': {
       const data = event.data as { name: string; content: string };
       state.files.set(data.name, data.content);
@@ -132,6 +136,24 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
     }
   }
   return state;
+}
+
+/**
+ * New labels on a pod; the Services that selected it before or select it now get an endpoints
+ * change, so kube-proxy resyncs them as it does when a pod comes or goes.
+ */
+function relabelPod(state: LabState, event: AppliedEvent & { data: { namespace: string; name: string; labels: Record<string, string> } }): void {
+  const pod = state.pods.get(`${event.data.namespace}/${event.data.name}`);
+  if (!pod) return;
+  const before = pod.labels;
+  pod.labels = event.data.labels;
+  if (pod.ip === '') return;
+  for (const [key, service] of state.services) {
+    if (service.namespace !== pod.namespace || service.selector === null) continue;
+    if (selects(service.selector, before) || selects(service.selector, pod.labels)) {
+      state.proxy.changes.push({ seq: event.seq, time: event.time, service: key, kind: 'endpoints' });
+    }
+  }
 }
 
 export function replay(events: Iterable<AppliedEvent>, state: LabState = initialState()): LabState {

@@ -158,3 +158,23 @@ describe('kubectl describe of services and namespaces', () => {
     );
   });
 });
+
+describe('kubectl label', () => {
+  it('adds, overwrites and removes pod labels; Services follow the new labels', () => {
+    const t = lab();
+    t.run('kubectl expose pod db --port 5432 --name pg');
+    expect(t.run('kubectl get ep pg --no-headers').output.stdout).toContain(':5432');
+    expect(t.run('kubectl label pod app a=b').output.stdout).toBe('pod/app labeled\n');
+    expect(t.state.pods.get('default/app')!.labels).toEqual({ app: 'app', a: 'b' });
+    expect(t.run('kubectl label pod app a=b').output.stdout).toBe('pod/app not labeled\n');
+    expect(t.run('kubectl label pod app a=c').output.stderr).toBe("error: 'a' already has a value (b), and --overwrite is false\n");
+    expect(t.run('kubectl label pod app a=c --overwrite').output.stdout).toBe('pod/app labeled\n');
+    expect(t.run('kubectl label po/db app-').output.stdout).toBe('pod/db labeled\n');
+    expect(t.run('kubectl get ep pg --no-headers').output.stdout).toMatch(/^pg +<none> +\d+s\n$/);
+    expect(t.state.proxy.changes.filter((c) => c.service === 'default/pg').map((c) => c.kind)).toContain('endpoints');
+    expect(t.run('kubectl label pod app "bad key=x"').output.stderr).toBe(
+      'The Pod "app" is invalid: metadata.labels: Invalid value: "bad key": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')\n',
+    );
+    expect(t.run('kubectl label pod nope a=b').output.stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+  });
+});

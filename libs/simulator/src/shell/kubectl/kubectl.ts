@@ -5,7 +5,7 @@ import { kubectlErrors } from './errors';
 import { execFlags, kubectlExec, kubectlLogs, logsFlags, type PodRunner } from './exec';
 import { FlagError, parseFlags, type FlagSpec, type ParsedFlags } from './flags';
 import { getFlags, kubectlGet } from './get';
-import { exposeFlags, fileFlags, kubectlApply, kubectlDelete, kubectlExpose, kubectlRollout, kubectlRun, runFlags } from './mutate';
+import { exposeFlags, fileFlags, kubectlApply, kubectlDelete, kubectlExpose, kubectlLabel, kubectlRollout, kubectlRun, labelFlags, runFlags } from './mutate';
 
 interface Subcommand {
   flags: FlagSpec[];
@@ -20,6 +20,7 @@ const subcommands: Record<string, Subcommand> = {
   delete: { flags: [...fileFlags, { name: 'selector', short: 'l', value: true }], run: kubectlDelete },
   rollout: { flags: [], run: kubectlRollout },
   expose: { flags: exposeFlags, run: kubectlExpose },
+  label: { flags: labelFlags, run: kubectlLabel },
   exec: { flags: execFlags, run: kubectlExec },
   logs: { flags: logsFlags, run: kubectlLogs },
   version: { flags: [{ name: 'client' }, { name: 'output', short: 'o', value: true }], run: (call) => kubectlVersion(call) },

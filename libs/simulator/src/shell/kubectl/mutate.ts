@@ -242,3 +242,44 @@ export function kubectlExpose(call: Invocation, parsed: ParsedFlags): ProgramRes
   };
   return mutation([{ type: 'applyService', service }], () => printed(`service/${name} exposed\n`));
 }
+
+export const labelFlags: FlagSpec[] = [{ name: 'overwrite' }, { name: 'list' }];
+
+/** `kubectl label pod NAME k=v k2- [--overwrite]`: "pod/app labeled", or "not labeled" when nothing changes. */
+export function kubectlLabel(call: Invocation, parsed: ParsedFlags): ProgramResult {
+  const changes = parsed.positional.filter((arg) => arg.includes('=') || arg.endsWith('-'));
+  const objects = parsed.positional.filter((arg) => !changes.includes(arg));
+  const found = targets(objects, 'label');
+  if ('kind' in found) return found;
+  if (changes.length === 0) return kubectlErrors.usage('at least one label update is required', 'label');
+  const namespace = namespaceOf(parsed);
+  const [{ info, names }] = found;
+  if (info.type !== 'pods') return kubectlErrors.plain(`the lab labels pods only, not ${info.type}`);
+  if (names.length === 0) return kubectlErrors.plain('resource(s) were provided, but no name was specified');
+  const commands: Command[] = [];
+  const said: string[] = [];
+  let stderr = '';
+  for (const name of names) {
+    const pod = call.state.pods.get(`${namespace}/${name}`);
+    if (!pod) return kubectlErrors.notFound('pods', name);
+    const labels = { ...pod.labels };
+    for (const change of changes) {
+      if (change.endsWith('-') && !change.includes('=')) {
+        const key = change.slice(0, -1);
+        if (!(key in labels)) stderr += `label "${key}" not found.\n`;
+        delete labels[key];
+        continue;
+      }
+      const eq = change.indexOf('=');
+      const key = change.slice(0, eq);
+      const value = change.slice(eq + 1);
+      if (key in labels && labels[key] !== value && !boolFlag(parsed, 'overwrite')) return kubectlErrors.plain(`'${key}' already has a value (${labels[key]}), and --overwrite is false`);
+      labels[key] = value;
+    }
+    const same = Object.keys(labels).length === Object.keys(pod.labels).length && Object.entries(labels).every(([k, v]) => pod.labels[k] === v);
+    said.push(`pod/${name} ${same ? 'not labeled' : 'labeled'}\n`);
+    if (!same) commands.push({ type: 'labelPod', namespace, name, labels });
+  }
+  if (commands.length === 0) return printed(said.join(''), stderr);
+  return mutation(commands, () => printed(said.join(''), stderr));
+}
