@@ -321,6 +321,26 @@ describe('the web client in a browser', () => {
     await page.context().close();
   });
 
+  it('shows a node\'s routes, neighbours, FDB and the nat table as a KUBE-SERVICES → SVC → SEP tree', async () => {
+    const lab = await createLab();
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'observer'));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.click('[data-tab="tables"]');
+    await page.selectOption('#table-node', 'minikube-m02');
+    await page.waitForFunction(() => document.querySelector('#node-tables')?.textContent?.includes('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink'));
+    const tables = (await page.textContent('#node-tables')) as string;
+    expect(tables).toContain('192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.3');
+    expect(tables).toMatch(/10\.244\.0\.0 dev flannel\.1 lladdr [0-9a-f:]{17} PERMANENT/);
+    expect(tables).toMatch(/dev flannel\.1 dst 192\.168\.49\.4 self permanent/);
+    // kube-dns: KUBE-SERVICES jumps to its SVC chain, which jumps to the SEP chain of the coredns pod.
+    const dns = page.locator('#node-tables li', { hasText: 'kube-system/kube-dns:dns cluster IP' }).first();
+    expect(await dns.locator('> .chain').textContent()).toMatch(/^KUBE-SVC-/);
+    expect(await dns.locator('ul .chain').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^KUBE-SEP-/)]));
+    await page.screenshot({ path: join(ARTIFACTS, 'node-tables.png') });
+    await page.context().close();
+  });
+
   it('speaks Russian when asked, and shows an API problem instead of a lab for a bad token', async () => {
     const lab = await createLab();
     const page = await newPage();

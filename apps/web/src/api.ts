@@ -132,6 +132,8 @@ export interface ExecResult {
   stderr: string;
   exitCode: number;
   version?: number;
+  /** The shell's prompt for the next line, e.g. "root@minikube-m02:/# ". */
+  prompt?: string;
 }
 
 export interface Connectivity {

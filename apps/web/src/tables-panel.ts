@@ -52,7 +52,9 @@ export class TablesPanel {
     if (!node || !this.element.isConnected) return;
     try {
       const outputs = await Promise.all(nodeCommands.map((command) => this.api.exec(command, `node/${node}`)));
-      target.innerHTML = outputs
+      // The shell reads the lab as it is now: say so while the timeline shows the past.
+      const notice = this.viewAt() === undefined ? '' : `<p class="notice">${escapeHtml(t('liveOnly'))}</p>`;
+      target.innerHTML = notice + outputs
         .map((output, index) => {
           const body = nodeCommands[index].startsWith('iptables') ? treeHtml(chainTree(output.stdout)) : `<pre>${escapeHtml(output.stdout || output.stderr)}</pre>`;
           return `<details open><summary><code>${escapeHtml(nodeCommands[index])}</code></summary>${body}</details>`;

@@ -15,6 +15,7 @@ export class LabTerminal {
   private history: string[] = [];
   private historyIndex = 0;
   private busy = false;
+  private readonly prompts = new Map<string, string>();
 
   constructor(
     container: HTMLElement,
@@ -35,8 +36,11 @@ export class LabTerminal {
     this.term.focus();
   }
 
+  /** The shell's own prompt for the context, once it has told us; until then the context's name. */
   private prompt(): void {
     const context = this.context();
+    const known = this.prompts.get(context);
+    if (known) return this.term.write(known);
     const where = context === 'workstation' ? 'workstation' : context.replace(/^(node|pod)\//, '');
     this.term.write(`\x1b[32m${where}\x1b[0m$ `);
   }
@@ -81,6 +85,7 @@ export class LabTerminal {
       this.busy = true;
       try {
         const result = await this.run(command);
+        if (result.prompt) this.prompts.set(this.context(), result.prompt);
         if (result.stdout) this.term.write(result.stdout);
         if (result.stderr) this.term.write(`\x1b[31m${result.stderr}\x1b[0m`);
         this.afterCommand();
