@@ -13,7 +13,7 @@ import { createApp } from '../apps/server/src/app.factory';
 import { hashToken } from '../apps/server/src/auth/tokens';
 import { configFromEnv } from '../apps/server/src/config/server-config';
 
-const TOTAL_EVENTS = 1_000_000;
+const TOTAL_EVENTS = Number(process.env.BENCH_LAB_EVENTS ?? 1_000_000);
 const SNAPSHOT_EVERY = 10_000;
 const NODES = 200;
 const LIVE_PODS = 5_000;
@@ -36,13 +36,14 @@ async function buildLab(store: EventStore, id: string, token: string): Promise<n
     written += batch.length;
     batch = [];
   };
+  let snapshotted = 0;
   const apply = async (command: Command) => {
-    for (const event of applyCommand(state, command, (time += 5), 'bench')) {
-      batch.push({ type: event.type, data: event.data, actor: 'bench', time: event.time });
-      if (event.seq % SNAPSHOT_EVERY === 0) {
-        await flush();
-        await store.saveSnapshot({ labId: id, seq: event.seq, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: toSnapshot(state) });
-      }
+    for (const event of applyCommand(state, command, (time += 5), 'bench')) batch.push({ type: event.type, data: event.data, actor: 'bench', time: event.time });
+    // As the server does: a snapshot of the whole state once SNAPSHOT_EVERY events were applied since the last one.
+    if (state.version - snapshotted >= SNAPSHOT_EVERY) {
+      await flush();
+      await store.saveSnapshot({ labId: id, seq: state.version, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: toSnapshot(state) });
+      snapshotted = state.version;
     }
     if (batch.length >= 1000) await flush();
   };
@@ -80,7 +81,7 @@ async function timeTravel(url: string, id: string, token: string, version: numbe
     const response = await fetch(`${url}/api/labs/${id}/state?at=${at}`, { headers: { Authorization: `Bearer ${token}` } });
     const body = (await response.json()) as { version: number };
     latencies.push(performance.now() - start);
-    if (body.version !== at) throw new Error(`asked for ${at}, got ${body.version}`);
+    if (body.version !== at) throw new Error(`asked for ${at}, got ${JSON.stringify(body).slice(0, 500)}`);
   }
   latencies.sort((a, b) => a - b);
   return { samples: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), maxMs: round(latencies[latencies.length - 1]) };
@@ -132,7 +133,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const cold = await coldReplay(store, id, version);
     await store.close();
 
-    const app = await createApp({ ...configFromEnv({}), port: 0, databaseUrl, logLevel: 'silent', snapshotEvery: SNAPSHOT_EVERY });
+    const app = await createApp({ ...configFromEnv({}), port: 0, databaseUrl, logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent', snapshotEvery: SNAPSHOT_EVERY });
     await app.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     try {
