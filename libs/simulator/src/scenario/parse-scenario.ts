@@ -41,7 +41,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** Reads a scenario file (one YAML document) and validates it. Throws ScenarioError. */
 export function parseScenario(text: string): ParsedScenario {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, maxAliasCount: 100 });
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const list = Array.isArray(documents) ? documents : [];
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -75,7 +75,8 @@ type LocateKey = (path: readonly PathKey[], key: string) => ReturnType<Locate>;
 function validate(value: unknown, locate: Locate, locateKey: LocateKey = () => undefined): Scenario {
   const result = scenarioSchema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw new ScenarioError(result.error.issues.flatMap((issue) => issuesOf(issue, locate, locateKey)));
+  const issues = result.error.issues.flatMap((issue) => issuesOf(issue, locate, locateKey));
+  throw new ScenarioError(issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)));
 }
 
 function issuesOf(issue: z.core.$ZodIssue, locate: Locate, locateKey: LocateKey): ScenarioIssue[] {

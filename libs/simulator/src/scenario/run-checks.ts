@@ -94,13 +94,14 @@ function runOnCopy(state: LabState, line: string, context: string, env: ShellEnv
   let current = state;
   let step: ShellStep = runShell(current, stack, line, env);
   while (step.kind === 'mutation') {
+    const pending = step;
     if (current === state) current = fromSnapshot(toSnapshot(state));
     try {
-      for (const command of step.commands) applyCommand(current, command, current.time, 'check');
-      step = step.resume(current, { ...env, now: current.time });
+      for (const command of pending.commands) applyCommand(current, command, current.time, 'check');
+      step = pending.resume(current, { ...env, now: current.time });
     } catch (error) {
       if (!(error instanceof SimulatorError)) throw error;
-      step = step.refused(error.message, current, env);
+      step = pending.refused(error.message, current, env);
     }
   }
   return step.output;

@@ -1,0 +1,96 @@
+import { stringify } from 'yaml';
+import type { LabState, PodState } from '../cluster/types';
+import { applyCommand } from '../model/apply';
+import { PINNED_ADDRESS_ANNOTATION } from '../model/decide';
+import { initialState } from '../model/state';
+import type { ServiceState } from '../services/types';
+import type { ScenarioInput } from './schema';
+
+/**
+ * A scenario that rebuilds `state`: its cluster, nodes and routers, its files, then one apply step
+ * with every object the user made (namespaces, pods with their addresses pinned, Services with
+ * their cluster IPs and node ports, NetworkPolicies) and the clock's advance. Objects the cluster
+ * makes itself (system namespaces and pods, the kubernetes and kube-dns Services) are left to it.
+ */
+export function exportScenario(state: LabState): ScenarioInput {
+  const base = clusterOnly(state);
+  const namespaces = [...state.namespaces.values()].filter((ns) => !base.namespaces.has(ns.name));
+  const pods = [...state.pods.entries()].filter(([key]) => !base.pods.has(key)).map(([, pod]) => pod);
+  const services = [...state.services.entries()].filter(([key]) => !base.services.has(key)).map(([, service]) => service);
+  const manifests = [
+    ...namespaces.map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, ...nonEmpty('labels', ns.labels) } })),
+    ...[...state.networkPolicies.values()].map(({ policy }) => ({ ...policy, apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' })),
+    ...services.map(serviceManifest),
+    ...pods.map(podManifest),
+  ];
+  return {
+    name: state.name,
+    cluster: state.cluster,
+    nodes: [...state.nodes.values()].map(({ name, ip, podCIDR, role }) => ({ name, ip, podCIDR, role })),
+    routers: [...state.routers.values()].map(({ name, interfaces, routes }) => ({ name, interfaces, routes })),
+    files: [...state.files].map(([name, content]) => ({ name, content })),
+    steps: [...(manifests.length ? [{ apply: manifests }] : []), ...(state.time > 0 ? [{ advance: `${state.time}ms` }] : [])],
+  };
+}
+
+/** The same export as a scenario file. */
+export function exportScenarioYaml(state: LabState): string {
+  return stringify(exportScenario(state), { lineWidth: 0 });
+}
+
+/** The lab as its cluster, nodes and routers alone make it: what an import recreates by itself. */
+function clusterOnly(state: LabState): LabState {
+  const base = initialState();
+  applyCommand(base, { type: 'createLab', name: state.name, cluster: state.cluster });
+  for (const { name, ip, podCIDR, role } of state.nodes.values()) applyCommand(base, { type: 'addNode', name, ip, podCIDR, role });
+  for (const { name, interfaces, routes } of state.routers.values()) applyCommand(base, { type: 'addRouter', name, interfaces, routes });
+  return base;
+}
+
+function nonEmpty<K extends string>(key: K, map: Record<string, string>): Partial<Record<K, Record<string, string>>> {
+  return Object.keys(map).length ? ({ [key]: map } as Record<K, Record<string, string>>) : {};
+}
+
+function podManifest(pod: PodState) {
+  const annotations = { ...pod.annotations, ...(pod.ip && !pod.hostNetwork ? { [PINNED_ADDRESS_ANNOTATION]: JSON.stringify([pod.ip]) } : {}) };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: pod.name, namespace: pod.namespace, ...nonEmpty('labels', pod.labels), ...nonEmpty('annotations', annotations) },
+    spec: {
+      nodeName: pod.node,
+      ...(pod.hostNetwork ? { hostNetwork: true } : {}),
+      containers: pod.containers.map((container) => ({
+        name: container.name,
+        image: container.image,
+        ...(container.command ? { command: container.command } : {}),
+        ...(container.args ? { args: container.args } : {}),
+        ...(container.env?.length ? { env: container.env } : {}),
+        ...(container.ports.length ? { ports: container.ports } : {}),
+      })),
+    },
+  };
+}
+
+function serviceManifest(service: ServiceState) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: service.name, namespace: service.namespace, ...nonEmpty('labels', service.labels) },
+    spec: {
+      type: service.type,
+      clusterIP: service.clusterIP,
+      ...(service.selector ? { selector: service.selector } : {}),
+      ports: service.ports.map((port) => ({
+        ...(port.name ? { name: port.name } : {}),
+        port: port.port,
+        protocol: port.protocol,
+        targetPort: port.targetPort,
+        ...(port.nodePort !== null ? { nodePort: port.nodePort } : {}),
+      })),
+      sessionAffinity: service.sessionAffinity,
+      ...(service.externalTrafficPolicy ? { externalTrafficPolicy: service.externalTrafficPolicy } : {}),
+      internalTrafficPolicy: service.internalTrafficPolicy,
+    },
+  };
+}
