@@ -4,6 +4,7 @@ import { failure, printed, type Invocation, type Printed } from '../types';
 import { kubectlErrors, qualifiedPlural } from './errors';
 import { boolFlag, flag, type FlagSpec, type ParsedFlags } from './flags';
 import { resourceInfo, unknownResource, type ResourceInfo } from './resources';
+import { jsonpath } from './jsonpath';
 import { resourceTable } from './tables';
 import { formatLabels, parseLabelSelector } from './selector';
 
@@ -14,6 +15,7 @@ export const getFlags: FlagSpec[] = [
   { name: 'show-labels' },
   { name: 'no-headers' },
   { name: 'watch', short: 'w' },
+  { name: 'field-selector', value: true },
 ];
 
 /** The objects a command names: `pods app db`, `pod/app`, or every object of a type. */
@@ -62,7 +64,9 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
   const all = boolFlag(parsed, 'all-namespaces');
   const namespace = namespaceOf(parsed);
   const output = flag(parsed, 'output');
-  if (output !== undefined && !['wide', 'name', 'yaml', 'json'].includes(output)) {
+  const template = output?.startsWith('jsonpath=') ? output.slice(9) : undefined;
+  const structured = output === 'yaml' || output === 'json' || template !== undefined;
+  if (output !== undefined && !['wide', 'name', 'yaml', 'json'].includes(output) && template === undefined) {
     return kubectlErrors.plain(`unable to match a printer suitable for the output format "${output}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`);
   }
   let test: ((labels: Record<string, string>) => boolean) | undefined;
@@ -71,6 +75,13 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
     const parsedSelector = parseLabelSelector(selector);
     if (typeof parsedSelector === 'string') return kubectlErrors.plain(parsedSelector);
     test = parsedSelector;
+  }
+  let fields: ((values: Record<string, string>) => boolean) | undefined;
+  const fieldSelector = flag(parsed, 'field-selector');
+  if (fieldSelector !== undefined) {
+    const parsedFields = parseFieldSelector(fieldSelector);
+    if (typeof parsedFields === 'string') return kubectlErrors.plain(parsedFields);
+    fields = parsedFields;
   }
   let stdout = '';
   let stderr = '';
@@ -92,15 +103,16 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
       t = { ...t, rows };
     }
     if (test) t = { ...t, rows: t.rows.filter((r) => test!(r.object.metadata.labels ?? {})) };
+    if (fields) t = { ...t, rows: t.rows.filter((r) => fields!(fieldValues(call.state, target.info.type, r.object.metadata.namespace, r.object.metadata.name))) };
     if (t.rows.length === 0) {
-      if (target.names.length === 0 && output !== 'yaml' && output !== 'json') {
+      if (target.names.length === 0 && !structured) {
         stderr += listNamespace === undefined ? 'No resources found\n' : `No resources found in ${listNamespace} namespace.\n`;
       }
       return;
     }
     if (output === 'name') {
       stdout += t.rows.map((r) => `${target.info.singular}/${r.object.metadata.name}\n`).join('');
-    } else if (output === 'yaml' || output === 'json') {
+    } else if (structured) {
       objects.push(...t.rows.map((r) => objectFor(call, target.info, r.object.metadata.namespace, r.object.metadata.name)));
     } else {
       // Several types in one listing are separated by a blank line, each with its own header.
@@ -108,18 +120,51 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
       stdout += renderTable(t, { wide: output === 'wide', withNamespace: all && target.info.namespaced && target.names.length === 0, showLabels: boolFlag(parsed, 'show-labels'), noHeaders: boolFlag(parsed, 'no-headers') });
     }
   });
-  if (output === 'yaml' || output === 'json') {
+  if (structured) {
     const single = found.length === 1 && found[0].names.length === 1;
     const document = single ? objects[0] : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
-    if (document !== undefined) stdout += output === 'json' ? `${JSON.stringify(document, null, 4)}\n` : toYaml(document);
+    if (document === undefined) return printed(stdout, stderr, exitCode);
+    if (template !== undefined) {
+      try {
+        stdout += jsonpath(template, document);
+      } catch (error) {
+        return kubectlErrors.plain(`error parsing jsonpath ${template}, ${(error as Error).message}`);
+      }
+    } else stdout += output === 'json' ? `${JSON.stringify(document, null, 4)}\n` : toYaml(document);
   }
   return printed(stdout, stderr, exitCode);
 }
 
 function objectFor(call: Invocation, info: ResourceInfo, namespace: string | undefined, name: string): unknown {
   const render = call.env.objects;
-  if (!render) return { apiVersion: 'v1', kind: info.kind, metadata: namespace === undefined ? { name } : { name, namespace } };
-  return render(call.state, info.type, namespace, name);
+  if (render) return render(call.state, info.type, namespace, name);
+  // Without the server's renderer: the fields the shell knows, enough for jsonpath on names, nodes and IPs.
+  const object: Record<string, unknown> = { apiVersion: 'v1', kind: info.kind, metadata: namespace === undefined ? { name } : { name, namespace } };
+  const pod = info.type === 'pods' ? call.state.pods.get(`${namespace}/${name}`) : undefined;
+  if (pod) {
+    object.spec = { nodeName: pod.node };
+    object.status = { phase: pod.phase, podIP: pod.ip, hostIP: call.state.nodes.get(pod.node)?.ip };
+  }
+  return object;
+}
+
+/** The fields the API server lets pods be selected by (spec.nodeName, status.phase…); metadata for the rest. */
+function fieldValues(state: Invocation['state'], type: string, namespace: string | undefined, name: string): Record<string, string> {
+  const values: Record<string, string> = { 'metadata.name': name, 'metadata.namespace': namespace ?? '' };
+  const pod = type === 'pods' ? state.pods.get(`${namespace}/${name}`) : undefined;
+  if (pod) Object.assign(values, { 'spec.nodeName': pod.node, 'status.phase': pod.phase, 'status.podIP': pod.ip, 'spec.hostNetwork': String(pod.hostNetwork) });
+  return values;
+}
+
+function parseFieldSelector(text: string): ((values: Record<string, string>) => boolean) | string {
+  const tests: ((values: Record<string, string>) => boolean)[] = [];
+  for (const part of text.split(',')) {
+    const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(part.trim());
+    if (!m) return `invalid selector: '${text}'; can't understand '${part}'`;
+    const [, field, op, value] = m;
+    tests.push(op === '!=' ? (v) => v[field] !== value : (v) => v[field] === value);
+  }
+  return (values) => tests.every((t) => t(values));
 }
 
 /** kubectl's YAML: keys sorted (objects go through JSON maps), sequences not indented under their key. */

@@ -30,7 +30,11 @@ describe('kubectl in the lab shell', () => {
     expect(t.run('kubectl get pods -l app=database -o name').output.stdout).toBe('pod/db\n');
     expect(t.run('kubectl get po db --show-labels').output.stdout).toMatch(/LABELS\ndb .* app=database\n$/);
     expect(t.run('kubectl get pod/db -o name').output.stdout).toBe('pod/db\n');
-    expect(t.run('kubectl get po db -o yaml').output.stdout).toBe('apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\n  namespace: default\n');
+    const db = t.state.pods.get('default/db')!;
+    expect(t.run('kubectl get po db -o yaml').output.stdout).toBe(
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\n  namespace: default\nspec:\n  nodeName: ${db.node}\nstatus:\n  hostIP: ${t.state.nodes.get(db.node)!.ip}\n  phase: Running\n  podIP: ${db.ip}\n`,
+    );
+    expect(JSON.parse(t.run('kubectl get po -o json').output.stdout).items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['app', 'db']);
     expect(t.run('kubectl get netpol').output).toEqual({ stdout: '', stderr: 'No resources found in default namespace.\n', exitCode: 0 });
     expect(t.run('kubectl get netpol -A').output.stderr).toBe('No resources found\n');
     expect(t.run('kubectl get ns -o name').output.stdout).toContain('namespace/kube-flannel\n');
