@@ -48,6 +48,17 @@ export function endpointString(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
+/** SEP chain names per "spn+protocol", then per endpoint: no long concatenated key to hash per lookup. */
+const endpointNames = new Map<string, Map<string, string>>();
+
 export function endpointChainName(spn: string, protocol: string, endpoint: string): string {
-  return `KUBE-SEP-${cachedHash(spn + protocol.toLowerCase() + endpoint)}`;
+  const prefix = spn + protocol.toLowerCase();
+  let names = endpointNames.get(prefix);
+  if (!names) endpointNames.set(prefix, (names = new Map()));
+  let name = names.get(endpoint);
+  if (name === undefined) {
+    name = `KUBE-SEP-${hash16(prefix + endpoint)}`;
+    names.set(endpoint, name);
+  }
+  return name;
 }

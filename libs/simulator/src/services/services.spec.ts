@@ -115,4 +115,16 @@ describe('the endpoint controller (derived)', () => {
     // web-a, web-b, web-c (selected, though no port of it resolves), then web-a's deletion: db is not selected.
     expect(state.proxy.changes.filter((c) => c.service === 'default/web').map((c) => c.kind)).toEqual(['service', 'endpoints', 'endpoints', 'endpoints', 'endpoints']);
   });
+
+  it('follows a relabelled pod out of and back into the selector', () => {
+    const state = lab();
+    applyCommand(state, { type: 'applyService', service: web() });
+    pod(state, 'web-a', { app: 'web' });
+    const endpoints = () => serviceEndpoints(state, state.services.get('default/web')!)[0].addresses.map((a) => a.address.pod);
+    expect(endpoints()).toEqual(['default/web-a']);
+    applyCommand(state, { type: 'labelPod', namespace: 'default', name: 'web-a', labels: { app: 'other' } });
+    expect(endpoints()).toEqual([]);
+    applyCommand(state, { type: 'labelPod', namespace: 'default', name: 'web-a', labels: { app: 'web', tier: 'front' } });
+    expect(endpoints()).toEqual(['default/web-a']);
+  });
 });
