@@ -5,12 +5,15 @@ import { nodeSimulation } from './node-tables';
 
 /**
  * One sentence for the timeline and the shell: when the node's kube-proxy rules come back after
- * what the user did to them, and why (per kube-proxy version).
+ * what the user did to them since kube-proxy's last full sync, and why (per kube-proxy version).
  */
 export function explainIptablesRecovery(state: LabState, nodeName: string, time = state.time): string {
   const simulation = nodeSimulation(state, nodeName, time);
   const config = kubeProxyConfig(state);
   const next = simulation.next;
+  if (!simulation.touched) {
+    return `kube-proxy ${config.version}'s rules on ${nodeName} are as it wrote them: nothing to recover (its next sync, ${next.kind}, is at ${formatLabTime(next.at)}).`;
+  }
   if (config.version !== '1.26' && next.kind === 'partial' && partialWillFail(state, simulation.netfilter!)) {
     const full = formatLabTime(next.at + config.syncPeriodMs);
     return `kube-proxy ${config.version}'s service chains were deleted: its next sync, a partial one at ${formatLabTime(next.at)}, will fail on the missing chains, and the full sync it retries ${config.syncPeriodMs / 1000}s later, at ${full}, restores every rule and jump.`;

@@ -38,6 +38,7 @@ describe('seed 002 through the lab state, kube-proxy 1.26', () => {
     expect(explainIptablesRecovery(state, NODE, 10_000)).toBe('kube-proxy 1.26 rewrites every rule on each full sync every 30s: the rules come back at 00:30.');
 
     expect(rules(state, 30_000, 'filter', 'FORWARD')).toBe(4);
+    expect(explainIptablesRecovery(state, NODE, 30_000)).toBe("kube-proxy 1.26's rules on minikube are as it wrote them: nothing to recover (its next sync, full, is at 01:00).");
     expect(rules(state, 30_000, 'filter', 'KUBE-FORWARD')).toBe(3);
     // kubelet's KUBE-FIREWALL is kubelet's: it restores it only when its own canary chain is gone.
     expect(rules(state, 30_000, 'filter', 'KUBE-FIREWALL')).toBe(0);
