@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { WORKSTATION } from '@hoplab/simulator/shell';
+import { ShellService } from '../apps/server/src/shell/shell.service';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
 
 interface CreatedLab {
@@ -69,5 +71,16 @@ describe('the lab shell over REST', () => {
     const bad = await exec('iptables -t nat -A NOPE -j ACCEPT', 'node/minikube').expect(200);
     expect(bad.body).toMatchObject({ exitCode: 1, events: [] });
     expect(bad.body.stderr).toMatch(/^iptables/);
+  });
+
+  it('ShellService keeps a per-client context stack for the gateway: enter a node, run there, exit', async () => {
+    const shell = server.app.get(ShellService);
+    const entered = await shell.execById(lab.id, 'observer', 'docker exec -it minikube-m02 bash', [WORKSTATION]);
+    expect(entered).toMatchObject({ context: 'node/minikube-m02', prompt: 'root@minikube-m02:/# ' });
+    const there = await shell.execById(lab.id, 'observer', 'hostname', entered.stack);
+    expect(there.stdout).toBe('minikube-m02\n');
+    const left = await shell.execById(lab.id, 'observer', 'exit', there.stack);
+    expect(left.stack).toEqual([WORKSTATION]);
+    await expect(shell.execById(lab.id, 'observer', 'kubectl delete pod web', left.stack)).rejects.toMatchObject({ status: 403 });
   });
 });

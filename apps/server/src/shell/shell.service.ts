@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LabRecord, TokenRole } from '@hoplab/event-store';
+import { EventStore, type LabRecord, type TokenRole } from '@hoplab/event-store';
 import type { StoredEvent } from '@hoplab/events';
 import { SimulatorError, type LabState } from '@hoplab/simulator';
 import { contextName, runShell, stackFromContextName, type ShellEnv, type ShellStack, type ShellStep } from '@hoplab/simulator/shell';
 import { getObject } from '../k8s/objects';
-import { badRequest, forbidden } from '../problem/problem';
+import { badRequest, forbidden, notFound } from '../problem/problem';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 
 export interface ShellResult {
@@ -33,7 +33,20 @@ const refusalWords: Record<string, string> = { invalid: 'BadRequest', 'not-found
  */
 @Injectable()
 export class ShellService {
-  constructor(@Inject(LabRuntime) private readonly runtime: LabRuntime) {}
+  constructor(
+    @Inject(LabRuntime) private readonly runtime: LabRuntime,
+    @Inject(EventStore) private readonly store: EventStore,
+  ) {}
+
+  /**
+   * For the socket.io gateway: the client's own context stack goes in and the new one comes back
+   * in `stack` (start a client with `[WORKSTATION]` from @hoplab/simulator/shell).
+   */
+  async execById(labId: string, role: TokenRole, command: string, stack: ShellStack): Promise<ShellResult> {
+    const lab = await this.store.getLab(labId);
+    if (!lab) throw notFound(`There is no lab ${labId}.`);
+    return this.exec(lab, role, command, stack);
+  }
 
   /** `context` as API.md names it (default: the workstation). */
   execInContext(lab: LabRecord, role: TokenRole, command: string, context?: string): Promise<ShellResult> {
