@@ -10,6 +10,7 @@ import { LabsModule } from './labs/labs.module';
 import { ProblemFilter } from './problem/problem.filter';
 import { RUNTIME_CONFIG } from './runtime/runtime-config';
 import { RuntimeModule } from './runtime/runtime.module';
+import { ScenariosModule } from './scenarios/scenarios.module';
 import { ShellModule } from './shell/shell.module';
 import { StoreModule } from './store/store.module';
 import { TracesModule } from './traces/traces.module';
@@ -36,6 +37,7 @@ export class AppModule {
         ClassroomModule,
         KubeApiModule,
         ShellModule,
+        ScenariosModule,
         TracesModule,
       ],
       providers: [

@@ -4,7 +4,14 @@ import { clusterSpecSchema } from '@hoplab/events';
 export const createLabSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    cluster: clusterSpecSchema.optional(),
+    /** Kept as sent so that it overrides a scenario's cluster key by key; validated as a ClusterSpec. */
+    cluster: z
+      .record(z.string(), z.unknown())
+      .superRefine((value, ctx) => {
+        const result = clusterSpecSchema.safeParse(value);
+        if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      })
+      .optional(),
     scenario: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   })
   .strict();

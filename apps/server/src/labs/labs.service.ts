@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { NewEvent, StoredEvent } from '@hoplab/events';
 import { EventStore, type LabRecord, type TokenRole } from '@hoplab/event-store';
-import { applyCommand, initialState, type Command } from '@hoplab/simulator';
+import { buildScenario } from '@hoplab/simulator/scenario';
 import { hashToken, newToken, roles } from '../auth/tokens';
 import { unprocessable } from '../problem/problem';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 import type { CreateLabBody } from './lab.schemas';
-import { builtInScenarios } from './scenarios';
+import { resolveScenario, scenarioProblem } from '../scenarios/scenario-catalog';
 
 export interface CreatedLab {
   id: string;
@@ -73,24 +73,15 @@ export class LabsService {
   }
 }
 
-/** The lab's first events: createLab, then the scenario's commands, all decided at time 0. */
+/** The lab's first events: createLab, then the scenario's nodes, routers, files and steps (none without a scenario). */
 function initialEvents(body: CreateLabBody): NewEvent[] {
-  const scenario = body.scenario === undefined ? undefined : resolveScenario(body.scenario);
-  const cluster = { ...(scenario?.cluster ?? {}), ...(body.cluster ?? {}) };
-  const commands: Command[] = [{ type: 'createLab', name: body.name, cluster }, ...(scenario?.commands ?? [])];
-  const state = initialState();
-  return commands.flatMap((command) => applyCommand(state, command, 0, 'instructor')).map(({ type, data, time }) => ({ type, data, time, actor: 'instructor' }));
-}
-
-function resolveScenario(scenario: string | Record<string, unknown>) {
-  const known = typeof scenario === 'string' ? builtInScenarios[scenario] : undefined;
-  if (!known) {
-    const name = typeof scenario === 'string' ? `"${scenario}"` : 'an inline scenario document';
-    throw unprocessable(`Scenario ${name} is not available; built-in scenarios: ${Object.keys(builtInScenarios).join(', ')}.`, [
-      { path: 'scenario', message: 'unknown scenario' },
-    ]);
+  const parsed = resolveScenario(body.scenario ?? { name: body.name });
+  try {
+    const { events } = buildScenario(parsed, { name: body.name, cluster: body.cluster, actor: 'instructor' });
+    return events.map(({ type, data, time }) => ({ type, data, time, actor: 'instructor' }));
+  } catch (error) {
+    throw scenarioProblem(error);
   }
-  return known;
 }
 
 function newLabId(): string {
