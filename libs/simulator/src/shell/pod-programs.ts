@@ -1,5 +1,6 @@
 import type { LabState, PodState } from '../cluster/types';
 import { podNetNamespace } from '../netns/derive';
+import { imageFamily } from './context';
 import { clusterDnsIp, networkClients } from './net/clients';
 import { arp, ip, iproute2Layout, route } from './net/ip';
 import { failure, printed, type Invocation, type Printed, type Program } from './types';
@@ -23,11 +24,11 @@ function podFile(state: LabState, pod: PodState, path: string): string | undefin
 }
 
 /** The programs of a pod's shell: iproute2, net-tools, cat of kubelet's files, hostname. */
-export function podPrograms(namespace: string, name: string): Record<string, Program> {
+export function podPrograms(namespace: string, name: string, image: string): Record<string, Program> {
   const pod = (call: Invocation) => call.state.pods.get(`${namespace}/${name}`)!;
   const ns = (call: Invocation) => podNetNamespace(call.state, namespace, name);
   return {
-    ...networkClients({ pod: `${namespace}/${name}` }, namespace),
+    ...networkClients({ pod: `${namespace}/${name}` }, namespace, imageFamily(image) === 'busybox'),
     ip: (call) => ip(call.argv, ns(call), iproute2Layout(call.state.cluster)),
     route: (call) => route(call.argv, ns(call)),
     arp: (call) => arp(call.argv, ns(call)),

@@ -110,3 +110,24 @@ describe('a pod shell', () => {
     expect(t.run(`kubectl exec db -- telnet ${appIp} 80`).output.stderr).toBe('telnet: Unable to connect to remote host: Connection refused\ncommand terminated with exit code 1\n');
   });
 });
+
+describe('busybox and brief listings', () => {
+  it("busybox's telnet words it its own way", () => {
+    const t = terminal(testLab({}, 1));
+    t.run('kubectl run db --image postgres');
+    t.run('kubectl run bb --image busybox -- sleep 3600');
+    const db = t.state.pods.get('default/db')!.ip;
+    expect(t.run(`kubectl exec bb -- telnet ${db} 5432`).output).toEqual({ stdout: `Connected to ${db}\n`, stderr: '', exitCode: 0 });
+    expect(t.run(`kubectl exec bb -- telnet ${db} 80`).output.stderr).toBe(`telnet: can't connect to remote host (${db}): Connection refused\ncommand terminated with exit code 1\n`);
+  });
+
+  it('ip -br a and ip -br link', () => {
+    const t = terminal(testLab({}, 1));
+    t.run('kubectl run app --image nicolaka/netshoot');
+    const pod = t.state.pods.get('default/app')!;
+    const lines = t.run('kubectl exec app -- ip -br a').output.stdout.split('\n');
+    expect(lines[0]).toBe('lo               UNKNOWN        127.0.0.1/8 ');
+    expect(lines[1]).toMatch(new RegExp(`^eth0@if\\d+ +UP {13}${pod.ip.replace(/\./g, '\\.')}/24 ($|fe80::)`));
+    expect(t.run('docker exec minikube ip -br link show flannel.1').output.stdout).toMatch(/^flannel\.1 {8}UNKNOWN {8}[0-9a-f:]{17} <BROADCAST,MULTICAST,UP,LOWER_UP> \n$/);
+  });
+});

@@ -1,3 +1,4 @@
+import type { LabState } from '../cluster/types';
 import type { ShellFrame } from './context';
 import { kubectl } from './kubectl/kubectl';
 import { docker, minikube } from './minikube';
@@ -57,8 +58,9 @@ const workstation: Record<string, Program> = {
 };
 
 /** The program `name` in the context `frame`, or undefined (bash: command not found). */
-export function findProgram(name: string, frame: ShellFrame): Program | undefined {
+export function findProgram(name: string, frame: ShellFrame, state: LabState): Program | undefined {
   if (frame.kind === 'workstation') return workstation[name] ?? common[name];
   if (frame.kind === 'node') return nodePrograms(frame.node)[name] ?? common[name];
-  return podPrograms(frame.namespace, frame.name)[name] ?? common[name];
+  const image = state.pods.get(`${frame.namespace}/${frame.name}`)?.containers[0]?.image ?? '';
+  return podPrograms(frame.namespace, frame.name, image)[name] ?? common[name];
 }

@@ -134,7 +134,7 @@ function run(command: SimpleCommand, stdin: string, state: LabState, env: ShellE
   if (command.argv.length === 0) return { kind: 'printed', stdout: stdin, stderr: '', exitCode: 0 };
   const name = command.argv[0];
   const frame = currentFrame(stack);
-  const program = findProgram(name, frame);
+  const program = findProgram(name, frame, state);
   if (!program) {
     const shell = frame.kind === 'pod' && prompt(state, stack) === '/ # ' ? 'sh' : 'bash';
     return { kind: 'printed', stdout: '', stderr: shell === 'sh' ? `sh: ${name}: not found\n` : `bash: ${name}: command not found\n`, exitCode: 127 };

@@ -9,9 +9,10 @@ import { failure, printed, type Invocation, type Printed, type Program } from '.
  * listeners) and prints what the real tool prints for that verdict. Names resolve as cluster DNS
  * does for Services (`db`, `db.default`, `db.default.svc.cluster.local`).
  */
-export function networkClients(from: TraceEndpointInput, searchNamespace: string): Record<string, Program> {
+/** `busybox`: the pod's image is busybox, whose telnet prints differently. */
+export function networkClients(from: TraceEndpointInput, searchNamespace: string, busybox = false): Record<string, Program> {
   return {
-    telnet: (call) => telnet(call, from, searchNamespace),
+    telnet: (call) => telnet(call, from, searchNamespace, busybox),
     nc: (call) => nc(call, from, searchNamespace),
     curl: (call) => curl(call, from, searchNamespace),
     ping: (call) => ping(call, from, searchNamespace),
@@ -53,7 +54,7 @@ function run(call: Invocation, from: TraceEndpointInput, ip: string, protocol: T
 
 const out = (o: { stdout: string; stderr: string; exitCode: number }): Printed => printed(o.stdout, o.stderr, o.exitCode);
 
-function telnet(call: Invocation, from: TraceEndpointInput, namespace: string): Printed {
+function telnet(call: Invocation, from: TraceEndpointInput, namespace: string, busybox: boolean): Printed {
   const [host, portText = '23'] = call.argv.slice(1).filter((a) => !a.startsWith('-'));
   if (!host) return printed('', '', 0);
   const port = Number(portText);
@@ -61,7 +62,13 @@ function telnet(call: Invocation, from: TraceEndpointInput, namespace: string): 
   const ip = resolve(call.state, host, namespace);
   if (!ip) return failure(`telnet: could not resolve ${host}/${portText}: Name does not resolve\n`);
   const result = run(call, from, ip, 'TCP', port);
-  return 'kind' in result ? result : out(renderTelnet(result, { ip, host: isIp(host) ? undefined : host }));
+  if ('kind' in result) return result;
+  if (busybox) {
+    // busybox telnet: no "Trying", "Connected to <ip>" without a period, its own error wording.
+    if (result.verdict === 'delivered') return printed(`Connected to ${ip}\n`);
+    return failure(`telnet: can't connect to remote host (${ip}): ${renderTelnet(result, { ip }).stderr.replace(/^telnet: Unable to connect to remote host: /, '')}`);
+  }
+  return out(renderTelnet(result, { ip, host: isIp(host) ? undefined : host }));
 }
 
 function nc(call: Invocation, from: TraceEndpointInput, namespace: string): Printed {

@@ -1,6 +1,6 @@
-import type { NetNamespace } from '../../netns/types';
+import type { NetInterface, NetNamespace } from '../../netns/types';
 import { arpN, bridgeFdb, ipAddr, ipLink, ipNeigh, ipRoute, iproute2Layout, routeN, type Iproute2Layout } from '../../views';
-import { failure, fromView, type Printed } from '../types';
+import { failure, fromView, printed, type Printed } from '../types';
 
 /** iproute2's object abbreviations: any prefix of the object name selects it (`ip a`, `ip ro`, `ip n`). */
 const objects = ['address', 'link', 'route', 'neighbour', 'neighbor'] as const;
@@ -17,9 +17,11 @@ function objectOf(word: string): (typeof objects)[number] | undefined {
 export function ip(argv: string[], ns: NetNamespace, layout: Iproute2Layout): Printed {
   const args = argv.slice(1);
   let details = false;
+  let brief = false;
   while (args[0]?.startsWith('-')) {
     const option = args.shift()!;
     if (option === '-d' || option === '-details' || option === '--details') details = true;
+    else if (option === '-br' || option === '-brief' || option === '--brief') brief = true;
     else if (option === '-4') continue;
     else return failure(`Option "${option}" is unknown, try "ip -help".\n`, 255);
   }
@@ -33,6 +35,7 @@ export function ip(argv: string[], ns: NetNamespace, layout: Iproute2Layout): Pr
   else if (rest.length > 0 && rest[0] !== 'dev') return failure(`Command "${rest[0]}" is unknown, try "ip ${object} help".\n`, 255);
   if (rest[0] === 'dev') rest = rest.slice(1);
   const dev = rest[0];
+  if (brief && (object === 'address' || object === 'link')) return checkDevice(ns, dev) ?? printed(ipBrief(ns, object, dev));
   switch (object) {
     case 'address':
       return checkDevice(ns, dev) ?? fromView(ipAddr(ns, { dev, details, layout }));
@@ -43,6 +46,27 @@ export function ip(argv: string[], ns: NetNamespace, layout: Iproute2Layout): Pr
     default:
       return fromView(ipNeigh(ns, dev ? { dev } : {}));
   }
+}
+
+/** `ip -br a` / `ip -br link`: "%-16s %-14s " then the addresses (or MAC and flags), each followed by a space. */
+function ipBrief(ns: NetNamespace, object: 'address' | 'link', dev: string | undefined): string {
+  return ns.interfaces
+    .filter((iface) => dev === undefined || iface.name === dev)
+    .map((iface) => {
+      const name = `${iface.name}${peerOf(ns, iface)}`.padEnd(16);
+      const rest =
+        object === 'address'
+          ? [...iface.addresses.map((a) => a.cidr), ...(iface.addresses6 ?? []).map((a) => a.cidr)].map((a) => `${a} `).join('')
+          : `${iface.mac} <${iface.flags.join(',')}> `;
+      return `${name} ${iface.state.padEnd(14)} ${rest}\n`;
+    })
+    .join('');
+}
+
+function peerOf(ns: NetNamespace, iface: NetInterface): string {
+  if (iface.peerIndex === undefined) return '';
+  if (iface.linkNetnsId !== undefined) return `@if${iface.peerIndex}`;
+  return `@${ns.interfaces.find((other) => other.index === iface.peerIndex)?.name ?? `if${iface.peerIndex}`}`;
 }
 
 function checkDevice(ns: NetNamespace, dev: string | undefined): Printed | null {
