@@ -53,6 +53,8 @@ const MAX_CONFLICT_RETRIES = 25;
 /** The n-th retry waits a random 0..min(2^n, 50) ms, so that two instances racing on one lab stop colliding in lockstep. */
 const MAX_RETRY_BACKOFF_MS = 50;
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function retryBackoff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(2 ** attempt, MAX_RETRY_BACKOFF_MS);
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -96,6 +98,9 @@ export class LabRuntime implements OnModuleDestroy {
   /** Decides and appends the events of `plan`; `ifMatch` is the version the caller based them on. */
   execute(labId: string, plan: CommandPlan, options: { actor: string; ifMatch?: number }): Promise<MutationResult> {
     return this.queueOf(labId).run(async () => {
+      // Queued writes would otherwise run back to back in one chain of promise jobs (the SQLite store is
+      // synchronous), holding back the socket writes of every event broadcast until the whole burst is done.
+      await yieldToEventLoop();
       for (let attempt = 0; ; attempt++) {
         const lab = await this.load(labId);
         if (options.ifMatch !== undefined && options.ifMatch !== lab.state.version) {
