@@ -48,6 +48,23 @@ describe('topologyElements', () => {
   });
 });
 
+describe('topologyElements at classroom scale', () => {
+  it('lays 50 nodes and 500 pods out in rows of six columns without two pods on one spot', () => {
+    const nodes = Array.from({ length: 50 }, (_, n) => ({ name: `node-${n}`, ip: `192.168.49.${n + 2}`, podCIDR: `10.244.${n}.0/24`, ready: true }));
+    const pods = nodes.flatMap((node, n) =>
+      Array.from({ length: 10 }, (_, p) => ({ namespace: 'default', name: `pod-${n}-${p}`, labels: {}, node: node.name, ip: `10.244.${n}.${p + 2}`, phase: 'Running' })),
+    );
+    const elements = topologyElements(state({ nodes, pods, services: [] }));
+    const podElements = elements.filter((element) => element.data.kind === 'pod');
+    expect(podElements).toHaveLength(500);
+    const spots = new Set(podElements.map((element) => `${element.position?.x},${element.position?.y}`));
+    expect(spots.size).toBe(500);
+    const eth0 = (n: number) => elements.find((element) => element.data.id === `dev:node-${n}:eth0`)?.position;
+    expect(eth0(6)?.x).toBe(eth0(0)?.x);
+    expect(eth0(6)?.y).toBeGreaterThan(Math.max(...podElements.filter((element) => element.data.parent === 'node:node-0').map((element) => element.position?.y ?? 0)));
+  });
+});
+
 describe('pluginDevices', () => {
   it('names the devices each plugin and backend creates', () => {
     expect(pluginDevices({ plugin: 'flannel', backend: 'host-gw' })).toEqual(['cni0']);
