@@ -8,3 +8,4 @@ export * from './netpol-events';
 export * from './service-events';
 export * from './file-events';
 export * from './label-events';
+export * from './plugin-events';
