@@ -134,6 +134,8 @@ export interface ExecResult {
   version?: number;
   /** The shell's prompt for the next line, e.g. "root@minikube-m02:/# ". */
   prompt?: string;
+  /** Where the next line runs: `minikube ssh` moves into a node, `exit` back out. */
+  context?: string;
 }
 
 export interface Connectivity {

@@ -129,6 +129,12 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
     context.value = chosen && options.includes(chosen) ? chosen : 'workstation';
   }
 
+  /** The shell moved (minikube ssh, docker exec, exit): follow it in the context picker. */
+  function enterContext(next: string): void {
+    if (![...context.options].some((option) => option.value === next)) context.append(new Option(next, next));
+    context.value = next;
+  }
+
   async function fork(at: number): Promise<void> {
     try {
       const created = await request<CreatedLab>('POST', `/labs/${encodeURIComponent(session.lab)}/fork`, { token: session.token, body: { at } });
@@ -147,7 +153,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
       // kubectl's wide tables need the columns: the terminal takes most of the width.
       $(page, '.workspace').classList.toggle('wide-side', tab.dataset.tab === 'terminal');
       if (tab.dataset.tab === 'terminal') {
-        terminal ??= new LabTerminal($(page, '#terminal'), api, live, () => context.value, () => void refresh());
+        terminal ??= new LabTerminal($(page, '#terminal'), api, live, () => context.value, enterContext, () => void refresh());
         terminal.focus();
       }
       if (tab.dataset.tab === 'tables') void tablesPanel.refresh();

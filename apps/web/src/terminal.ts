@@ -22,6 +22,7 @@ export class LabTerminal {
     private readonly api: LabApi,
     private readonly live: LiveFeed,
     private readonly context: () => string,
+    private readonly enter: (context: string) => void,
     private readonly afterCommand: () => void,
   ) {
     this.term.loadAddon(this.fit);
@@ -85,6 +86,7 @@ export class LabTerminal {
       this.busy = true;
       try {
         const result = await this.run(command);
+        if (result.context && result.context !== this.context()) this.enter(result.context);
         if (result.prompt) this.prompts.set(this.context(), result.prompt);
         if (result.stdout) this.term.write(result.stdout);
         if (result.stderr) this.term.write(`\x1b[31m${result.stderr}\x1b[0m`);
