@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { LabState } from './types';
 import { KUBE_NAME_ALPHABET } from './names';
 import type { Prng } from '../net/prng';
+import { pluginSystemPods } from '../cni/plugin-system-pods';
 
 type PodCreatedData = z.output<(typeof PodCreated)['schema']>;
 
@@ -27,7 +28,7 @@ export function systemPods(
   node: { name: string; role: 'control-plane' | 'worker' },
   prng: Prng,
   uid: () => string,
-): { hostNetwork: PodCreatedData[]; coredns?: PodCreatedData } {
+): { hostNetwork: PodCreatedData[]; coredns?: PodCreatedData; podNetwork: PodCreatedData[] } {
   const version = kubernetesVersion(state.cluster);
   const suffixed = (namespace: string, prefix: string, length = 5) => {
     for (;;) {
@@ -78,6 +79,8 @@ export function systemPods(
       ),
     );
   }
+  const plugin = pluginSystemPods(state, node, prng, uid);
+  hostNetwork.push(...plugin.hostNetwork);
   if (node.role === 'control-plane' && !hasDns(state)) {
     const templateHash = prng.pick(KUBE_NAME_ALPHABET, 10);
     coredns = pod(
@@ -104,7 +107,7 @@ export function systemPods(
       ),
     );
   }
-  return { hostNetwork, coredns };
+  return { hostNetwork, coredns, podNetwork: plugin.podNetwork };
 }
 
 function hasDns(state: LabState): boolean {
@@ -113,7 +116,7 @@ function hasDns(state: LabState): boolean {
 }
 
 /** A DaemonSet's controller-revision-hash: fixed per lab and DaemonSet (FNV-1a of both names). */
-function revisionHash(state: LabState, daemonSet: string): string {
+export function revisionHash(state: LabState, daemonSet: string): string {
   const text = `${state.name}/${daemonSet}`;
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);

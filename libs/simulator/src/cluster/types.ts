@@ -1,4 +1,4 @@
-import type { ClusterSpec, CniCall } from '@hoplab/events';
+import type { ClusterSpec, CniCall, PluginDevice } from '@hoplab/events';
 import type { ProxyLog, ServiceState } from '../services/types';
 import type { NetworkPolicy } from '../netpol/types';
 
@@ -49,6 +49,8 @@ export interface NodeState {
   dockerMac: string;
   /** ifindexes decided when the node was added (lo is always 1). */
   ifIndex: { eth0: number; eth0Peer: number; docker0: number; vtep: number | null };
+  /** calico/weave/cilium: the node's pod range and the devices the plugin's agent created (PluginNodeReady). */
+  pluginNet?: { plugin: string; podRange: string; devices: PluginDevice[] };
   /** The CNI bridge (cni0), created by the first non-hostNetwork pod's ADD. */
   bridge?: { name: string; index: number; mac: string };
   /** Keys "namespace/name" of every pod scheduled here (hostNetwork ones too). */

@@ -1,5 +1,6 @@
 import type { LabState, NodeState } from '../cluster/types';
 import { formatIp, parseCidr } from '../net/ipv4';
+import { isRoutedPlugin, routedPodMtu } from './plugins';
 
 /**
  * What the runtime feeds the first plugin of the node's conflist on stdin, and the facts the plugins
@@ -18,10 +19,41 @@ export function usesVxlan(state: LabState): boolean {
 
 /** MTU of cni0, the veths and pod eth0. */
 export function podMtu(state: LabState): number {
+  if (isRoutedPlugin(state.cluster.cni.plugin)) return routedPodMtu(state.cluster.cni, state.cluster.mtu);
   return usesVxlan(state) ? state.cluster.mtu - VXLAN_OVERHEAD : state.cluster.mtu;
 }
 
-export function networkConfig(state: LabState, node: Pick<NodeState, 'podCIDR'>): { plugin: string; stdin: Record<string, unknown> } {
+/** The first plugin of each routed plugin's conflist as the runtime feeds it (10-calico.conflist, 10-weave.conflist, 05-cilium.conflist). */
+function routedNetworkConfig(state: LabState, node: Pick<NodeState, 'name'>): { plugin: string; stdin: Record<string, unknown> } | undefined {
+  switch (state.cluster.cni.plugin) {
+    case 'calico':
+      return {
+        plugin: 'calico',
+        stdin: {
+          cniVersion: '0.3.1',
+          name: 'k8s-pod-network',
+          type: 'calico',
+          log_level: 'info',
+          datastore_type: 'kubernetes',
+          nodename: node.name,
+          mtu: podMtu(state),
+          ipam: { type: 'calico-ipam' },
+          policy: { type: 'k8s' },
+          kubernetes: { kubeconfig: '/etc/cni/net.d/calico-kubeconfig' },
+        },
+      };
+    case 'weave':
+      return { plugin: 'weave-net', stdin: { cniVersion: '0.3.0', name: 'weave', type: 'weave-net', hairpinMode: true } };
+    case 'cilium':
+      return { plugin: 'cilium-cni', stdin: { cniVersion: '0.3.1', name: 'cilium', type: 'cilium-cni', 'enable-debug': false, 'log-file': '/var/run/cilium/cilium-cni.log' } };
+    default:
+      return undefined;
+  }
+}
+
+export function networkConfig(state: LabState, node: Pick<NodeState, 'podCIDR' | 'name'>): { plugin: string; stdin: Record<string, unknown> } {
+  const routed = routedNetworkConfig(state, node);
+  if (routed) return routed;
   if (state.cluster.cni.plugin === 'flannel') {
     // /etc/cni/net.d/10-flannel.conflist, first plugin, with the runtime-injected name and cniVersion.
     return {

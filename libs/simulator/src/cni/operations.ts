@@ -93,7 +93,7 @@ export function cniAdd(state: LabState, node: NodeState, request: CniRequest, pr
 }
 
 /** DEL is idempotent (SPEC.md): an unknown container or a missing interface is a success. Prints nothing. */
-export function cniDel(state: LabState, node: Pick<NodeState, 'podCIDR'>, request: CniRequest): CniCall {
+export function cniDel(state: LabState, node: Pick<NodeState, 'podCIDR' | 'name'>, request: CniRequest): CniCall {
   const { plugin, stdin } = networkConfig(state, node);
   return { plugin, command: 'DEL', ...requestFields(request), stdin, exitCode: 0, stdout: null };
 }

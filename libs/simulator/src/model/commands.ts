@@ -45,6 +45,8 @@ export type Command =
   | { type: 'restartDaemonSet'; namespace: string; name: string }
   /** `kubectl label pod`: the pod's complete new label set (kubectl works out the merge). */
   | { type: 'labelPod'; namespace: string; name: string; labels: Record<string, string> }
+  /** Replaces the lab's CNI plugin: every pod-network pod goes through CNI DEL, then ADD of the new plugin. */
+  | { type: 'changePlugin'; cni: ClusterSpecInput['cni'] }
   /** Changes the clock's speed (0 pauses) and/or advances simulated time by `advanceMs`. */
   | { type: 'setClock'; speed?: number; advanceMs?: number };
 

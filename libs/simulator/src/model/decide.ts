@@ -12,6 +12,10 @@ import { scheduleNode } from '../cluster/scheduler';
 import { systemPods } from '../cluster/system-pods';
 import { cniAdd, cniDel, podCniRequest, type AddFailure } from '../cni/operations';
 import { usesVxlan } from '../cni/network-config';
+import { isRoutedPlugin } from '../cni/plugins';
+import { applyPluginNode, pluginNodeReady } from '../cni/plugin-node';
+import { reserveOnNode, routedAttach } from '../cni/routed-attach';
+import { changePlugin } from '../cni/change-plugin';
 import { broadcastOf, cidrContains, cidrsOverlap, parseCidr, parseIp } from '../net/ipv4';
 import { Prng } from '../net/prng';
 import { isQualifiedName, isValidLabelValue } from '../netpol/name-rules';
@@ -54,6 +58,8 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return decideIptables(state, command.node, command.args, _ctx.time);
     case 'restartKubeProxy':
       return restartKubeProxy(state, command.node, prng, (pod) => podDeletion(state, pod));
+    case 'changePlugin':
+      return changePlugin(state, command.cni, prng, { podDeletion: (pod) => podDeletion(state, pod), attach: (draft, node, pod, random) => attach(draft, node, pod, random, undefined) });
     case 'setClock':
       return setClock(command);
     case 'storeFile':
@@ -228,11 +234,22 @@ function addNode(state: LabState, command: Extract<Command, { type: 'addNode' }>
   };
   const events: DecidedEvent[] = [{ type: 'NodeAdded', data: nodeAdded }];
   const draft = nodeFromEvent(nodeAdded, state.time);
-  const { hostNetwork, coredns } = systemPods(state, { name, role }, prng, () => prng.uuid());
+  const pluginReady = isRoutedPlugin(state.cluster.cni.plugin) ? pluginNodeReady(state, draft, prng) : undefined;
+  if (pluginReady) {
+    events.push({ type: 'PluginNodeReady', data: pluginReady });
+    applyPluginNode(draft, pluginReady);
+  }
+  const { hostNetwork, coredns, podNetwork } = systemPods(state, { name, role }, prng, () => prng.uuid());
   for (const pod of hostNetwork) events.push({ type: 'PodCreated', data: pod });
   if (coredns) {
     events.push({ type: 'PodCreated', data: coredns });
     events.push(attach(state, draft, coredns, prng, undefined));
+  }
+  for (const pod of podNetwork) {
+    // The first pod-network pod's addresses and indexes are taken before the next one's ADD.
+    const previous = events.at(-1)!;
+    if (previous.type === 'PluginPodAttached') reserveOnNode(draft, previous.data as Parameters<typeof reserveOnNode>[1]);
+    events.push({ type: 'PodCreated', data: pod }, attach(state, draft, pod, prng, undefined));
   }
   return events;
 }
@@ -337,6 +354,7 @@ function createPod(state: LabState, command: Extract<Command, { type: 'createPod
 }
 
 function attach(state: LabState, node: NodeState, pod: Pick<PodState, 'namespace' | 'name' | 'uid'>, prng: Prng, pinned: string | undefined): DecidedEvent {
+  if (isRoutedPlugin(state.cluster.cni.plugin)) return routedAttach(state, node, pod, prng, pinned, PINNED_ADDRESS_ANNOTATION);
   const containerId = prng.hex(64);
   const netns = `/proc/${1000 + prng.below(4_000_000)}/ns/net`;
   const outcome = cniAdd(state, node, podCniRequest(pod, containerId, netns, pinned), prng);
@@ -379,7 +397,7 @@ function chooseNode(state: LabState, nodeName: string | undefined, pinned: strin
   }
   if (pinned !== undefined) {
     const ip = parseIp(pinned)!;
-    for (const node of state.nodes.values()) if (cidrContains(parseCidr(node.podCIDR)!, ip)) return node;
+    for (const node of state.nodes.values()) if (cidrContains(parseCidr(node.pluginNet?.podRange ?? node.podCIDR)!, ip)) return node;
     throw new SimulatorError('invalid', `no node's podCIDR contains the pinned address ${pinned} (${PINNED_ADDRESS_ANNOTATION})`, `annotations.${PINNED_ADDRESS_ANNOTATION}`);
   }
   const node = scheduleNode(state);

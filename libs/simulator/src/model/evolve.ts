@@ -1,6 +1,8 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import { evolveServices } from '../services/evolve-services';
+import { applyPluginNode, type PluginNodeReadyData } from '../cni/plugin-node';
+import { applyDetachment, applyRoutedAttachment } from '../cni/routed-attach';
 import { selects } from '../services/selector';
 import { initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
 import type { NetworkPolicy } from '../netpol/types';
@@ -105,6 +107,38 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
     case 'PodNetworkAttached':
       attachPod(state, event as AppliedEvent & { data: PodNetworkAttachedData });
       break;
+    case 'PluginNodeReady': {
+      const data = event.data as PluginNodeReadyData;
+      const node = state.nodes.get(data.node);
+      if (node) applyPluginNode(node, data);
+      break;
+    }
+    case 'PluginPodAttached': {
+      const data = event.data as Parameters<typeof applyRoutedAttachment>[1];
+      logCall(applyRoutedAttachment(state, data), event, data.cni);
+      break;
+    }
+    case 'PodNetworkDetached': {
+      const data = event.data as { namespace: string; name: string; cni: CniCall };
+      const detached = applyDetachment(state, data);
+      if (detached) logCall(detached.node, event, data.cni);
+      break;
+    }
+    case 'PluginChanged': {
+      const { to } = event.data as { to: ClusterSpec['cni'] };
+      state.cluster = { ...state.cluster, cni: to };
+      if (to.plugin === 'flannel' && !state.namespaces.has('kube-flannel')) {
+        state.namespaces.set('kube-flannel', { name: 'kube-flannel', labels: { 'kubernetes.io/metadata.name': 'kube-flannel' }, createdAt: event.time });
+      }
+      for (const node of state.nodes.values()) {
+        delete node.bridge;
+        delete node.vtepMac;
+        delete node.pluginNet;
+        node.ifIndex = { ...node.ifIndex, vtep: null };
+        node.lastReservedIP = '';
+      }
+      break;
+    }
     case 'PodDeleted':
       deletePod(state, event as AppliedEvent & { data: { namespace: string; name: string; cni?: CniCall } });
       break;

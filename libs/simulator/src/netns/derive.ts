@@ -1,6 +1,8 @@
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { FdbEntry, NetInterface, NetNamespace, Neighbour, Route } from './types';
 import { BRIDGE_NAME, FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, podRouteDestinations, usesVxlan } from '../cni/network-config';
+import { isRoutedPlugin } from '../cni/plugins';
+import { routedNodeFdb, routedNodeInterfaces, routedNodeNeighbours, routedNodeRoutes, routedPodInterface, routedPodRoutes } from '../cni/routed-netns';
 import { SimulatorError } from '../model/errors';
 import { podKey } from '../model/state';
 import { broadcastOf, cidrContains, formatIp, parseCidr, parseIp } from '../net/ipv4';
@@ -100,6 +102,7 @@ function nodeInterfaces(state: LabState, node: NodeState): NetInterface[] {
     });
   }
   const pods = nodePods(state, node);
+  if (isRoutedPlugin(state.cluster.cni.plugin)) return [...interfaces, ...routedNodeInterfaces(state, node, pods)].sort((a, b) => a.index - b.index);
   if (node.bridge) {
     const range = parseCidr(node.podCIDR)!;
     const hasPorts = pods.length > 0;
@@ -179,7 +182,9 @@ function nodeRoutes(state: LabState, node: NodeState): Route[] {
     });
   }
   const plugin = state.cluster.cni;
-  if (plugin.plugin === 'flannel') {
+  if (isRoutedPlugin(plugin.plugin)) {
+    routes.push(...routedNodeRoutes(state, node, nodePods(state, node)));
+  } else if (plugin.plugin === 'flannel') {
     for (const other of state.nodes.values()) {
       if (other === node) continue;
       if (usesVxlan(state)) {
@@ -212,6 +217,7 @@ function routerRoutes(state: LabState, node: NodeState): Route[] {
 }
 
 function nodeNeighbours(state: LabState, node: NodeState): Neighbour[] {
+  if (isRoutedPlugin(state.cluster.cni.plugin)) return routedNodeNeighbours(state, node);
   if (!usesVxlan(state)) return [];
   const neighbours: Neighbour[] = [];
   for (const other of state.nodes.values()) {
@@ -231,6 +237,7 @@ function nodeFdb(state: LabState, node: NodeState): FdbEntry[] {
       fdb.push({ mac: other.vtepMac, dev: `flannel.${FLANNEL_VNI}`, dst: other.ip, self: true, state: 'permanent' });
     }
   }
+  if (isRoutedPlugin(state.cluster.cni.plugin)) fdb.push(...routedNodeFdb(state, node, nodePods(state, node)));
   if (node.bridge) {
     const br = node.bridge.name;
     fdb.push(self('33:33:00:00:00:01', br), self('01:00:5e:00:00:6a', br), self('33:33:00:00:00:6a', br), self('01:00:5e:00:00:01', br), self(solicitedNode(node.bridge.mac), br));
@@ -254,6 +261,7 @@ function solicitedNode(mac: string): string {
 }
 
 function podInterfaces(state: LabState, pod: PodState): NetInterface[] {
+  if (isRoutedPlugin(state.cluster.cni.plugin)) return [loopback(), routedPodInterface(state, pod)];
   const range = parseCidr(`${pod.ip}/${pod.prefixLength}`, false)!;
   return [
     loopback(),
@@ -276,6 +284,7 @@ function podInterfaces(state: LabState, pod: PodState): NetInterface[] {
 
 function podRoutes(state: LabState, pod: PodState): Route[] {
   if (!pod.ip) return [];
+  if (isRoutedPlugin(state.cluster.cni.plugin)) return sortRoutes(routedPodRoutes(state, pod));
   const range = parseCidr(`${pod.ip}/${pod.prefixLength}`, false)!;
   const routes: Route[] = podRouteDestinations(state).map((dst) => ({ dst: dst === '0.0.0.0/0' ? 'default' : dst, via: pod.gateway, dev: 'eth0' }));
   routes.push({ dst: `${formatIp(range.network)}/${range.prefix}`, dev: 'eth0', proto: 'kernel', scope: 'link', src: pod.ip });

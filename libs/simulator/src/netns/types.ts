@@ -10,7 +10,7 @@ export interface NetNamespace {
   fdb: FdbEntry[];
 }
 
-export type InterfaceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'dummy' | 'wireguard';
+export type InterfaceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'dummy' | 'wireguard' | 'openvswitch';
 
 export interface InterfaceAddress {
   /** e.g. "10.244.1.1/24" */
@@ -48,6 +48,8 @@ export interface NetInterface {
   hairpin?: boolean;
   /** numtxqueues/numrxqueues (default 1; a veth gets one per CPU). */
   txQueues?: number;
+  /** tso_max_size in `ip -d link` (524280 by default; cilium's devices inherit 65536). */
+  tsoMaxSize?: number;
 }
 
 export interface Inet6Address {
@@ -63,14 +65,16 @@ export interface Route {
   dst: string;
   via?: string;
   dev: string;
-  /** Omitted = boot (not printed). */
-  proto?: 'kernel' | 'bird' | 'static' | 'dhcp';
+  /** Omitted = boot (not printed); '80' is Felix's route protocol (calico VXLAN). */
+  proto?: 'kernel' | 'bird' | 'static' | 'dhcp' | '80';
   scope?: 'link' | 'host';
   src?: string;
   metric?: number;
   onlink?: boolean;
   type?: 'unicast' | 'blackhole';
   linkdown?: boolean;
+  /** Route metric `mtu N` (cilium's routes to remote pod CIDRs in tunnel mode). */
+  mtu?: number;
 }
 
 export interface Neighbour {

@@ -29,6 +29,7 @@ export function routeLine(route: Route): string {
   if (route.metric !== undefined) line += `metric ${route.metric} `;
   if (route.onlink) line += 'onlink ';
   if (route.linkdown) line += 'linkdown ';
+  if (route.mtu !== undefined) line += `mtu ${route.mtu} `;
   return line + '\n';
 }
 

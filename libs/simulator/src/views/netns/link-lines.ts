@@ -70,7 +70,7 @@ function detailsPart(ns: NetNamespace, iface: NetInterface, options: DetailsOpti
     kindLines(ns, iface, options) +
     (options.command === 'link' ? 'addrgenmode eui64 ' : '') +
     `numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 ` +
-    (layout === '6.1' ? 'tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 ' : '')
+    (layout === '6.1' ? `tso_max_size ${iface.tsoMaxSize ?? 524280} tso_max_segs 65535 gro_max_size 65536 ` : '')
   );
 }
 

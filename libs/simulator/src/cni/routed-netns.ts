@@ -1,0 +1,182 @@
+import type { PluginDevice } from '@hoplab/events';
+import type { LabState, NodeState, PodState } from '../cluster/types';
+import type { FdbEntry, NetInterface, Neighbour, Route } from '../netns/types';
+import { parseCidr } from '../net/ipv4';
+import { podMtu } from './network-config';
+import { deviceAddress } from './plugin-node';
+import { CALICO, CILIUM, WEAVE } from './plugins';
+
+/**
+ * The node and pod namespaces of calico, weave and cilium (datapath-facts §4.2–4.3, §5, §6),
+ * derived from the devices and addresses the events recorded.
+ */
+const ETHER_FLAGS = ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'];
+
+function pluginDevice(state: LabState, node: NodeState, device: PluginDevice): NetInterface {
+  const base = { index: device.index, name: device.name, mac: device.mac, qdisc: 'noqueue', addresses: [] as NetInterface['addresses'] };
+  const address = device.address ? [{ cidr: device.address, scope: 'global' as const, label: device.name }] : [];
+  const peer = device.peer ? node.pluginNet!.devices.find((other) => other.name === device.peer)?.index : undefined;
+  const mtu = state.cluster.mtu;
+  switch (device.kind) {
+    case 'ipip':
+      // tunl0 is the ipip module's fallback device: no peer (@NONE), NOARP.
+      return { ...base, kind: 'ipip', mac: '', mtu: podMtu(state), flags: ['NOARP', 'UP', 'LOWER_UP'], state: 'UNKNOWN', qlen: 1000, peerIndex: 0, addresses: address };
+    case 'vxlan':
+      if (device.name === CILIUM.vxlanDevice) {
+        return { ...base, kind: 'vxlan', mtu, flags: ETHER_FLAGS, state: 'UNKNOWN', qlen: 1000, tsoMaxSize: 65536, vxlan: { id: 0, local: '', dev: '', port: CILIUM.vxlanPort, learning: false, ageing: 300, external: true } };
+      }
+      if (device.master === 'datapath') {
+        return { ...base, kind: 'vxlan', mtu: 65535, flags: ETHER_FLAGS, state: 'UNKNOWN', qlen: 1000, master: 'datapath', vxlan: { id: 0, local: '', dev: '', port: WEAVE.fastdpPort, learning: false, ageing: 300, external: true } };
+      }
+      return { ...base, kind: 'vxlan', mtu: podMtu(state), flags: ETHER_FLAGS, state: 'UNKNOWN', qlen: 1000, addresses: address, vxlan: { id: CALICO.vxlanVni, local: node.ip, dev: 'eth0', port: CALICO.vxlanPort, learning: false, ageing: 300 } };
+    case 'wireguard':
+      return { ...base, kind: 'wireguard', mac: '', mtu: mtu - (device.name === CILIUM.wireguardDevice ? 80 : 60), flags: ['POINTOPOINT', 'NOARP', 'UP', 'LOWER_UP'], qdisc: 'noqueue', state: 'UNKNOWN', qlen: 1000 };
+    case 'openvswitch':
+      return { ...base, kind: 'openvswitch', mtu: WEAVE.mtu, flags: ['BROADCAST', 'MULTICAST', 'PROMISC', 'UP', 'LOWER_UP'], state: 'UNKNOWN', qlen: 1000 };
+    case 'bridge':
+      return { ...base, kind: 'bridge', mtu: WEAVE.mtu, flags: ETHER_FLAGS, state: 'UP', qlen: 1000, addresses: address };
+    default: {
+      const noarp = device.name.startsWith('cilium_') ? ['BROADCAST', 'MULTICAST', 'NOARP', 'UP', 'LOWER_UP'] : ETHER_FLAGS;
+      return {
+        ...base,
+        kind: 'veth',
+        mtu: node.pluginNet!.plugin === 'weave' ? WEAVE.mtu : mtu,
+        flags: noarp,
+        state: 'UP',
+        qlen: 1000,
+        ...(device.master ? { master: device.master } : {}),
+        ...(peer !== undefined ? { peerIndex: peer } : {}),
+        addresses: address,
+      };
+    }
+  }
+}
+
+/** The plugin's own devices and one host-side veth per pod, unsorted. */
+export function routedNodeInterfaces(state: LabState, node: NodeState, pods: PodState[]): NetInterface[] {
+  const interfaces = (node.pluginNet?.devices ?? []).map((device) => pluginDevice(state, node, device));
+  const weave = state.cluster.cni.plugin === 'weave';
+  for (const pod of pods) {
+    interfaces.push({
+      index: pod.vethIndex!,
+      name: pod.vethName!,
+      kind: 'veth',
+      mac: pod.vethMac!,
+      mtu: podMtu(state),
+      flags: ETHER_FLAGS,
+      qdisc: 'noqueue',
+      state: 'UP',
+      qlen: 1000,
+      ...(weave ? { master: WEAVE.bridge, hairpin: true } : {}),
+      peerIndex: 2,
+      linkNetnsId: pod.netnsId,
+      addresses: [],
+    });
+  }
+  return interfaces;
+}
+
+function tunnelAddress(node: NodeState): string | undefined {
+  const tunnel = node.pluginNet?.devices.find((device) => device.kind === 'ipip' || (device.kind === 'vxlan' && device.address));
+  return tunnel?.address?.slice(0, tunnel.address.indexOf('/'));
+}
+
+/** Routes beyond eth0's, docker0's and the default one. */
+export function routedNodeRoutes(state: LabState, node: NodeState, pods: PodState[]): Route[] {
+  const { plugin, backend } = state.cluster.cni;
+  const net = node.pluginNet;
+  if (!net) return [];
+  const routes: Route[] = [];
+  if (plugin === 'calico') {
+    // BIRD programs the block routes with IPIP and BGP; Felix with VXLAN (protocol 80).
+    const proto = backend === 'vxlan' ? '80' : 'bird';
+    routes.push({ dst: net.podRange, dev: 'blackhole', type: 'blackhole', proto });
+    for (const pod of pods) routes.push({ dst: `${pod.ip}/32`, dev: pod.vethName!, scope: 'link' });
+    for (const other of state.nodes.values()) {
+      if (other === node || !other.pluginNet) continue;
+      const block = other.pluginNet.podRange;
+      if (backend === 'ipip') routes.push({ dst: block, via: other.ip, dev: CALICO.tunnelDevice.ipip, proto, onlink: true });
+      else if (backend === 'vxlan') routes.push({ dst: block, via: tunnelAddress(other)!, dev: CALICO.tunnelDevice.vxlan, proto, onlink: true });
+      else routes.push({ dst: block, via: other.ip, dev: 'eth0', proto });
+    }
+  } else if (plugin === 'weave') {
+    routes.push({ dst: WEAVE.range, dev: WEAVE.bridge, proto: 'kernel', scope: 'link', src: deviceAddress(node, WEAVE.bridge)! });
+  } else if (plugin === 'cilium') {
+    const router = deviceAddress(node, CILIUM.host)!;
+    routes.push({ dst: net.podRange, via: router, dev: CILIUM.host, proto: 'kernel', src: router });
+    routes.push({ dst: `${router}/32`, dev: CILIUM.host, proto: 'kernel', scope: 'link' });
+    for (const other of state.nodes.values()) {
+      if (other === node || !other.pluginNet) continue;
+      if (backend === 'native') routes.push({ dst: other.pluginNet.podRange, via: other.ip, dev: 'eth0', proto: 'kernel' });
+      else routes.push({ dst: other.pluginNet.podRange, via: router, dev: CILIUM.host, proto: 'kernel', src: router, mtu: podMtu(state) });
+    }
+  }
+  return routes;
+}
+
+/** calico VXLAN: Felix's static neighbour entry per remote VTEP (like flannel.1's). */
+export function routedNodeNeighbours(state: LabState, node: NodeState): Neighbour[] {
+  if (state.cluster.cni.plugin !== 'calico' || state.cluster.cni.backend !== 'vxlan') return [];
+  const neighbours: Neighbour[] = [];
+  for (const other of state.nodes.values()) {
+    const vtep = other.pluginNet?.devices.find((device) => device.name === CALICO.tunnelDevice.vxlan);
+    if (other === node || !vtep) continue;
+    neighbours.push({ ip: tunnelAddress(other)!, dev: vtep.name, mac: vtep.mac, state: 'PERMANENT' });
+  }
+  return neighbours;
+}
+
+/** calico VXLAN's static FDB entries; the weave bridge's ports. */
+export function routedNodeFdb(state: LabState, node: NodeState, pods: PodState[]): FdbEntry[] {
+  const fdb: FdbEntry[] = [];
+  if (state.cluster.cni.plugin === 'calico' && state.cluster.cni.backend === 'vxlan') {
+    for (const other of state.nodes.values()) {
+      const vtep = other.pluginNet?.devices.find((device) => device.name === CALICO.tunnelDevice.vxlan);
+      if (other !== node && vtep) fdb.push({ mac: vtep.mac, dev: vtep.name, dst: other.ip, self: true, state: 'permanent' });
+    }
+  }
+  if (state.cluster.cni.plugin === 'weave') {
+    for (const pod of pods) {
+      fdb.push({ mac: pod.mac!, dev: pod.vethName!, master: WEAVE.bridge, state: '' }, { mac: pod.vethMac!, dev: pod.vethName!, master: WEAVE.bridge, state: 'permanent' });
+    }
+  }
+  return fdb;
+}
+
+export function routedPodInterface(state: LabState, pod: PodState): NetInterface {
+  const weave = state.cluster.cni.plugin === 'weave';
+  const range = parseCidr(`${pod.ip}/${pod.prefixLength}`, false)!;
+  return {
+    index: 2,
+    name: 'eth0',
+    kind: 'veth',
+    mac: pod.mac!,
+    mtu: podMtu(state),
+    flags: ETHER_FLAGS,
+    qdisc: 'noqueue',
+    state: 'UP',
+    qlen: 1000,
+    peerIndex: pod.vethIndex,
+    linkNetnsId: 0,
+    addresses: [{ cidr: `${pod.ip}/${range.prefix}`, ...(weave ? { broadcast: broadcastText(range) } : {}), scope: 'global', label: 'eth0' }],
+  };
+}
+
+function broadcastText(range: { network: number; prefix: number }): string {
+  const broadcast = (range.network + 2 ** (32 - range.prefix) - 1) >>> 0;
+  return [24, 16, 8, 0].map((shift) => (broadcast >>> shift) & 255).join('.');
+}
+
+/** calico/cilium: a link-scope route to the gateway and the default through it; weave: the connected /12 and the default. */
+export function routedPodRoutes(state: LabState, pod: PodState): Route[] {
+  if (state.cluster.cni.plugin === 'weave') {
+    return [
+      { dst: 'default', via: pod.gateway, dev: 'eth0' },
+      { dst: WEAVE.range, dev: 'eth0', proto: 'kernel', scope: 'link', src: pod.ip },
+    ];
+  }
+  return [
+    { dst: 'default', via: pod.gateway, dev: 'eth0' },
+    { dst: `${pod.gateway}/32`, dev: 'eth0', scope: 'link' },
+  ];
+}
