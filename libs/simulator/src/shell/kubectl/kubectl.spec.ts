@@ -96,6 +96,9 @@ describe('kubectl in the lab shell', () => {
     expect(t.state.pods.has('default/db')).toBe(false);
     expect(t.run('kubectl delete po db').output).toEqual({ stdout: '', stderr: 'Error from server (NotFound): pods "db" not found\n', exitCode: 1 });
     expect(t.run('kubectl delete po').output.stderr).toBe('error: resource(s) were provided, but no name was specified\n');
+    expect(t.run('kubectl delete node minikube-m02').output.stdout).toBe('node "minikube-m02" deleted\n');
+    expect([...t.state.nodes.keys()]).toEqual(['minikube']);
+    expect(t.run('kubectl delete cm kube-root-ca.crt').output).toEqual({ stdout: '', stderr: 'error: the lab cannot delete configmaps\n', exitCode: 1 });
   });
 
   it('expose a pod as a Service, then nslookup and telnet reach it through kube-proxy', () => {

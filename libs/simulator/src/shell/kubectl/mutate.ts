@@ -142,12 +142,15 @@ function deletionOf(state: LabState, type: string, namespace: string, name: stri
     case 'namespaces':
       if (!state.namespaces.has(name)) return notFound;
       return { command: { type: 'deleteNamespace', name }, said: `namespace "${name}" deleted\n` };
+    case 'nodes':
+      if (!state.nodes.has(name)) return notFound;
+      return { command: { type: 'removeNode', name }, said: `node "${name}" deleted\n` };
     default:
       return `error: the lab cannot delete ${type}\n`;
   }
 }
 
-const kindTypes: Record<string, string> = { Pod: 'pods', NetworkPolicy: 'networkpolicies', Service: 'services', Namespace: 'namespaces' };
+const kindTypes: Record<string, string> = { Pod: 'pods', NetworkPolicy: 'networkpolicies', Service: 'services', Namespace: 'namespaces', Node: 'nodes' };
 
 /** `kubectl delete TYPE NAME... | TYPE/NAME... | -f FILE` */
 export function kubectlDelete(call: Invocation, parsed: ParsedFlags): ProgramResult {
