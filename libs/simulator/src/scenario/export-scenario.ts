@@ -7,9 +7,9 @@ import type { ServiceState } from '../services/types';
 import type { ScenarioInput } from './schema';
 
 /**
- * A scenario that rebuilds `state`: its cluster, nodes and routers, its files, then one apply step
+ * A scenario that rebuilds `state`: its cluster, nodes and routers, its files, then apply steps
  * with every object the user made (namespaces, pods with their addresses pinned, Services with
- * their cluster IPs and node ports, NetworkPolicies) and the clock's advance. Objects the cluster
+ * their cluster IPs and node ports, NetworkPolicies; namespaces in a step before them) and the clock's advance. Objects the cluster
  * makes itself (system namespaces and pods, the kubernetes and kube-dns Services) are left to it.
  */
 export function exportScenario(state: LabState): ScenarioInput {
@@ -17,8 +17,8 @@ export function exportScenario(state: LabState): ScenarioInput {
   const namespaces = [...state.namespaces.values()].filter((ns) => !base.namespaces.has(ns.name));
   const pods = [...state.pods.entries()].filter(([key]) => !base.pods.has(key)).map(([, pod]) => pod);
   const services = [...state.services.entries()].filter(([key]) => !base.services.has(key)).map(([, service]) => service);
+  const namespaceManifests = namespaces.map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, ...nonEmpty('labels', ns.labels) } }));
   const manifests = [
-    ...namespaces.map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, ...nonEmpty('labels', ns.labels) } })),
     ...[...state.networkPolicies.values()].map(({ policy }) => ({ ...policy, apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' })),
     ...services.map(serviceManifest),
     ...pods.map(podManifest),
@@ -29,7 +29,8 @@ export function exportScenario(state: LabState): ScenarioInput {
     nodes: [...state.nodes.values()].map(({ name, ip, podCIDR, role }) => ({ name, ip, podCIDR, role })),
     routers: [...state.routers.values()].map(({ name, interfaces, routes }) => ({ name, interfaces, routes })),
     files: [...state.files].map(([name, content]) => ({ name, content })),
-    steps: [...(manifests.length ? [{ apply: manifests }] : []), ...(state.time > 0 ? [{ advance: `${state.time}ms` }] : [])],
+    // Namespaces first, in a step of their own: the objects in them are planned against the lab as it is.
+    steps: [...(namespaceManifests.length ? [{ apply: namespaceManifests }] : []), ...(manifests.length ? [{ apply: manifests }] : []), ...(state.time > 0 ? [{ advance: `${state.time}ms` }] : [])],
   };
 }
 
