@@ -3,7 +3,7 @@ import { nodeIptablesSave, runNodeIptables } from '../node-iptables/run-iptables
 import { nodeNetNamespace } from '../netns/derive';
 import { catFlannelSubnetEnv, kubeFlannelConfigMap } from '../views';
 import type { TableName } from '../iptables';
-import { networkClients } from './net/clients';
+import { networkClients, nodeResolvConf } from './net/clients';
 import { arp, bridge, ip, iproute2Layout, route } from './net/ip';
 import { failure, fromView, printed, type Invocation, type Printed, type Program, type ProgramResult } from './types';
 
@@ -65,6 +65,8 @@ function nodeFile(state: LabState, node: string, path: string): Printed | undefi
       return state.cluster.cni.plugin === 'flannel' ? printed(`${kubeFlannelConfigMap(state.cluster).data['cni-conf.json']}`) : undefined;
     case '/etc/hostname':
       return printed(`${node}\n`);
+    case '/etc/resolv.conf':
+      return printed(nodeResolvConf(state, node));
     case '/proc/sys/net/ipv4/ip_forward':
       return printed('1\n');
     default:

@@ -1,7 +1,7 @@
 import type { LabState, PodState } from '../cluster/types';
 import { podNetNamespace } from '../netns/derive';
 import { imageFamily } from './context';
-import { clusterDnsIp, networkClients } from './net/clients';
+import { clusterDnsIp, networkClients, nodeResolvConf } from './net/clients';
 import { arp, ip, iproute2Layout, route } from './net/ip';
 import { failure, printed, type Invocation, type Printed, type Program } from './types';
 
@@ -9,7 +9,7 @@ import { failure, printed, type Invocation, type Printed, type Program } from '.
 function podFile(state: LabState, pod: PodState, path: string): string | undefined {
   switch (path) {
     case '/etc/resolv.conf':
-      if (pod.hostNetwork) return 'nameserver 192.168.49.1\noptions edns0 trust-ad ndots:0\n';
+      if (pod.hostNetwork) return nodeResolvConf(state, pod.node);
       return `nameserver ${clusterDnsIp(state)}\nsearch ${pod.namespace}.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`;
     case '/etc/hostname':
       return `${pod.hostNetwork ? pod.node : pod.name}\n`;

@@ -62,6 +62,7 @@ describe('a node shell', () => {
     t.run('docker exec -it minikube-m02 bash');
     expect(t.run('cat /run/flannel/subnet.env').output.stdout).toBe('FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n');
     expect(t.run('cat /etc/cni/net.d/10-flannel.conflist').output.stdout).toContain('"type": "flannel"');
+    expect(t.run('cat /etc/resolv.conf').output.stdout).toBe('nameserver 192.168.49.1\noptions edns0 trust-ad ndots:0\n');
     expect(t.run('cat /etc/shadow').output).toEqual({ stdout: '', stderr: 'cat: /etc/shadow: No such file or directory\n', exitCode: 1 });
   });
 
@@ -106,6 +107,9 @@ describe('a pod shell', () => {
     expect(t.run(`ping -c 2 ${web}`).output.stdout).toMatch(new RegExp(`^PING ${web.replace(/\./g, '\\.')} \\(${web.replace(/\./g, '\\.')}\\) 56\\(84\\) bytes of data\\.\n`));
     expect(t.run('telnet nowhere 80').output.stderr).toBe('telnet: could not resolve nowhere/80: Name does not resolve\n');
     expect(t.run('nslookup nowhere').output).toMatchObject({ stdout: "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find nowhere: NXDOMAIN\n\n", exitCode: 1 });
+    const trace = t.run(`traceroute ${web}`).output;
+    expect(trace.stdout.split('\n')[0]).toMatch(new RegExp(`^traceroute to ${web} \\(${web}\\), 30 hops max, \\d+ byte packets$`));
+    expect(t.run(`nc -zv ${web} 81`).output).toMatchObject({ stderr: `nc: connect to ${web} port 81 (tcp) failed: Connection refused\n`, exitCode: 1 });
     t.run('exit');
     expect(t.run(`kubectl exec db -- telnet ${appIp} 80`).output.stderr).toBe('telnet: Unable to connect to remote host: Connection refused\ncommand terminated with exit code 1\n');
   });

@@ -1,6 +1,7 @@
 import type { LabState } from '../../cluster/types';
 import { renderCurl, renderNcZv, renderPing, renderTelnet, renderTraceroute, trace, type TraceEndpointInput, type TraceProtocol, type TraceResult } from '../../datapath';
 import { SimulatorError } from '../../model/errors';
+import { nodeDefaultGateway } from '../../netns/derive';
 import { failure, printed, type Invocation, type Printed, type Program } from '../types';
 
 /**
@@ -24,6 +25,16 @@ export function networkClients(from: TraceEndpointInput, searchNamespace: string
 /** The cluster DNS Service's address (kube-system/kube-dns), 10.96.0.10 on minikube. */
 export function clusterDnsIp(state: LabState): string {
   return state.services.get('kube-system/kube-dns')?.clusterIP ?? '10.96.0.10';
+}
+
+/**
+ * A minikube node's /etc/resolv.conf (and that of its hostNetwork pods): the docker network's
+ * gateway answers DNS, as minikube's kic containers are set up.
+ */
+export function nodeResolvConf(state: LabState, nodeName: string): string {
+  const node = state.nodes.get(nodeName);
+  const gateway = node ? (nodeDefaultGateway(state, node) ?? node.ip) : '192.168.49.1';
+  return `nameserver ${gateway}\noptions edns0 trust-ad ndots:0\n`;
 }
 
 const isIp = (text: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(text);
