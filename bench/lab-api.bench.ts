@@ -1,6 +1,6 @@
 // The event-sourced lab API at size (issue 4): a lab of 1,000,000 events in SQLite, replayed cold
 // (read + evolve, no snapshot), time travel over HTTP (`GET /state?at=`) with snapshots every
-// 10,000 events, and single mutations per second over HTTP with autocannon.
+// 2,000 events, and single mutations per second over HTTP with autocannon.
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,12 @@ import { hashToken } from '../apps/server/src/auth/tokens';
 import { configFromEnv } from '../apps/server/src/config/server-config';
 
 const TOTAL_EVENTS = Number(process.env.BENCH_LAB_EVENTS ?? 1_000_000);
-const SNAPSHOT_EVERY = 10_000;
+const SNAPSHOT_EVERY = 2_000;
 const NODES = 200;
-const LIVE_PODS = 5_000;
+const LIVE_PODS = 1_000;
 const TIME_TRAVEL_SAMPLES = 200;
+/** Every snapshot is kept, so that any `at` replays at most SNAPSHOT_EVERY events. */
+const SNAPSHOTS_KEPT = Math.ceil(TOTAL_EVENTS / SNAPSHOT_EVERY) + 1;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -47,11 +49,13 @@ async function buildLab(store: EventStore, id: string, token: string): Promise<n
     }
     if (batch.length >= 1000) await flush();
   };
-  const [first] = applyCommand(state, { type: 'createLab', name: 'bench', cluster: { podCIDR: '10.0.0.0/8', nodeNetwork: '172.16.0.0/12', serviceCIDR: '192.168.0.0/16' } }, 0, 'bench');
-  await store.createLab({ id, name: 'bench' }, { instructor: hashToken(token), student: hashToken(`${token}-s`), observer: hashToken(`${token}-o`) }, [
-    { type: first.type, data: first.data, actor: 'bench', time: 0 },
-  ]);
-  written = 1;
+  const labEventsAtStart = applyCommand(state, { type: 'createLab', name: 'bench', cluster: { podCIDR: '10.0.0.0/8', nodeNetwork: '172.16.0.0/12', serviceCIDR: '192.168.0.0/16' } }, 0, 'bench');
+  await store.createLab(
+    { id, name: 'bench' },
+    { instructor: hashToken(token), student: hashToken(`${token}-s`), observer: hashToken(`${token}-o`) },
+    labEventsAtStart.map((event) => ({ type: event.type, data: event.data, actor: 'bench', time: 0 })),
+  );
+  written = labEventsAtStart.length;
   for (let i = 0; i < NODES; i++) await apply({ type: 'addNode' });
   const nodes = [...state.nodes.keys()];
   while (state.version + batch.length < TOTAL_EVENTS) {
@@ -124,7 +128,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'hoplab-bench-api-'));
   const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
   try {
-    const store = await EventStore.open(databaseUrl, labEvents);
+    const store = await EventStore.open(databaseUrl, labEvents, { snapshotsKeptPerLab: SNAPSHOTS_KEPT });
     const id = 'benchlab00000001';
     const token = 'bench-token';
     let start = performance.now();
@@ -133,7 +137,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const cold = await coldReplay(store, id, version);
     await store.close();
 
-    const app = await createApp({ ...configFromEnv({}), port: 0, databaseUrl, logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent', snapshotEvery: SNAPSHOT_EVERY });
+    const app = await createApp({ ...configFromEnv({}), port: 0, databaseUrl, logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent', snapshotEvery: SNAPSHOT_EVERY, snapshotsKeptPerLab: SNAPSHOTS_KEPT });
     await app.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     try {

@@ -201,7 +201,7 @@ export function eventStoreContract(freshDatabase: () => Promise<TestDatabase>): 
 
       await store.saveSnapshot({ labId: 'lab-b', seq: 1, schemaVersion: 1, state: {} });
       for (const seq of [10, 15, 20, 25]) await store.saveSnapshot({ labId: 'lab-a', seq, schemaVersion: 1, state: { seq } });
-      const kept = EventStore.snapshotsKeptPerLab;
+      const kept = EventStore.defaultSnapshotsKeptPerLab;
       expect(kept).toBeGreaterThanOrEqual(2);
       const seqsAll = [5, 10, 15, 20, 25];
       for (const [index, seq] of seqsAll.entries()) {

@@ -12,20 +12,22 @@ import { parseStoreUrl } from './store-url';
  * schema version when read.
  */
 export class EventStore {
-  /** Snapshots are a rebuildable cache; a few per lab are enough to replay from. */
-  static readonly snapshotsKeptPerLab = 3;
+  /** Snapshots are a rebuildable cache; by default a few per lab are kept to replay from. */
+  static readonly defaultSnapshotsKeptPerLab = 3;
   private closed = false;
 
   private constructor(
     private readonly backend: StoreBackend,
     private readonly registry: EventRegistry,
+    /** More snapshots make reads "as of" older seqs (time travel) cheaper, at the cost of space. */
+    private readonly snapshotsKeptPerLab: number,
   ) {}
 
   /** url: "sqlite:<path>" | "sqlite::memory:" | "postgres://..."; runs the migrations. */
-  static async open(url: string, registry: EventRegistry, options: { schema?: string } = {}): Promise<EventStore> {
+  static async open(url: string, registry: EventRegistry, options: { schema?: string; snapshotsKeptPerLab?: number } = {}): Promise<EventStore> {
     const location = parseStoreUrl(url);
     const backend = location.kind === 'sqlite' ? await SqliteBackend.open(location.path) : await PostgresBackend.open(location.url, options.schema);
-    return new EventStore(backend, registry);
+    return new EventStore(backend, registry, options.snapshotsKeptPerLab ?? EventStore.defaultSnapshotsKeptPerLab);
   }
 
   async appendToStream(
@@ -67,7 +69,7 @@ export class EventStore {
     this.ensureOpen();
     bound('seq', snapshot.seq, 0);
     bound('schemaVersion', snapshot.schemaVersion, 0);
-    await this.backend.saveSnapshot(snapshot, EventStore.snapshotsKeptPerLab);
+    await this.backend.saveSnapshot(snapshot, this.snapshotsKeptPerLab);
   }
 
   /** The latest snapshot at or before seq `atOrBefore` written with exactly `schemaVersion`. */

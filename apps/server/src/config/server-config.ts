@@ -9,6 +9,8 @@ export interface ServerConfig {
   snapshotEvery: number;
   /** Wall ms after which an unused lab leaves memory. */
   idleEvictionMs: number;
+  /** Snapshots kept per lab: more make time travel to older seqs cheaper. */
+  snapshotsKeptPerLab?: number;
   /** Wall ms between two runs of live labs' controllers. */
   controllerTickMs: number;
   /** With a Redis URL, socket.io broadcasts travel between server instances through Redis streams. */
@@ -29,6 +31,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel: env.LOG_LEVEL || 'info',
     snapshotEvery: env.SNAPSHOT_EVERY ? Number(env.SNAPSHOT_EVERY) : 1000,
     idleEvictionMs: env.LAB_IDLE_EVICTION_MS ? Number(env.LAB_IDLE_EVICTION_MS) : 10 * 60_000,
+    snapshotsKeptPerLab: env.SNAPSHOTS_KEPT_PER_LAB ? Number(env.SNAPSHOTS_KEPT_PER_LAB) : 100,
     controllerTickMs: env.CONTROLLER_TICK_MS ? Number(env.CONTROLLER_TICK_MS) : 500,
     redisUrl: env.REDIS_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,

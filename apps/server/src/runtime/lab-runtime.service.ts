@@ -53,7 +53,8 @@ const MAX_CONFLICT_RETRIES = 25;
 /** The n-th retry waits a random 0..min(2^n, 50) ms, so that two instances racing on one lab stop colliding in lockstep. */
 const MAX_RETRY_BACKOFF_MS = 50;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Queued writes give the event loop a turn at least this often (wall ms). */
+const WRITE_SLICE_MS = 10;
 
 function retryBackoff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(2 ** attempt, MAX_RETRY_BACKOFF_MS);
@@ -68,6 +69,7 @@ function retryBackoff(attempt: number): Promise<void> {
 export class LabRuntime implements OnModuleDestroy {
   private readonly live = new Map<string, LiveLab>();
   private readonly queues = new Map<string, SerialQueue>();
+  private sliceStarted = 0;
   private readonly evictionTimer: NodeJS.Timeout;
   private readonly controllerTimer: NodeJS.Timeout;
   /** Every append made through this instance, in order per lab (the socket.io gateway broadcasts them). */
@@ -98,9 +100,7 @@ export class LabRuntime implements OnModuleDestroy {
   /** Decides and appends the events of `plan`; `ifMatch` is the version the caller based them on. */
   execute(labId: string, plan: CommandPlan, options: { actor: string; ifMatch?: number }): Promise<MutationResult> {
     return this.queueOf(labId).run(async () => {
-      // Queued writes would otherwise run back to back in one chain of promise jobs (the SQLite store is
-      // synchronous), holding back the socket writes of every event broadcast until the whole burst is done.
-      await yieldToEventLoop();
+      await this.yieldWhenBusy();
       for (let attempt = 0; ; attempt++) {
         const lab = await this.load(labId);
         if (options.ifMatch !== undefined && options.ifMatch !== lab.state.version) {
@@ -117,6 +117,17 @@ export class LabRuntime implements OnModuleDestroy {
         }
       }
     });
+  }
+
+  /**
+   * Queued writes would otherwise run back to back in one chain of promise jobs (the SQLite store is
+   * synchronous), holding back every socket write of the events they broadcast until the whole burst
+   * is done; a turn every WRITE_SLICE_MS lets those go out while the writes of one slice share their flush.
+   */
+  private async yieldWhenBusy(): Promise<void> {
+    if (Date.now() - this.sliceStarted < WRITE_SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceStarted = Date.now();
   }
 
   /** Runs `read` on the live state inside the lab's queue; `read` must not keep references to the state. */
@@ -182,7 +193,7 @@ export class LabRuntime implements OnModuleDestroy {
     const version = await this.store.streamVersion(labId);
     if (version === 0) throw notFound(`There is no lab ${labId}.`);
     const snapshot = await this.store.loadLatestSnapshot(labId, version, SIMULATOR_SCHEMA_VERSION);
-    const state = snapshot ? fromSnapshot(snapshot.state) : initialState();
+    const state = snapshot ? fromSnapshot(snapshot.state, { owned: true }) : initialState();
     let last = await this.applyTail(labId, state, version);
     if (!last) [last] = await this.store.readStream(labId, { from: version, to: version });
     const lab: LiveLab = {
@@ -202,7 +213,7 @@ export class LabRuntime implements OnModuleDestroy {
   /** A private state as of `at`: the latest snapshot at or before it, plus the events after it. */
   private async rebuild(labId: string, at: number): Promise<LabState> {
     const snapshot = await this.store.loadLatestSnapshot(labId, at, SIMULATOR_SCHEMA_VERSION);
-    const state = snapshot ? fromSnapshot(snapshot.state) : initialState();
+    const state = snapshot ? fromSnapshot(snapshot.state, { owned: true }) : initialState();
     await this.applyTail(labId, state, at);
     return state;
   }

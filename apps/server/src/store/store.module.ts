@@ -18,7 +18,7 @@ class StoreCloser implements OnApplicationShutdown {
 async function openStore(config: ServerConfig): Promise<EventStore> {
   const sqliteFile = /^sqlite:(?!:memory:)(.+)$/.exec(config.databaseUrl)?.[1];
   if (sqliteFile) mkdirSync(dirname(sqliteFile), { recursive: true });
-  return EventStore.open(config.databaseUrl, labEvents, { schema: config.databaseSchema });
+  return EventStore.open(config.databaseUrl, labEvents, { schema: config.databaseSchema, snapshotsKeptPerLab: config.snapshotsKeptPerLab });
 }
 
 @Global()

@@ -68,8 +68,9 @@ export function toSnapshot(state: LabState): LabSnapshot {
   });
 }
 
-export function fromSnapshot(json: unknown): LabState {
-  const snapshot = (typeof json === 'string' ? JSON.parse(json) : structuredClone(json)) as LabSnapshot;
+/** `owned`: the caller hands over a freshly parsed object nobody else holds, so it is used without a copy. */
+export function fromSnapshot(json: unknown, options: { owned?: boolean } = {}): LabState {
+  const snapshot = (typeof json === 'string' ? JSON.parse(json) : options.owned ? json : structuredClone(json)) as LabSnapshot;
   if (snapshot.schemaVersion !== SIMULATOR_SCHEMA_VERSION) {
     throw new Error(`snapshot schema version ${snapshot.schemaVersion} is not ${SIMULATOR_SCHEMA_VERSION}: replay the events instead`);
   }
