@@ -59,6 +59,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
   let state: LabStateView | undefined;
   let viewAt: number | undefined;
   let refreshing = Promise.resolve();
+  let queued = false;
 
   const showError = (error: unknown) => ($(page, '#page-error').textContent = error ? `${t('error')}: ${error instanceof Error ? error.message : String(error)}` : '');
 
@@ -100,9 +101,12 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
     $(page, '#members').innerHTML = members.map((member) => `<span class="member" title="${escapeHtml(member.role)}">${escapeHtml(member.name)} (${escapeHtml(member.role)})</span>`).join(' ');
   }
 
-  /** Reads the lab as of the cursor and redraws; calls made while one is running queue behind it. */
+  /** Reads the lab as of the cursor and redraws; a burst of calls while one runs makes one more read, not one each. */
   function refresh(): Promise<void> {
+    if (queued) return refreshing;
+    queued = true;
     refreshing = refreshing.then(async () => {
+      queued = false;
       try {
         const next = await api.state(viewAt);
         state = next;

@@ -66,7 +66,11 @@ export class TracePanel {
   update(state: LabStateView): void {
     const from = $<HTMLSelectElement>(this.element, '#trace-from');
     const selected = from.value;
-    const pods = state.pods.map((pod) => `${pod.namespace}/${pod.name}`);
+    // The user's pods first: the system namespaces' pods are rarely a trace's end.
+    const system = (namespace: string) => namespace.startsWith('kube-');
+    const pods = state.pods
+      .map((pod) => `${pod.namespace}/${pod.name}`)
+      .sort((a, b) => Number(system(a)) - Number(system(b)) || a.localeCompare(b));
     from.innerHTML = [...pods.map((pod) => `<option value="${escapeHtml(pod)}">${escapeHtml(pod)}</option>`), ...state.nodes.map((node) => `<option value="node:${escapeHtml(node.name)}">node ${escapeHtml(node.name)}</option>`)].join('');
     if (selected) from.value = selected;
     const targets = [...pods, ...state.services.map((service) => `${service.name}.${service.namespace}`), ...state.pods.map((pod) => pod.ip).filter(Boolean)];
