@@ -3,12 +3,12 @@ import { SimulatorError } from '../model/errors';
 import { formatIp, parseCidr } from '../net/ipv4';
 import { nodeRoute } from './routing';
 import type { FlowEndpoint } from '../netpol';
-import { resolveDestination, resolveSource, type TraceDestination, type TraceSource } from './endpoints';
+import { podByIp, resolveDestination, resolveSource, type TraceDestination, type TraceSource } from './endpoints';
 import { NeighbourCache } from './neighbour-cache';
 import { PolicyGate } from './policy-gate';
 import { labPolicyIndex } from './policy-world';
 import type { TraceOptions, TraceRequest, TraceResult } from './types';
-import { serviceDecision } from './service-dnat';
+import { NodeNetfilter } from './node-netfilter';
 import { flowPort, Walk, type Location, type Packet } from './walk';
 
 const EPHEMERAL_PORT_BASE = 32768;
@@ -37,13 +37,19 @@ function startOf(source: TraceSource): Location {
   return source.kind === 'pod' ? { kind: 'pod', pod: source.pod } : source.kind === 'node' ? { kind: 'node', node: source.node, inDev: 'lo' } : { kind: 'internet' };
 }
 
-/** Policies see the pod behind a Service: the endpoint the node's DNAT will pick for this flow. */
-function policyTarget(state: LabState, destination: TraceDestination, packet: Packet): { endpoint: FlowEndpoint; port?: number } {
+/**
+ * Policies see the pod behind a Service: the endpoint the source node's nat rules pick for this flow
+ * (a pod's packet meets them in PREROUTING from its bridge, a node's own in OUTPUT).
+ */
+function policyTarget(state: LabState, source: TraceSource, destination: TraceDestination, packet: Packet, time: number): { endpoint: FlowEndpoint; port?: number } {
   if (destination.kind === 'pod') return { endpoint: destination.pod };
-  const decision = serviceDecision(state, packet.dst, packet.dstPort, packet.protocol, flowPort(packet));
-  if (decision.kind !== 'dnat') return { endpoint: { ip: destination.ip } };
-  const pod = decision.pod ? state.pods.get(decision.pod) : undefined;
-  return { endpoint: pod ?? { ip: decision.ip }, port: decision.port };
+  if (destination.kind !== 'service' || source.kind === 'external') return { endpoint: { ip: destination.ip } };
+  const node = source.kind === 'pod' ? state.nodes.get(source.pod.node)! : source.node;
+  const inDev = source.kind === 'pod' ? (node.bridge?.name ?? source.pod.vethName) : undefined;
+  const result = new NodeNetfilter(state, time).nat(node, packet, inDev, flowPort(packet));
+  if (result.verdict.kind !== 'DNAT') return { endpoint: { ip: destination.ip } };
+  const pod = podByIp(state, result.verdict.ip);
+  return { endpoint: pod ?? { ip: result.verdict.ip }, port: result.verdict.port ?? packet.dstPort };
 }
 
 /**
@@ -61,7 +67,9 @@ export function trace(state: LabState, request: TraceRequest, options: TraceOpti
   }
   const source = resolveSource(state, request.from);
   const destination = resolveDestination(state, request.to);
-  const neighbours = new NeighbourCache(options.neighbours ?? [], options.now ?? state.time);
+  const now = options.now ?? state.time;
+  const neighbours = new NeighbourCache(options.neighbours ?? [], now);
+  const netfilter = new NodeNetfilter(state, now);
   const src = sourceAddress(state, source, destination.ip);
   const packet: Packet = {
     src,
@@ -72,9 +80,9 @@ export function trace(state: LabState, request: TraceRequest, options: TraceOpti
     ...(request.protocol === 'ICMP' ? {} : { srcPort: sourcePort(request, src, destination.ip), dstPort: request.port }),
     ...(request.protocol === 'TCP' ? { flags: 'SYN' } : {}),
   };
-  const target = policyTarget(state, destination, packet);
+  const target = policyTarget(state, source, destination, packet, now);
   const gate = new PolicyGate(state, labPolicyIndex(state), source.kind === 'pod' ? source.pod : null, target.endpoint, packet, target.port);
-  const forward = new Walk(state, packet, neighbours, gate, false);
+  const forward = new Walk(state, packet, neighbours, gate, false, netfilter);
   const end = forward.run(startOf(source));
   const hops = forward.hops;
   if (end.verdict === 'delivered' && end.at && (request.protocol === 'TCP' || request.protocol === 'ICMP') && source.kind !== 'external') {
@@ -86,13 +94,13 @@ export function trace(state: LabState, request: TraceRequest, options: TraceOpti
       length: packet.length,
       ...(packet.protocol === 'TCP' ? { srcPort: packet.dstPort, dstPort: packet.srcPort, flags: 'SYN,ACK' } : {}),
     };
-    const back = new Walk(state, reply, neighbours, gate, true);
+    const back = new Walk(state, reply, neighbours, gate, true, netfilter);
     back.nat.push(...forward.nat);
     back.push({ ...hops[hops.length - 1], layer: 'L4', action: 'conntrack', summary: 'The reply belongs to a tracked connection (conntrack ESTABLISHED): policies let it through without evaluation.', rule: 'conntrack' });
     back.run(end.at);
     hops.push(...back.hops.map((hop, i) => ({ ...hop, index: hops.length + i })));
   }
-  const explanation = gate.explanation || `${end.reason}.`;
+  const explanation = end.recovery ? `${end.reason}. ${end.recovery}` : gate.explanation || `${end.reason}.`;
   return {
     verdict: end.verdict,
     reason: end.reason,
@@ -101,6 +109,7 @@ export function trace(state: LabState, request: TraceRequest, options: TraceOpti
     hops,
     ...(forward.deliveredTtl !== undefined && end.verdict !== 'dropped' && end.verdict !== 'unreachable' ? { deliveredTtl: forward.deliveredTtl } : {}),
     routeAddresses: forward.routeAddresses,
+    traversed: netfilter.traversed,
     learned: neighbours.learned,
   };
 }

@@ -60,6 +60,16 @@ export interface Hop {
   causedBy?: number;
 }
 
+/** A rule (or, without `rule`, a built-in chain's policy) a traced packet matched: `iptables -vnL` counts it. */
+export interface TracedRule {
+  node: string;
+  table: 'mangle' | 'raw' | 'filter' | 'nat';
+  chain: string;
+  /** The rule as `iptables -S` prints it after the chain name (saveRuleSpec). */
+  rule?: string;
+  bytes: number;
+}
+
 export type TraceVerdict = 'delivered' | 'refused' | 'dropped' | 'unreachable';
 
 export interface TraceResult {
@@ -74,6 +84,8 @@ export interface TraceResult {
   deliveredTtl?: number;
   /** Addresses that answer a TTL-exceeded probe, in order (traceroute's lines), ending with the destination. */
   routeAddresses: string[];
+  /** Every iptables rule the request matched, node by node, in order (for the nodes' counters). */
+  traversed: TracedRule[];
   /** Neighbours this trace resolved by ARP: append them to TraceOptions.neighbours of later traces. */
   learned: LearnedNeighbour[];
 }

@@ -14,7 +14,10 @@ import { findListener, nodeListeners, podListeners, type Listener } from './list
 import type { NeighbourCache } from './neighbour-cache';
 import type { PolicyGate } from './policy-gate';
 import { longestPrefixMatch, nodeByIp, nodeOwningPodAddress, nodeRoute, nodeSegments, routerRoute } from './routing';
-import { serviceDecision } from './service-dnat';
+import { explainIptablesRecovery } from '../node-iptables/explain';
+import { saveRuleSpec, type Rule } from '../iptables';
+import type { ChainResult, MatchedRule } from './netfilter-eval';
+import { nodeOwnAddresses, type NodeNetfilter } from './node-netfilter';
 import type { Hop, HopLayer, PacketView, TraceProtocol, TraceVerdict } from './types';
 
 export interface Packet {
@@ -37,6 +40,8 @@ export interface WalkEnd {
   errno?: 'ENETUNREACH' | 'EHOSTUNREACH';
   /** Where the packet ended, to start the reply from. */
   at?: Location;
+  /** For a rule the user removed: when kube-proxy puts it back. */
+  recovery?: string;
 }
 
 export type Location =
@@ -62,6 +67,10 @@ export class Walk {
   deliveredTtl?: number;
   readonly nat: NatEntry[] = [];
   private label = '';
+  /** The packet's netfilter mark (KUBE-MARK-MASQ sets 0x4000), kept from PREROUTING to POSTROUTING of a node. */
+  private mark = 0;
+  /** The draws of the flow's statistic matches: seeded by the original 5-tuple, so a flow is pinned. */
+  private readonly flowSeed: number;
 
   constructor(
     private readonly state: LabState,
@@ -70,8 +79,11 @@ export class Walk {
     private readonly policy: PolicyGate,
     /** Replies are conntrack-established: no policy check, SNAT undone. */
     private readonly reply: boolean,
+    /** The nodes' netfilter hooks at the trace's time (shared by the request and its reply). */
+    private readonly netfilter: NodeNetfilter,
   ) {
     this.label = reply ? 'Reply: ' : '';
+    this.flowSeed = flowPort(packet);
   }
 
   run(start: Location): WalkEnd {
@@ -175,14 +187,6 @@ export class Walk {
 
   // ---- nodes --------------------------------------------------------------------------------
 
-  private ownAddresses(node: NodeState): string[] {
-    const addresses = [node.ip];
-    const range = parseCidr(node.podCIDR)!;
-    if (node.bridge) addresses.push(formatIp(range.network + 1));
-    if (node.vtepMac) addresses.push(formatIp(range.network));
-    return addresses;
-  }
-
   private atNode(node: NodeState, inDev: string, origin: boolean): Location | WalkEnd {
     const netns = 'node';
     if (this.reply) {
@@ -193,13 +197,20 @@ export class Walk {
         this.push({ node: node.name, netns, device: inDev, layer: 'iptables', action: 'un-snat', summary: `conntrack reverses the masquerade: the reply's destination becomes ${entry.original} again.`, rule: 'conntrack' });
       }
     }
-    if (this.ownAddresses(node).includes(this.packet.dst) || this.packet.dst.startsWith('127.')) {
-      if (origin) this.push({ node: node.name, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is one of the node's own addresses: delivered locally through lo.`, rule: 'local' });
-      return this.arrive({ node: node.name, netns, device: origin ? 'lo' : inDev }, nodeListeners(this.state, node), `node ${node.name}`);
-    }
+    let translated = false;
     if (!this.reply) {
-      const refused = this.serviceNat(node, inDev, origin);
-      if (refused) return refused;
+      this.mark = 0;
+      const dnat = this.serviceNat(node, inDev, origin);
+      if (dnat === 'dnat') translated = true;
+      else if (dnat) return dnat;
+    }
+    if (nodeOwnAddresses(node).includes(this.packet.dst) || this.packet.dst.startsWith('127.')) {
+      if (origin) this.push({ node: node.name, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is one of the node's own addresses: delivered locally through lo.`, rule: 'local' });
+      if (!this.reply) {
+        const blocked = this.filterHook(node, origin ? 'OUTPUT' : 'INPUT', origin ? { outDev: 'lo' } : { inDev }, translated);
+        if (blocked) return blocked;
+      }
+      return this.arrive({ node: node.name, netns, device: origin ? 'lo' : inDev }, nodeListeners(this.state, node), `node ${node.name}`);
     }
     const route = nodeRoute(this.state, node, this.packet.dst);
     if (!route) return this.noRoute(node.name, netns);
@@ -214,29 +225,100 @@ export class Walk {
     const forwarded = origin ? '' : ` Forwarding decrements the TTL to ${this.packet.ttl}.`;
     this.push({ node: node.name, netns, device: route.dev, layer: 'L3', action: 'route', summary: `Route lookup for ${this.packet.dst}: ${routeText(route)}.${forwarded}`, rule: routeText(route) });
     if (route.linkdown) return { verdict: 'unreachable', errno: 'ENETUNREACH', reason: `the route to ${this.packet.dst} is on ${route.dev}, which is down` };
+    if (!this.reply) {
+      const blocked = this.filterHook(node, origin ? 'OUTPUT' : 'FORWARD', origin ? { outDev: route.dev } : { inDev, outDev: route.dev }, translated);
+      if (blocked) return blocked;
+      if (this.kubeProxyMasquerade(node, route)) return this.afterRoute(node, netns, route);
+    }
     this.masquerade(node, route);
+    return this.afterRoute(node, netns, route);
+  }
+
+  private afterRoute(node: NodeState, netns: string, route: Route): Location | WalkEnd {
     if (route.dev === node.bridge?.name) return this.nodeToBridge(node);
     if (route.dev.startsWith('flannel.')) return this.encapsulate(node, route);
     return this.outOfEth0(node, netns, route.via ?? this.packet.dst, route);
   }
 
-  /** nat PREROUTING (forwarded) / OUTPUT (the node's own) → KUBE-SERVICES: DNAT to an endpoint, or REJECT without endpoints. */
-  private serviceNat(node: NodeState, inDev: string, origin: boolean): WalkEnd | undefined {
-    const decision = serviceDecision(this.state, this.packet.dst, this.packet.dstPort, this.packet.protocol, flowPort(this.packet));
-    if (decision.kind === 'none') return undefined;
+  /**
+   * nat PREROUTING (arriving) / OUTPUT (the node's own) as the node's tables hold them at the trace's
+   * time: kube-proxy's KUBE-SERVICES → KUBE-SVC → KUBE-SEP DNAT to one endpoint (the flow's draws on
+   * the statistic rules), or nothing — and when kube-proxy should have had a rule for this Service
+   * but the user removed it, the packet goes nowhere: dropped, naming the event and the recovery.
+   */
+  private serviceNat(node: NodeState, inDev: string, origin: boolean): WalkEnd | 'dnat' | undefined {
     const chain = origin ? 'OUTPUT' : 'PREROUTING';
-    const name = `${decision.service.namespace}/${decision.service.name}`;
-    if (decision.kind === 'no-endpoints') {
-      this.push({ node: node.name, netns: 'node', device: inDev, layer: 'iptables', action: 'reject', summary: `Service ${name} has no endpoints: kube-proxy's filter rule rejects the packet with ICMP port unreachable (Connection refused).`, rule: decision.rule });
-      return { verdict: 'refused', reason: `service ${name} has no endpoints` };
+    const result = this.netfilter.nat(node, this.packet, origin ? undefined : inDev, this.flowSeed);
+    this.mark = result.mark;
+    const verdict = result.verdict;
+    if (verdict.kind === 'DNAT') {
+      const chains = chainPath(result.matched, result.decidedBy!);
+      const svcChain = chains.find((name) => name.startsWith('KUBE-SVC-') || name.startsWith('KUBE-SVL-'));
+      const endpoints = svcChain ? (result.source('nat', svcChain)?.rules.filter((rule) => rule.target?.kind === 'jump' && rule.target.chain.startsWith('KUBE-SEP-')).length ?? 1) : 1;
+      const port = verdict.port ?? this.packet.dstPort;
+      const name = this.netfilter.expectedService(this.packet) ?? serviceOfComment(result.decidedBy!.rule);
+      this.nat.push({ kind: 'dnat', node: node.name, original: this.packet.dst, translated: verdict.ip, originalPort: this.packet.dstPort });
+      const rule = `${chains.join(' → ')} DNAT to ${verdict.ip}:${port}`;
+      const cause = this.netfilter.causeOf(node, result.decidedBy);
+      this.push({
+        node: node.name, netns: 'node', device: inDev, layer: 'iptables', action: 'dnat',
+        summary: `nat ${chain} → KUBE-SERVICES matches ${name} (${this.packet.dst}:${this.packet.dstPort}); one of ${endpoints} endpoint${endpoints === 1 ? '' : 's'} is chosen and pinned by conntrack: DNAT to ${verdict.ip}:${port}.`,
+        rule,
+        ...(cause ? { causedBy: cause.seq } : {}),
+      });
+      this.packet.dst = verdict.ip;
+      this.packet.dstPort = port;
+      const pod = podByIp(this.state, verdict.ip);
+      this.policy.retarget(pod ?? { ip: verdict.ip }, port);
+      return 'dnat';
     }
-    this.nat.push({ kind: 'dnat', node: node.name, original: this.packet.dst, translated: decision.ip, originalPort: this.packet.dstPort });
-    this.push({ node: node.name, netns: 'node', device: inDev, layer: 'iptables', action: 'dnat', summary: `nat ${chain} → KUBE-SERVICES matches ${name} (${this.packet.dst}:${this.packet.dstPort}); one of ${decision.endpoints} endpoints is chosen and pinned by conntrack: DNAT to ${decision.ip}:${decision.port}.`, rule: decision.rule });
-    this.packet.dst = decision.ip;
-    this.packet.dstPort = decision.port;
-    const pod = decision.pod ? this.state.pods.get(decision.pod) : undefined;
-    this.policy.retarget(pod ?? { ip: decision.ip }, decision.port);
-    return undefined;
+    if (verdict.kind === 'DROP' || verdict.kind === 'REJECT') return this.blockedBy(node, inDev, `nat ${chain}`, result);
+    const service = this.netfilter.expectedService(this.packet);
+    if (!service || !this.netfilter.touched(node)) return undefined;
+    const removal = this.netfilter.removalOf(node, 'nat');
+    const since = removal ? ` since \`iptables ${removal.args.join(' ')}\` (event ${removal.seq})` : '';
+    const recovery = explainIptablesRecovery(this.state, node.name, this.netfilter.time);
+    this.push({
+      node: node.name, netns: 'node', device: inDev, layer: 'iptables', action: 'drop',
+      summary: `nat ${chain} of ${node.name} has no KUBE-SERVICES rule for ${service} (${this.packet.dst}:${this.packet.dstPort})${since}: nothing translates the ClusterIP, no host owns it, and the packet is lost (the client times out). ${recovery}`,
+      rule: `KUBE-SERVICES (missing: ${service} cluster IP)`,
+      ...(removal ? { causedBy: removal.seq } : {}),
+    });
+    return { verdict: 'dropped', reason: `no KUBE-SERVICES rule for ${service} on ${node.name}${since}`, recovery };
+  }
+
+  /** filter INPUT / FORWARD / OUTPUT: kube-proxy's REJECT of a Service without endpoints, or a user's DROP/REJECT. */
+  private filterHook(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', devices: { inDev?: string; outDev?: string }, translated: boolean): WalkEnd | undefined {
+    const result = this.netfilter.filter(node, chain, this.packet, devices, this.mark, translated, this.flowSeed);
+    if (result.verdict.kind !== 'DROP' && result.verdict.kind !== 'REJECT') return undefined;
+    return this.blockedBy(node, devices.inDev ?? devices.outDev ?? '-', `filter ${chain}`, result);
+  }
+
+  private blockedBy(node: NodeState, device: string, hook: string, result: ChainResult): WalkEnd {
+    const decided = result.decidedBy;
+    const cause = this.netfilter.causeOf(node, decided);
+    const spec = decided?.rule ? `-A ${decided.chain} ${saveRuleSpec(decided.rule).trim()}` : `-P ${hook.split(' ')[1]} DROP`;
+    const by = cause ? `the rule \`iptables ${cause.args.join(' ')}\` (event ${cause.seq})` : decided ? `the rule ${spec}` : `the chain's policy`;
+    const comment = decided?.rule ? commentOf(decided.rule) : undefined;
+    if (result.verdict.kind === 'REJECT') {
+      const empty = comment?.endsWith(' has no endpoints') ? comment.replace(/ has no endpoints$/, '').replace(/:[^/]*$/, '') : undefined;
+      const what = empty ? `Service ${empty} has no endpoints: kube-proxy's filter rule` : by;
+      this.push({ node: node.name, netns: 'node', device, layer: 'iptables', action: 'reject', summary: `${hook}: ${what} rejects the packet with ICMP port unreachable (Connection refused).`, rule: spec, ...(cause ? { causedBy: cause.seq } : {}) });
+      return { verdict: 'refused', reason: empty ? `service ${empty} has no endpoints` : `rejected by ${hook} on ${node.name} (${spec})` };
+    }
+    this.push({ node: node.name, netns: 'node', device, layer: 'iptables', action: 'drop', summary: `${hook}: ${by} drops the packet silently (the client times out).`, rule: spec, ...(cause ? { causedBy: cause.seq } : {}) });
+    return { verdict: 'dropped', reason: `dropped by ${hook} on ${node.name} (${spec})` };
+  }
+
+  /** nat POSTROUTING → KUBE-POSTROUTING: a packet KUBE-MARK-MASQ marked (NodePort from outside, a pod reaching itself) is masqueraded. */
+  private kubeProxyMasquerade(node: NodeState, route: Route): boolean {
+    const result = this.netfilter.postrouting(node, this.packet, route.dev, this.mark, this.flowSeed);
+    if (result.verdict.kind !== 'MASQUERADE' && result.verdict.kind !== 'SNAT') return false;
+    const translated = result.verdict.kind === 'SNAT' ? result.verdict.ip : this.deviceAddress(node, route.dev);
+    this.nat.push({ kind: 'snat', node: node.name, original: this.packet.src, translated });
+    this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'iptables', action: 'snat', summary: `nat POSTROUTING → KUBE-POSTROUTING: the packet carries kube-proxy's mark 0x4000, so it is masqueraded: source ${this.packet.src} → ${translated}.`, rule: `${result.decidedBy?.chain ?? 'KUBE-POSTROUTING'} ${result.decidedBy?.rule ? saveRuleSpec(result.decidedBy.rule).trim() : 'MASQUERADE'}` });
+    this.packet.src = translated;
+    return true;
   }
 
   private deviceAddress(node: NodeState, dev: string): string {
@@ -503,4 +585,27 @@ function locationOf(state: LabState, where: { node: string; netns: string }): Lo
   }
   if (where.netns === 'internet') return { kind: 'internet' };
   return undefined;
+}
+
+/** The chains a DNAT decision went through after KUBE-SERVICES, e.g. KUBE-SVC-… → KUBE-SEP-… (KUBE-MARK-MASQ left out). */
+function chainPath(matched: readonly MatchedRule[], decided: MatchedRule): string[] {
+  const path: string[] = [];
+  for (const entry of matched) {
+    if (entry.chain === 'KUBE-MARK-MASQ' || entry.chain === 'KUBE-SERVICES' || entry.index < 0) continue;
+    if (['PREROUTING', 'OUTPUT'].includes(entry.chain)) continue;
+    if (path[path.length - 1] !== entry.chain) path.push(entry.chain);
+  }
+  if (path[path.length - 1] !== decided.chain) path.push(decided.chain);
+  return path;
+}
+
+function commentOf(rule: Rule): string | undefined {
+  const match = rule.matches.find((entry) => entry.kind === 'comment');
+  return match?.kind === 'comment' ? match.comment : undefined;
+}
+
+/** "default/web:http" from a kube-proxy comment, as the Service's "default/web". */
+function serviceOfComment(rule: Rule | undefined): string {
+  const comment = rule ? commentOf(rule) : undefined;
+  return comment ? comment.split(' ')[0].replace(/:[^/]*$/, '') : 'a Service';
 }

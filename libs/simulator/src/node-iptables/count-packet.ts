@@ -1,4 +1,4 @@
-import type { Netfilter, TableName } from '../iptables';
+import { saveRuleSpec, type Netfilter, type TableName } from '../iptables';
 
 /**
  * Counts one traced packet of `bytes` through rule `ruleIndex` (0-based) of a chain, as the kernel
@@ -18,4 +18,32 @@ export function countPolicy(netfilter: Netfilter, table: TableName, chainName: s
   const chain = netfilter[table].chains.get(chainName);
   if (!chain || chain.policy === undefined) throw new RangeError(`no built-in chain ${chainName} in table ${table}`);
   chain.policyCounters = { packets: chain.policyCounters.packets + 1, bytes: chain.policyCounters.bytes + bytes };
+}
+
+/** A packet a trace sent through one rule (by its `iptables -S` spec, trimmed) or, without `rule`, a built-in chain's policy. */
+export interface CountedPacket {
+  node: string;
+  table: TableName;
+  chain: string;
+  rule?: string;
+  bytes: number;
+}
+
+/**
+ * Adds traced packets of `node` to a cloneNetfilter() copy of its tables: each to the first rule of
+ * its chain with the same spec. A packet whose rule is gone (flushed, rewritten differently) counts
+ * nowhere, as the kernel's counters went with the rule.
+ */
+export function countTracedPackets(netfilter: Netfilter, node: string, packets: readonly CountedPacket[]): void {
+  for (const packet of packets) {
+    if (packet.node !== node) continue;
+    const chain = netfilter[packet.table].chains.get(packet.chain);
+    if (!chain) continue;
+    if (packet.rule === undefined) {
+      if (chain.policy !== undefined) countPolicy(netfilter, packet.table, packet.chain, packet.bytes);
+      continue;
+    }
+    const index = chain.rules.findIndex((rule) => saveRuleSpec(rule).trim() === packet.rule);
+    if (index >= 0) countPacket(netfilter, packet.table, packet.chain, index, packet.bytes);
+  }
 }

@@ -1,8 +1,8 @@
 export { nodeTables, nodeSimulation } from './node-tables';
 export { runNodeIptables, nodeIptablesSave, type IptablesRun } from './run-iptables';
 export { controllerOccurrences, type ControllerOccurrence, type EndpointsUpdated } from './occurrences';
-export type { KubeProxySynced, NodeSimulation } from './simulate-node';
+export { KUBELET_MONITOR_PERIOD_MS, type KubeProxySynced, type KubeletResynced, type NodeSimulation } from './simulate-node';
 export { explainIptablesRecovery } from './explain';
 export { cloneNetfilter } from './clone';
 export { clusterServices, kubeProxyConfig } from './kube-proxy-input';
-export { countPacket, countPolicy } from './count-packet';
+export { countPacket, countPolicy, countTracedPackets, type CountedPacket } from './count-packet';

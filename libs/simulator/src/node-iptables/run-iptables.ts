@@ -3,6 +3,7 @@ import { parseIptablesArgs, renderIptablesSave, runIptables as runOnTables, form
 import type { TableName } from '../iptables';
 import type { DecidedEvent } from '../model/commands';
 import { cloneNetfilter } from './clone';
+import { countTracedPackets, type CountedPacket } from './count-packet';
 import { nodeTables } from './node-tables';
 
 export interface IptablesRun {
@@ -23,13 +24,23 @@ function isRead(args: readonly string[]): boolean {
   }
 }
 
+/** The node's tables with the traced packets counted (a copy), or the shared ones when nothing was traced there. */
+function countedTables(state: LabState, node: string, time: number, traced: readonly CountedPacket[]) {
+  const tables = nodeTables(state, node, time);
+  if (!traced.some((packet) => packet.node === node)) return tables;
+  const copy = cloneNetfilter(tables);
+  countTracedPackets(copy, node, traced);
+  return copy;
+}
+
 /**
  * `iptables <argv>` on a node at `time`: iptables' own stdout, stderr and exit code, and the event to
- * append when the command changed the tables (the shell renders the output as is).
+ * append when the command changed the tables (the shell renders the output as is). `traced`: the
+ * packets traces sent through the lab's rules (TraceResult.traversed), counted by `-vnL`/`-S -v`.
  */
-export function runNodeIptables(state: LabState, node: string, argv: readonly string[], time = state.time): IptablesRun {
-  const tables = nodeTables(state, node, time);
+export function runNodeIptables(state: LabState, node: string, argv: readonly string[], time = state.time, traced: readonly CountedPacket[] = []): IptablesRun {
   const read = isRead(argv);
+  const tables = read ? countedTables(state, node, time, traced) : nodeTables(state, node, time);
   const result = runOnTables(read ? tables : cloneNetfilter(tables), argv);
   const events: DecidedEvent[] = !read && result.exitCode === 0 ? [{ type: 'IptablesChanged', data: { node, args: [...argv] } }] : [];
   return { ...result, events };
@@ -39,7 +50,7 @@ export function runNodeIptables(state: LabState, node: string, argv: readonly st
  * `iptables-save [-t table]` on a node. The header's date is the lab's creation epoch plus `time`
  * (ctime in UTC); pass `epochMs` of lab creation.
  */
-export function nodeIptablesSave(state: LabState, node: string, options: { table?: TableName; time?: number; epochMs?: number } = {}): string {
+export function nodeIptablesSave(state: LabState, node: string, options: { table?: TableName; time?: number; epochMs?: number; traced?: readonly CountedPacket[] } = {}): string {
   const time = options.time ?? state.time;
-  return renderIptablesSave(nodeTables(state, node, time), formatCtime((options.epochMs ?? 0) + time), options.table);
+  return renderIptablesSave(countedTables(state, node, time, options.traced ?? []), formatCtime((options.epochMs ?? 0) + time), options.table);
 }

@@ -1,0 +1,118 @@
+/**
+ * The netfilter rules a traced packet meets on a node, at the trace's time. A node whose tables the
+ * user changed (iptables events) is read from its simulated tables (node-iptables: boot, kube-proxy
+ * syncs and the user's commands in order). A node nobody touched holds exactly what kube-proxy
+ * writes for the lab's Services, so only the rules this packet can meet are built: the fixed
+ * chains of an empty sync plus the rules of the Services on the packet's ClusterIP or NodePort —
+ * the same rule objects kube-proxy writes (node-filters.spec checks both against the full tables).
+ */
+import type { LabState, NodeState } from '../cluster/types';
+import { createNetfilter, type Chain, type Netfilter, type TableName } from '../iptables';
+import {
+  applyKubeletChains, applyKubeProxySync, buildServicePortRules, ensureKubeProxyCanaries, KubeProxyRuleBuilder,
+  LARGE_CLUSTER_ENDPOINTS_THRESHOLD, servicePortName, type KubeProxyVersion, type ServiceInput,
+} from '../kube-proxy';
+import { clusterServices, nodeTables } from '../node-iptables';
+import type { ChainSource } from './netfilter-eval';
+
+interface ServiceIndex {
+  version: number;
+  byClusterIP: Map<string, ServiceInput[]>;
+  byNodePort: Map<number, ServiceInput[]>;
+  largeClusterMode: boolean;
+}
+
+const indexes = new WeakMap<LabState, ServiceIndex>();
+
+function serviceIndex(state: LabState): ServiceIndex {
+  const cached = indexes.get(state);
+  if (cached && cached.version === state.version) return cached;
+  const { services, endpoints } = clusterServices(state);
+  const byClusterIP = new Map<string, ServiceInput[]>();
+  const byNodePort = new Map<number, ServiceInput[]>();
+  const add = <K>(map: Map<K, ServiceInput[]>, key: K, service: ServiceInput) => {
+    const list = map.get(key);
+    if (list) list.push(service);
+    else map.set(key, [service]);
+  };
+  for (const service of services) {
+    if (service.clusterIP && service.clusterIP !== 'None') add(byClusterIP, service.clusterIP, service);
+    for (const port of service.ports) if (port.nodePort) add(byNodePort, port.nodePort, service);
+  }
+  let total = 0;
+  for (const list of endpoints.values()) total += list.length;
+  const index = { version: state.version, byClusterIP, byNodePort, largeClusterMode: total > LARGE_CLUSTER_ENDPOINTS_THRESHOLD };
+  indexes.set(state, index);
+  return index;
+}
+
+/** The Services (as kube-proxy sees them) whose ClusterIP is `ip`. */
+export function servicesOnClusterIP(state: LabState, ip: string): readonly ServiceInput[] {
+  return serviceIndex(state).byClusterIP.get(ip) ?? [];
+}
+
+const bases = new Map<string, Netfilter>();
+
+/** kubelet's chains, the canaries and an empty kube-proxy sync: every chain and rule that names no Service. */
+function baseTables(version: KubeProxyVersion, clusterCIDR: string): Netfilter {
+  const key = `${version}|${clusterCIDR}`;
+  let base = bases.get(key);
+  if (!base) {
+    base = createNetfilter();
+    applyKubeletChains(base);
+    ensureKubeProxyCanaries(base);
+    const builder = new KubeProxyRuleBuilder({ name: '', ip: '0.0.0.0' }, { podCIDR: clusterCIDR, clusterCIDR }, version);
+    applyKubeProxySync(base, builder.fullSync({ services: [], endpoints: new Map() }), version);
+    bases.set(key, base);
+  }
+  return base;
+}
+
+const userChain = (name: string, rules: Chain['rules']): Chain => ({ name, rules, policyCounters: { packets: 0, bytes: 0 } });
+
+function untouchedView(state: LabState, node: NodeState, dst: string, dstPort: number | undefined, local: boolean): ChainSource {
+  const base = baseTables(state.cluster.kubeProxy.version, state.cluster.podCIDR);
+  const index = serviceIndex(state);
+  const services = new Set(index.byClusterIP.get(dst) ?? []);
+  if (local && dstPort !== undefined) for (const service of index.byNodePort.get(dstPort) ?? []) services.add(service);
+  if (services.size === 0) return (table, chain) => base[table].chains.get(chain);
+  const { endpoints } = clusterServices(state);
+  const overlay = new Map<string, Chain>();
+  const natServices: Chain['rules'] = [];
+  const natNodePorts: Chain['rules'] = [];
+  const filterServices: Chain['rules'] = [];
+  const filterExternal: Chain['rules'] = [];
+  const context = { nodeName: node.name, clusterCIDR: state.cluster.podCIDR, largeClusterMode: index.largeClusterMode };
+  for (const service of services) {
+    for (const port of service.ports) {
+      const rules = buildServicePortRules(service, port, endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? [], context);
+      natServices.push(...rules.natServices);
+      natNodePorts.push(...rules.natNodePorts);
+      filterServices.push(...rules.filterServices);
+      filterExternal.push(...rules.filterExternalServices);
+      for (const chain of rules.chains) overlay.set(`nat ${chain.name}`, userChain(chain.name, chain.rules));
+    }
+  }
+  overlay.set('nat KUBE-SERVICES', userChain('KUBE-SERVICES', [...natServices, ...base.nat.chains.get('KUBE-SERVICES')!.rules]));
+  overlay.set('nat KUBE-NODEPORTS', userChain('KUBE-NODEPORTS', natNodePorts));
+  overlay.set('filter KUBE-SERVICES', userChain('KUBE-SERVICES', filterServices));
+  overlay.set('filter KUBE-EXTERNAL-SERVICES', userChain('KUBE-EXTERNAL-SERVICES', filterExternal));
+  return (table, chain) => overlay.get(`${table} ${chain}`) ?? base[table].chains.get(chain);
+}
+
+/** Whether the user changed this node's tables by `time` (then its simulated tables are read). */
+export function tablesTouched(state: LabState, node: NodeState, time: number): boolean {
+  return state.proxy.nodes.get(node.name)?.mutations.some((mutation) => mutation.time <= time) ?? false;
+}
+
+/**
+ * The chains a packet to `dst`:`dstPort` meets on `node` at `time`. `local`: `dst` is one of the
+ * node's own addresses (a NodePort may apply).
+ */
+export function nodeChainSource(state: LabState, node: NodeState, time: number, dst: string, dstPort: number | undefined, local: boolean): ChainSource {
+  if (tablesTouched(state, node, time)) {
+    const tables = nodeTables(state, node.name, time);
+    return (table: TableName, chain: string) => tables[table].chains.get(chain);
+  }
+  return untouchedView(state, node, dst, dstPort, local);
+}

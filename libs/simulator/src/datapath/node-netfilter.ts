@@ -1,0 +1,148 @@
+/**
+ * The netfilter hooks of a node on a traced packet's way: nat PREROUTING/OUTPUT (kube-proxy's DNAT),
+ * filter INPUT/FORWARD/OUTPUT (REJECT without endpoints, the user's DROP/REJECT rules) and nat
+ * POSTROUTING (kube-proxy's masquerade of marked packets), evaluated on the node's tables at the
+ * trace's time. Every rule a packet matched is collected for `iptables -vnL` (TraceResult.traversed),
+ * and a decision the user's own iptables command caused names that event.
+ */
+import type { LabState, NodeState } from '../cluster/types';
+import { parseIptablesArgs, saveRuleSpec, type ConntrackState, type TableName } from '../iptables';
+import { formatIp, parseCidr, parseIp } from '../net/ipv4';
+import { flowDraws, runChain, type ChainResult, type ChainSource, type FilterPacket, type MatchedRule } from './netfilter-eval';
+import { nodeChainSource, servicesOnClusterIP, tablesTouched } from './node-filters';
+import type { TracedRule, TraceProtocol } from './types';
+
+export interface NetfilterPacket {
+  src: string;
+  dst: string;
+  protocol: TraceProtocol;
+  srcPort?: number;
+  dstPort?: number;
+  length: number;
+}
+
+/** A user's iptables command (an IptablesChanged event) on a node. */
+export interface NodeMutation {
+  seq: number;
+  time: number;
+  args: string[];
+}
+
+export function nodeOwnAddresses(node: NodeState): string[] {
+  const addresses = [node.ip];
+  const range = parseCidr(node.podCIDR)!;
+  if (node.bridge) addresses.push(formatIp(range.network + 1));
+  if (node.vtepMac) addresses.push(formatIp(range.network));
+  return addresses;
+}
+
+function isLocalTo(node: NodeState): (ip: number) => boolean {
+  const own = nodeOwnAddresses(node).map((address) => parseIp(address)!);
+  return (ip) => ip >>> 24 === 127 || own.includes(ip);
+}
+
+export class NodeNetfilter {
+  readonly traversed: TracedRule[] = [];
+
+  constructor(
+    private readonly state: LabState,
+    readonly time: number,
+  ) {}
+
+  private run(
+    node: NodeState,
+    table: TableName,
+    chain: string,
+    packet: NetfilterPacket,
+    hook: { inDev?: string; outDev?: string; mark?: number; ctstates?: ConntrackState[]; seed: number },
+  ): ChainResult & { source: ChainSource } {
+    const local = nodeOwnAddresses(node).includes(packet.dst);
+    const source = nodeChainSource(this.state, node, this.time, packet.dst, packet.dstPort, local);
+    const filterPacket: FilterPacket = {
+      src: parseIp(packet.src)!,
+      dst: parseIp(packet.dst)!,
+      protocol: packet.protocol.toLowerCase() as FilterPacket['protocol'],
+      ...(packet.srcPort !== undefined ? { srcPort: packet.srcPort } : {}),
+      ...(packet.dstPort !== undefined ? { dstPort: packet.dstPort } : {}),
+      ...(hook.inDev !== undefined ? { inInterface: hook.inDev } : {}),
+      ...(hook.outDev !== undefined ? { outInterface: hook.outDev } : {}),
+      mark: hook.mark ?? 0,
+      ctstates: hook.ctstates ?? ['NEW'],
+      isLocal: isLocalTo(node),
+    };
+    const result = runChain(source, table, chain, filterPacket, flowDraws(hook.seed));
+    for (const matched of result.matched) {
+      this.traversed.push({
+        node: node.name,
+        table,
+        chain: matched.chain,
+        ...(matched.rule ? { rule: saveRuleSpec(matched.rule).trim() } : {}),
+        bytes: packet.length,
+      });
+    }
+    return { ...result, source };
+  }
+
+  /** nat PREROUTING (a packet arriving on `inDev`) or OUTPUT (the node's own packet). */
+  nat(node: NodeState, packet: NetfilterPacket, inDev: string | undefined, seed: number) {
+    return this.run(node, 'nat', inDev === undefined ? 'OUTPUT' : 'PREROUTING', packet, { ...(inDev !== undefined ? { inDev } : {}), seed });
+  }
+
+  /** filter INPUT / FORWARD / OUTPUT for the first packet of a connection (ctstate NEW, plus DNAT when translated). */
+  filter(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', packet: NetfilterPacket, devices: { inDev?: string; outDev?: string }, mark: number, translated: boolean, seed: number) {
+    return this.run(node, 'filter', chain, packet, { ...devices, mark, ctstates: translated ? ['NEW', 'DNAT'] : ['NEW'], seed });
+  }
+
+  /** nat POSTROUTING: kube-proxy masquerades what KUBE-MARK-MASQ marked. */
+  postrouting(node: NodeState, packet: NetfilterPacket, outDev: string, mark: number, seed: number) {
+    return this.run(node, 'nat', 'POSTROUTING', packet, { outDev, mark, seed });
+  }
+
+  /** Whether the node's tables are its simulated ones with the user's changes. */
+  touched(node: NodeState): boolean {
+    return tablesTouched(this.state, node, this.time);
+  }
+
+  private mutations(node: NodeState): NodeMutation[] {
+    return (this.state.proxy.nodes.get(node.name)?.mutations ?? []).filter((mutation) => mutation.time <= this.time);
+  }
+
+  /** The user's command that put `decided` into the tables (the latest insert/append/replace with its spec). */
+  causeOf(node: NodeState, decided: MatchedRule | undefined): NodeMutation | undefined {
+    if (!decided?.rule) return undefined;
+    const spec = saveRuleSpec(decided.rule).trim();
+    return this.mutations(node)
+      .reverse()
+      .find((mutation) => {
+        try {
+          const command = parseIptablesArgs(mutation.args);
+          return 'rule' in command && command.rule !== undefined && command.op !== 'delete' && command.table === decided.table && saveRuleSpec(command.rule).trim() === spec;
+        } catch {
+          return false;
+        }
+      });
+  }
+
+  /** The user's latest command on a table that removes rules (flush, delete, delete-chain): why a kube-proxy rule is missing. */
+  removalOf(node: NodeState, table: TableName): NodeMutation | undefined {
+    return this.mutations(node)
+      .reverse()
+      .find((mutation) => {
+        try {
+          const command = parseIptablesArgs(mutation.args);
+          return command.table === table && ['flush', 'delete', 'delete-chain'].includes(command.op);
+        } catch {
+          return false;
+        }
+      });
+  }
+
+  /** The Service (and port) kube-proxy would DNAT this packet for, when it targets a ClusterIP. */
+  expectedService(packet: NetfilterPacket): string | undefined {
+    if (packet.dstPort === undefined) return undefined;
+    const service = servicesOnClusterIP(this.state, packet.dst).find((candidate) =>
+      candidate.ports.some((port) => port.port === packet.dstPort && port.protocol === packet.protocol),
+    );
+    return service && `${service.namespace}/${service.name}`;
+  }
+}
