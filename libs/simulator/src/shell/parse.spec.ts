@@ -65,3 +65,17 @@ describe('parseLine', () => {
     expect(parseLine('   \n  ')).toEqual([]);
   });
 });
+
+describe('command substitution', () => {
+  it('keeps the parts of a word with $(…), quoted or not, nested parentheses and quotes inside', () => {
+    const [item] = parseLine(`telnet $(kubectl get pod db -o jsonpath='{.status.podIP}') 5432`);
+    expect(item.pipeline[0].argv).toEqual(['telnet', "$(kubectl get pod db -o jsonpath='{.status.podIP}')", '5432']);
+    expect(item.pipeline[0].expansions).toEqual({ 1: [{ command: "kubectl get pod db -o jsonpath='{.status.podIP}'", quoted: false }] });
+    const [quoted] = parseLine('echo "ip=$(echo (a) ")")!"');
+    expect(quoted.pipeline[0].expansions).toEqual({ 1: [{ literal: 'ip=' }, { command: 'echo (a) ")"', quoted: true }, { literal: '!' }] });
+  });
+
+  it('an unclosed $( is a syntax error', () => {
+    expect(() => parseLine('echo $(ls')).toThrow("unexpected EOF while looking for matching `)'");
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The part of bash's grammar the lab shell understands: words with '…', "…" and \ quoting,
  * pipelines (`|`), lists (`;`, `&&`, `||`, newlines), here-documents (`<<EOF`, `<<'EOF'`, `<<-EOF`),
- * `2>&1` and `>/dev/null`-style redirections, and `#` comments. No expansion: `$X` stays literal.
+ * `2>&1` and `>/dev/null`-style redirections, `#` comments, and `$(…)` command substitution.
+ * No variables: `$X` stays literal.
  */
 
 export interface Redirect {
@@ -10,8 +11,14 @@ export interface Redirect {
   target: string;
 }
 
+/** A piece of a word: literal text, or a `$(…)` command substitution (quoted: inside "…", not field-split). */
+export type WordPart = { literal: string } | { command: string; quoted: boolean };
+
 export interface SimpleCommand {
+  /** The words; one with a substitution holds its text with the substitution as written. */
   argv: string[];
+  /** argv index → the parts of a word that has command substitutions, expanded when the command runs. */
+  expansions?: Record<number, WordPart[]>;
   /** Text of a here-document fed to the command's stdin. */
   heredoc?: string;
   redirects: Redirect[];
@@ -34,7 +41,7 @@ export class ShellSyntaxError extends Error {
 }
 
 type Token =
-  | { kind: 'word'; text: string }
+  | { kind: 'word'; text: string; parts?: WordPart[] }
   | { kind: 'op'; text: '|' | '||' | '&&' | ';' | '&' | '\n' }
   | { kind: 'heredoc'; delimiter: string; stripTabs: boolean; body: string }
   | { kind: 'redirect'; fd: 1 | 2; target: string };
@@ -46,17 +53,65 @@ function tokenize(line: string): Token[] {
   const pendingHeredocs: Extract<Token, { kind: 'heredoc' }>[] = [];
   let i = 0;
 
+  /** `$(…)` from i (at the `$`): the command inside, i moved past the closing parenthesis. */
+  const readSubstitution = (): string => {
+    const start = i + 2;
+    let depth = 1;
+    let j = start;
+    while (j < line.length && depth > 0) {
+      const c = line[j];
+      if (c === "'" || c === '"') {
+        const end = line.indexOf(c, j + 1);
+        if (end < 0) break;
+        j = end + 1;
+        continue;
+      }
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      j++;
+    }
+    if (depth > 0) throw new ShellSyntaxError("unexpected EOF while looking for matching `)'");
+    i = j;
+    return line.slice(start, j - 1);
+  };
+
+  let parts: WordPart[] | null = null;
+  let literal = '';
+  const flushLiteral = () => {
+    if (parts && literal) parts.push({ literal });
+    literal = '';
+  };
+  const substitute = (quoted: boolean, textSoFar: string): string => {
+    if (!parts) {
+      parts = [];
+      literal = textSoFar;
+    }
+    flushLiteral();
+    const raw = i;
+    const command = readSubstitution();
+    parts.push({ command, quoted });
+    return line.slice(raw, i);
+  };
+
   const readWord = (): string | null => {
     let text = '';
     let any = false;
+    parts = null;
+    literal = '';
+    const add = (chars: string) => {
+      text += chars;
+      if (parts) literal += chars;
+    };
     while (i < line.length) {
       const c = line[i];
       if (c === ' ' || c === '\t' || operatorStart.has(c)) break;
       any = true;
-      if (c === "'") {
+      if (c === '$' && line[i + 1] === '(') {
+        text += substitute(false, text);
+      } else if (c === "'") {
         const end = line.indexOf("'", i + 1);
         if (end < 0) throw new ShellSyntaxError("unexpected EOF while looking for matching `''");
-        text += line.slice(i + 1, end);
+        add(line.slice(i + 1, end));
         i = end + 1;
       } else if (c === '"') {
         i++;
@@ -64,25 +119,31 @@ function tokenize(line: string): Token[] {
           if (i >= line.length) throw new ShellSyntaxError('unexpected EOF while looking for matching `"\'');
           const d = line[i];
           if (d === '"') break;
-          if (d === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1])) {
-            if (line[i + 1] !== '\n') text += line[i + 1];
+          if (d === '$' && line[i + 1] === '(') {
+            text += substitute(true, text);
+          } else if (d === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1])) {
+            if (line[i + 1] !== '\n') add(line[i + 1]);
             i += 2;
           } else {
-            text += d;
+            add(d);
             i++;
           }
         }
         i++;
       } else if (c === '\\') {
-        if (i + 1 < line.length && line[i + 1] !== '\n') text += line[i + 1];
+        if (i + 1 < line.length && line[i + 1] !== '\n') add(line[i + 1]);
         i += 2;
       } else {
-        text += c;
+        add(c);
         i++;
       }
     }
+    flushLiteral();
     return any ? text : null;
   };
+
+  /** The parts of the word readWord just read, when it had a substitution. */
+  const wordParts = (): WordPart[] | undefined => parts ?? undefined;
 
   const readHeredocBodies = () => {
     for (const heredoc of pendingHeredocs) {
@@ -159,7 +220,8 @@ function tokenize(line: string): Token[] {
     }
     if (c === '<' || c === '>') throw new ShellSyntaxError(syntaxNear(line, i));
     const word = readWord();
-    if (word !== null) tokens.push({ kind: 'word', text: word });
+    const wordPartsRead = wordParts();
+    if (word !== null) tokens.push(wordPartsRead ? { kind: 'word', text: word, parts: wordPartsRead } : { kind: 'word', text: word });
   }
   readHeredocBodies();
   return tokens;
@@ -183,7 +245,10 @@ export function parseLine(line: string): ListItem[] {
 
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t];
-    if (token.kind === 'word') current.argv.push(token.text);
+    if (token.kind === 'word') {
+      if (token.parts) current.expansions = { ...current.expansions, [current.argv.length]: token.parts };
+      current.argv.push(token.text);
+    }
     else if (token.kind === 'heredoc') current.heredoc = token.body;
     else if (token.kind === 'redirect') current.redirects.push({ fd: token.fd, target: token.target });
     else if (token.text === '|') {

@@ -85,3 +85,21 @@ describe('runShell', () => {
     expect(a.output).toEqual(b.output);
   });
 });
+
+describe('command substitution at run time', () => {
+  it('$(…) runs read-only in the same context; unquoted output is split into words', () => {
+    const t = terminal(testLab({}, 2));
+    t.run('kubectl run db --image postgres');
+    t.run('kubectl run app --image nicolaka/netshoot');
+    const db = t.state.pods.get('default/db')!.ip;
+    expect(t.run(`kubectl exec app -- telnet $(kubectl get pod db -o jsonpath='{.status.podIP}') 5432`).output.stdout).toBe(
+      `Trying ${db}...\nConnected to ${db}.\nEscape character is '^]'.\n`,
+    );
+    expect(t.run('echo x$(kubectl get po -o name)y').output.stdout).toBe('xpod/app pod/dby\n');
+    expect(t.run('echo "x$(kubectl get po -o name)y"').output.stdout).toBe('xpod/app\npod/dby\n');
+    expect(t.run('echo $(kubectl get po nope)').output).toEqual({ stdout: '\n', stderr: 'Error from server (NotFound): pods "nope" not found\n', exitCode: 0 });
+    const before = t.applied.length;
+    expect(t.run('echo $(kubectl run x --image nginx)').output.stderr).toBe('bash: $(kubectl run x --image nginx): the lab runs command substitutions read-only\n');
+    expect(t.applied.length).toBe(before);
+  });
+});

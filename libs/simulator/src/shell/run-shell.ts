@@ -128,7 +128,68 @@ function finishStage(cursor: Cursor, command: SimpleCommand, result: Printed, st
   };
 }
 
-function run(command: SimpleCommand, stdin: string, state: LabState, env: ShellEnv, stack: ShellStack): ProgramResult {
+function run(parsed: SimpleCommand, stdin: string, state: LabState, env: ShellEnv, stack: ShellStack): ProgramResult {
+  if (!parsed.expansions) return runExpanded(parsed, stdin, state, env, stack);
+  const expanded = expandWords(parsed, state, env, stack);
+  const result = runExpanded({ ...parsed, argv: expanded.argv }, stdin, state, env, stack);
+  if (!expanded.stderr) return result;
+  // What the substitutions printed on stderr comes first, as on a terminal.
+  if (result.kind === 'printed') return { ...result, stderr: expanded.stderr + result.stderr };
+  return {
+    ...result,
+    render: (after, env2) => {
+      const out = result.render(after, env2);
+      return { ...out, stderr: expanded.stderr + out.stderr };
+    },
+  };
+}
+
+/**
+ * `$(…)`: the inner line runs read-only in the same context; its stdout without trailing newlines
+ * replaces it, split into words unless it was inside double quotes.
+ */
+function expandWords(command: SimpleCommand, state: LabState, env: ShellEnv, stack: ShellStack): { argv: string[]; stderr: string } {
+  const argv: string[] = [];
+  let stderr = '';
+  command.argv.forEach((word, index) => {
+    const parts = command.expansions?.[index];
+    if (!parts) {
+      argv.push(word);
+      return;
+    }
+    let current = '';
+    let keep = false;
+    for (const part of parts) {
+      if ('literal' in part) {
+        current += part.literal;
+        keep = true;
+        continue;
+      }
+      const step = runShell(state, stack, part.command, env);
+      const output = step.kind === 'done' ? step.output.stdout.replace(/\n+$/, '') : '';
+      if (step.kind === 'done') stderr += step.output.stderr;
+      else stderr += `bash: $(${part.command}): the lab runs command substitutions read-only\n`;
+      if (part.quoted) {
+        current += output;
+        keep = true;
+        continue;
+      }
+      const fields = output.split(/[ \t\n]+/);
+      fields.forEach((field, i) => {
+        if (i > 0) {
+          if (current !== '' || keep) argv.push(current);
+          current = '';
+          keep = false;
+        }
+        current += field;
+      });
+    }
+    if (current !== '' || keep) argv.push(current);
+  });
+  return { argv, stderr };
+}
+
+function runExpanded(command: SimpleCommand, stdin: string, state: LabState, env: ShellEnv, stack: ShellStack): ProgramResult {
   const badTarget = command.redirects.find((r) => !r.target.startsWith('&') && r.target !== '/dev/null');
   if (badTarget) return { kind: 'printed', stdout: '', stderr: `bash: ${badTarget.target}: Read-only file system\n`, exitCode: 1 };
   if (command.argv.length === 0) return { kind: 'printed', stdout: stdin, stderr: '', exitCode: 0 };
