@@ -57,6 +57,23 @@ describe('seed 002 through the lab state, kube-proxy 1.26', () => {
   });
 });
 
+describe('kubelet\'s own chains', () => {
+  it('stay flushed after iptables -F (its canary survives) and come back within a minute once its mangle canary is deleted', () => {
+    const state = lab('1.26');
+    at(state, 10_000, ['-F']);
+    expect(rules(state, 100_000, 'filter', 'KUBE-FIREWALL')).toBe(0);
+    at(state, 100_000, ['-t', 'mangle', '-X', 'KUBE-KUBELET-CANARY']);
+    // kubelet polls every minute from its start (0): the poll at 02:00 finds it gone, then waits up to 5s for nat and filter.
+    expect(rules(state, 124_999, 'filter', 'KUBE-FIREWALL')).toBe(0);
+    expect(rules(state, 125_000, 'filter', 'KUBE-FIREWALL')).toBe(1);
+    expect(nodeTables(state, NODE, 125_000).mangle.chains.has('KUBE-KUBELET-CANARY')).toBe(true);
+    const resync = controllerOccurrences(state, 100_000, 130_000).filter((o) => o.type === 'KubeletResynced');
+    expect(resync).toEqual([
+      { kind: 'derived', type: 'KubeletResynced', node: NODE, time: 125_000, restored: expect.arrayContaining(['rules of filter KUBE-FIREWALL', 'rules of filter INPUT']) },
+    ]);
+  });
+});
+
 describe('seed 002 through the lab state, kube-proxy 1.28+', () => {
   it('after -t nat -F a partial sync on an endpoint change restores KUBE-SERVICES but not the jumps from PREROUTING', () => {
     const state = lab('1.28+');

@@ -1,5 +1,5 @@
 import type { LabState } from '../cluster/types';
-import { simulateNode, type KubeProxySynced } from './simulate-node';
+import { simulateNode, type KubeletResynced, type KubeProxySynced } from './simulate-node';
 
 /** The endpoint controller updated a Service's EndpointSlices after the event `seq`. */
 export interface EndpointsUpdated {
@@ -10,11 +10,12 @@ export interface EndpointsUpdated {
   seq: number;
 }
 
-export type ControllerOccurrence = KubeProxySynced | EndpointsUpdated;
+export type ControllerOccurrence = KubeProxySynced | KubeletResynced | EndpointsUpdated;
 
 /**
  * What the lab's controllers did in [fromTime, toTime) of lab time, in time order (then node name):
- * endpoint updates caused by events, and every kube-proxy sync on every node. `state` is the lab at
+ * endpoint updates caused by events, every kube-proxy sync on every node, and kubelet setting its
+ * chains up again where the user deleted its canary. `state` is the lab at
  * toTime. Nodes the user never changed are simulated without tables (their syncs cannot fail).
  */
 export function controllerOccurrences(state: LabState, fromTime: number, toTime: number): ControllerOccurrence[] {
@@ -26,7 +27,7 @@ export function controllerOccurrences(state: LabState, fromTime: number, toTime:
     }
   }
   // Nodes the user never changed follow the same schedule when they started (and restarted) together.
-  const schedules = new Map<string, KubeProxySynced[]>();
+  const schedules = new Map<string, (KubeProxySynced | KubeletResynced)[]>();
   for (const node of state.nodes.values()) {
     const log = state.proxy.nodes.get(node.name);
     if (log && log.mutations.length > 0) {
@@ -38,6 +39,7 @@ export function controllerOccurrences(state: LabState, fromTime: number, toTime:
     if (!schedule) schedules.set(key, (schedule = simulateNode(state, node, toTime - 1, false).syncs.filter((sync) => within(sync.time))));
     for (const sync of schedule) occurrences.push({ ...sync, node: node.name });
   }
-  const order = (o: ControllerOccurrence) => (o.type === 'EndpointsUpdated' ? 0 : 1);
-  return occurrences.sort((a, b) => a.time - b.time || order(a) - order(b) || (a.type === 'KubeProxySynced' && b.type === 'KubeProxySynced' ? (a.node < b.node ? -1 : a.node > b.node ? 1 : 0) : 0));
+  const rank = (o: ControllerOccurrence) => (o.type === 'EndpointsUpdated' ? 0 : o.type === 'KubeletResynced' ? 1 : 2);
+  const nodeOf = (o: ControllerOccurrence) => (o.type === 'EndpointsUpdated' ? '' : o.node);
+  return occurrences.sort((a, b) => a.time - b.time || rank(a) - rank(b) || (nodeOf(a) < nodeOf(b) ? -1 : nodeOf(a) > nodeOf(b) ? 1 : 0));
 }

@@ -2,8 +2,8 @@ import type { LabState, NodeState } from '../cluster/types';
 import { createNetfilter, runIptables } from '../iptables';
 import type { Netfilter } from '../iptables';
 import {
-  applyKubeletChains, applyKubeProxySync, ensureKubeProxyCanaries, KUBE_PROXY_CANARY, KubeProxyRuleBuilder, natChainNames,
-  afterSync, nextSync,
+  applyKubeletChains, applyKubeProxySync, ensureKubeProxyCanaries, KUBE_PROXY_CANARY, KUBELET_CANARY, KubeProxyRuleBuilder,
+  natChainNames, afterSync, nextSync, CANARY_SETTLE_MS,
 } from '../kube-proxy';
 import type { NextSync, ServiceChange, SyncLoopState } from '../kube-proxy';
 import { servicePortName } from '../kube-proxy/chain-names';
@@ -24,10 +24,25 @@ export interface KubeProxySynced {
   ok: boolean;
 }
 
+/**
+ * kubelet's Monitor found its KUBE-KUBELET-CANARY gone from the mangle table (polled every minute)
+ * and set up its chains again: KUBE-FIREWALL, its rule and the jumps to it, the canaries.
+ */
+export interface KubeletResynced {
+  kind: 'derived';
+  type: 'KubeletResynced';
+  node: string;
+  time: number;
+  restored: string[];
+}
+
+/** kubelet checks its canary every minute. */
+export const KUBELET_MONITOR_PERIOD_MS = 60_000;
+
 export interface NodeSimulation {
   /** Undefined when the simulation ran without tables (a node the user never touched). */
   netfilter?: Netfilter;
-  syncs: KubeProxySynced[];
+  syncs: (KubeProxySynced | KubeletResynced)[];
   /** The sync loop after the last sync up to the time simulated, and the next sync it will run. */
   loop: SyncLoopState;
   next: NextSync;
@@ -121,14 +136,24 @@ export function simulateNode(state: LabState, node: NodeState, until: number, wi
     ensureKubeProxyCanaries(netfilter);
   }
   let loop: SyncLoopState = { startedAt: node.createdAt, needFullSync: true };
-  const syncs: KubeProxySynced[] = [];
+  const syncs: (KubeProxySynced | KubeletResynced)[] = [];
   const changed = new Set<string>();
+  /** When kubelet will notice its mangle canary gone and set its chains up again. */
+  let kubeletResyncAt: number | undefined;
   let dirty = true;
   let touched = false;
   let now = node.createdAt;
   for (;;) {
     const next = nextSync(config, loop, now);
     const item = items.peek();
+    if (netfilter && kubeletResyncAt !== undefined && kubeletResyncAt <= next.at && kubeletResyncAt <= until && !(item && item.time <= kubeletResyncAt)) {
+      now = kubeletResyncAt;
+      const before = ruleCounts(netfilter);
+      applyKubeletChains(netfilter);
+      syncs.push({ kind: 'derived', type: 'KubeletResynced', node: node.name, time: now, restored: restoredSince(before, netfilter) });
+      kubeletResyncAt = undefined;
+      continue;
+    }
     if (item && item.time <= next.at && item.time <= until) {
       items.next(item);
       now = Math.max(now, item.time);
@@ -147,6 +172,11 @@ export function simulateNode(state: LabState, node: NodeState, until: number, wi
           const gone = (table: 'mangle' | 'nat' | 'filter') => !netfilter![table].chains.has(KUBE_PROXY_CANARY);
           if (loop.canaryDeletedAt === undefined && gone('mangle')) {
             loop = { ...loop, canaryDeletedAt: item.time, allCanariesGone: gone('nat') && gone('filter') };
+          }
+          const kubeletGone = (table: 'mangle' | 'nat' | 'filter') => !netfilter![table].chains.has(KUBELET_CANARY);
+          if (kubeletResyncAt === undefined && kubeletGone('mangle')) {
+            const polls = Math.max(1, Math.ceil((item.time - node.createdAt) / KUBELET_MONITOR_PERIOD_MS));
+            kubeletResyncAt = node.createdAt + polls * KUBELET_MONITOR_PERIOD_MS + (kubeletGone('nat') && kubeletGone('filter') ? 0 : CANARY_SETTLE_MS);
           }
         }
       }
