@@ -10,6 +10,9 @@ export { nodeNetNamespace, podNetNamespace, nodeDefaultGateway } from './netns/d
 export { cniAdd, cniDel, cniCheck, cniVersion, podCniRequest, SUPPORTED_CNI_VERSIONS, type CniRequest, type AddOutcome } from './cni/operations';
 export { flannelSubnetEnv, networkConfig, podMtu, usesVxlan, BRIDGE_NAME, FLANNEL_VNI, FLANNEL_VXLAN_PORT } from './cni/network-config';
 export { allocate, hostLocalRange, type Allocation } from './ipam/host-local';
+export { pluginDatapath, podGatewayMac, nodeOverlaySource, podBridge, type PluginDatapath, type FirstHop, type Encapsulation, type Encryption } from './cni/plugin-datapath';
+export { CALICO, WEAVE, CILIUM, isRoutedPlugin, type RoutedPlugin } from './cni/plugins';
+export { calicoInterfaceName, ciliumInterfaceName, weaveInterfaceName } from './cni/routed-add';
 export { kubernetesVersion } from './cluster/system-pods';
 export { minikubeNodeName, dns1123LabelError, dns1123SubdomainError } from './cluster/names';
 export { Prng } from './net/prng';
