@@ -87,4 +87,29 @@ describe('tracer properties on random labs', () => {
       { numRuns: 25 },
     );
   });
+
+  it('pod → Service: a delivered trace ends at one of the Service\'s endpoints, the same one for the same flow, and the reply comes from the ClusterIP', () => {
+    fc.assert(
+      fc.property(labs, fc.nat(), fc.constantFrom('a', 'b'), (state, i, tier) => {
+        applyCommand(state, { type: 'applyService', service: { namespace: 'default', name: 'svc', selector: { tier }, ports: [{ port: 8080, targetPort: 80 }] } });
+        const keys = podKeys(state);
+        const from = keys[i % keys.length];
+        const service = state.services.get('default/svc')!;
+        const endpoints = keys.map((key) => state.pods.get(key)!).filter((pod) => pod.labels.tier === tier).map((pod) => pod.ip);
+        const request = { from, to: 'svc.default', port: 8080, protocol: 'TCP' as const };
+        const result = trace(state, request);
+        const hops = requestHops(result.hops);
+        // Without endpoints kube-proxy's REJECT refuses whatever reaches the node (a pod cut off from its gateway is unreachable before).
+        if (endpoints.length === 0) expect(['refused', 'unreachable']).toContain(result.verdict);
+        if (result.verdict !== 'delivered') return;
+        const dnat = hops.find((hop) => hop.action === 'dnat')!;
+        expect(dnat.node).toBe(state.pods.get(from)!.node);
+        const delivered = hops.at(-1)!.packet.l3.dst;
+        expect(endpoints).toContain(delivered);
+        expect(requestHops(trace(state, request).hops).at(-1)!.packet.l3.dst).toBe(delivered);
+        expect(result.hops.at(-1)!.packet.l3.src).toBe(service.clusterIP);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
