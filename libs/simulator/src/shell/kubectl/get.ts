@@ -44,7 +44,7 @@ export function targets(positional: string[], command: string): Target[] | Print
     }
     return found;
   }
-  const types = positional[0].split(',');
+  const types = positional[0].split(',').flatMap((type) => (type === 'all' ? ['pods', 'services', 'daemonsets'] : [type]));
   const found: Target[] = [];
   for (const type of types) {
     const info = resourceInfo(type);
@@ -87,6 +87,9 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
   let stderr = '';
   let exitCode = 0;
   const objects: unknown[] = [];
+  const showKind = found.length > 1;
+  let printedAny = false;
+  let emptyNamespace: string | undefined | null = null;
   found.forEach((target, index) => {
     const listNamespace = !target.info.namespaced || (all && target.names.length === 0) ? undefined : namespace;
     let t: Table = resourceTable(call.state, target.info.type, listNamespace, call.env.now);
@@ -105,21 +108,25 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
     if (test) t = { ...t, rows: t.rows.filter((r) => test!(r.object.metadata.labels ?? {})) };
     if (fields) t = { ...t, rows: t.rows.filter((r) => fields!(fieldValues(call.state, target.info.type, r.object.metadata.namespace, r.object.metadata.name))) };
     if (t.rows.length === 0) {
-      if (target.names.length === 0 && !structured) {
-        stderr += listNamespace === undefined ? 'No resources found\n' : `No resources found in ${listNamespace} namespace.\n`;
-      }
+      if (target.names.length === 0) emptyNamespace = listNamespace;
       return;
     }
+    printedAny = true;
     if (output === 'name') {
       stdout += t.rows.map((r) => `${target.info.singular}/${r.object.metadata.name}\n`).join('');
     } else if (structured) {
       objects.push(...t.rows.map((r) => objectFor(call, target.info, r.object.metadata.namespace, r.object.metadata.name)));
     } else {
-      // Several types in one listing are separated by a blank line, each with its own header.
-      if (index > 0 && stdout !== '') stdout += '\n';
+      // Several types in one listing: each with its own header, a blank line between them (none without headers).
+      if (index > 0 && stdout !== '' && !boolFlag(parsed, 'no-headers')) stdout += '\n';
+      // Several types in one listing name their rows kind/name (kubectl's implied --show-kind).
+      if (showKind) t = { ...t, rows: t.rows.map((r) => ({ ...r, cells: [`${target.info.singular}/${r.cells[0]}`, ...r.cells.slice(1)] })) };
       stdout += renderTable(t, { wide: output === 'wide', withNamespace: all && target.info.namespaced && target.names.length === 0, showLabels: boolFlag(parsed, 'show-labels'), noHeaders: boolFlag(parsed, 'no-headers') });
     }
   });
+  if (!printedAny && emptyNamespace !== null && !structured) {
+    stderr += emptyNamespace === undefined ? 'No resources found\n' : `No resources found in ${emptyNamespace} namespace.\n`;
+  }
   if (structured) {
     const single = found.length === 1 && found[0].names.length === 1;
     const document = single ? objects[0] : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };

@@ -44,6 +44,12 @@ describe('kubectl in the lab shell', () => {
     expect(t.run('kubectl get -n kube-system ds -o name').output.stdout).toBe('daemonset.apps/kube-proxy\n');
     expect(t.run('kubectl get po nope db -o name').output).toEqual({ stdout: 'pod/db\n', stderr: 'Error from server (NotFound): pods "nope" not found\n', exitCode: 1 });
     expect(t.run('kubectl get').output.stderr).toContain('error: Required resource not specified.\n');
+    expect(t.run('kubectl get svc,ep').output.stdout).toMatch(
+      /^NAME {17}TYPE {8}CLUSTER-IP {3}EXTERNAL-IP {3}PORT\(S\) {3}AGE\nservice\/kubernetes {3}ClusterIP {3}10\.96\.0\.1 {4}<none> {8}443\/TCP {3}\d+s\n\nNAME {19}ENDPOINTS {11}AGE\nendpoints\/kubernetes {3}192\.168\.49\.2:8443 {3}\d+s\n$/,
+    );
+    expect(t.run('kubectl get all --no-headers | awk \'{print $1}\'').output.stdout).toBe('pod/app\npod/db\nservice/kubernetes\n');
+    expect(t.run('kubectl get all -n kube-flannel --no-headers | awk \'{print $1}\'').output.stdout).toMatch(/^(pod\/kube-flannel-ds-\w{5}\n){2}daemonset\.apps\/kube-flannel-ds\n$/);
+    expect(t.run('kubectl get all -n kube-node-lease').output).toEqual({ stdout: '', stderr: 'No resources found in kube-node-lease namespace.\n', exitCode: 0 });
     expect(t.run('kubectl get po -o table').output.stderr).toContain('unable to match a printer suitable for the output format "table"');
   });
 
