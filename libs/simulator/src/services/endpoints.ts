@@ -1,4 +1,5 @@
 import type { LabState, PodState } from '../cluster/types';
+import { podsWithLabels } from './pod-index';
 import { selects } from './selector';
 import type { ServicePortState, ServiceState } from './types';
 
@@ -23,34 +24,6 @@ export function isReadyEndpoint(pod: PodState): boolean {
   return pod.phase === 'Running' && pod.ip !== '';
 }
 
-/**
- * Pods by "namespace/key=value" label, rebuilt once per state version: a selector only needs the
- * pods of its rarest label (10,000 Services over 100,000 pods).
- */
-const podIndex = new WeakMap<LabState, { version: number; byLabel: Map<string, PodState[]> }>();
-
-function candidates(state: LabState, namespace: string, selector: Record<string, string>): readonly PodState[] {
-  let index = podIndex.get(state);
-  if (!index || index.version !== state.version) {
-    const byLabel = new Map<string, PodState[]>();
-    for (const pod of state.pods.values()) {
-      for (const key in pod.labels) {
-        const label = `${pod.namespace}/${key}=${pod.labels[key]}`;
-        const list = byLabel.get(label);
-        if (list) list.push(pod);
-        else byLabel.set(label, [pod]);
-      }
-    }
-    podIndex.set(state, (index = { version: state.version, byLabel }));
-  }
-  let best: readonly PodState[] | undefined;
-  for (const key in selector) {
-    const list = index.byLabel.get(`${namespace}/${key}=${selector[key]}`) ?? [];
-    if (!best || list.length < best.length) best = list;
-  }
-  return best ?? [];
-}
-
 /** A named targetPort resolves per pod to its container port of that name and protocol; a pod without one is skipped. */
 export function resolveTargetPort(pod: PodState, port: ServicePortState): number | undefined {
   if (typeof port.targetPort === 'number') return port.targetPort;
@@ -65,7 +38,8 @@ export function resolveTargetPort(pod: PodState, port: ServicePortState): number
 /**
  * The endpoint controller, as a derivation: for each port of the Service, the ready pods its
  * selector matches with their resolved port. default/kubernetes is the API server on every
- * control-plane node. A Service without a selector (other than that one) has none.
+ * control-plane node. A Service without a selector (other than that one) has none. Addresses come
+ * in pod-key order.
  */
 export function serviceEndpoints(state: LabState, service: ServiceState): PortEndpoints[] {
   if (service.namespace === 'default' && service.name === 'kubernetes') {
@@ -77,7 +51,13 @@ export function serviceEndpoints(state: LabState, service: ServiceState): PortEn
   }
   const selector = service.selector;
   if (selector === null || Object.keys(selector).length === 0) return service.ports.map((port) => ({ port, addresses: [] }));
-  const pods = candidates(state, service.namespace, selector).filter((pod) => isReadyEndpoint(pod) && selects(selector, pod.labels));
+  const keys: string[] = [];
+  for (const key of podsWithLabels(state, service.namespace, selector)) {
+    const pod = state.pods.get(key);
+    if (pod && isReadyEndpoint(pod) && selects(selector, pod.labels)) keys.push(key);
+  }
+  // By pod key: the same order however the index was built (replayed or live).
+  const pods = keys.sort().map((key) => state.pods.get(key)!);
   return service.ports.map((port) => {
     const addresses: PortEndpoints['addresses'] = [];
     for (const pod of pods) {

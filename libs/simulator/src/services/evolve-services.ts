@@ -1,5 +1,6 @@
 import type { LabState, PodState } from '../cluster/types';
 import type { AppliedEvent } from '../model/evolve';
+import { indexPod, unindexPod } from './pod-index';
 import { selects } from './selector';
 import type { NodeProxyLog, ServiceChangeEntry } from './types';
 import { serviceKey } from './types';
@@ -37,7 +38,8 @@ export function evolveServices(state: LabState, event: AppliedEvent): void {
       for (const node of (event.data as { nodes: string[] }).nodes) nodeLog(state, node).restarts.push(event.time);
       break;
     case 'PodCreated': {
-      const pod = event.data as Pick<PodState, 'namespace' | 'labels' | 'hostNetwork'>;
+      const pod = event.data as Pick<PodState, 'namespace' | 'name' | 'labels' | 'hostNetwork'>;
+      indexPod(state, pod.namespace, pod.name, pod.labels);
       // hostNetwork pods run at once with the node's address; others become endpoints when attached.
       if (pod.hostNetwork) logEndpointChanges(state, event, pod);
       break;
@@ -47,6 +49,16 @@ export function evolveServices(state: LabState, event: AppliedEvent): void {
       const data = event.data as { namespace: string; name: string };
       const pod = state.pods.get(`${data.namespace}/${data.name}`);
       if (pod && (event.type === 'PodNetworkAttached' || pod.ip !== '')) logEndpointChanges(state, event, pod);
+      if (pod && event.type === 'PodDeleted') unindexPod(state, pod.namespace, pod.name, pod.labels);
+      break;
+    }
+    case 'PodLabelsChanged': {
+      const data = event.data as { namespace: string; name: string; labels: Record<string, string> };
+      const pod = state.pods.get(`${data.namespace}/${data.name}`);
+      if (pod) {
+        unindexPod(state, pod.namespace, pod.name, pod.labels);
+        indexPod(state, pod.namespace, pod.name, data.labels);
+      }
       break;
     }
     case 'NodeAdded':
@@ -60,6 +72,7 @@ export function evolveServices(state: LabState, event: AppliedEvent): void {
       for (const key of node.pods) {
         const pod = state.pods.get(key);
         if (pod && pod.ip !== '') logEndpointChanges(state, event, pod);
+        if (pod) unindexPod(state, pod.namespace, pod.name, pod.labels);
       }
       state.proxy.nodes.delete(node.name);
       break;
