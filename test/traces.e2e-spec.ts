@@ -1,5 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
+import { runNodeIptables } from '@hoplab/simulator/node-iptables';
+import { LabRuntime } from '../apps/server/src/runtime/lab-runtime.service';
+import { TracesService } from '../apps/server/src/traces/traces.service';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
 
 interface Hop {
@@ -98,5 +101,46 @@ describe('traces and connectivity over HTTP and socket.io', () => {
     } finally {
       socket.disconnect();
     }
+  });
+
+  async function connected(role: string): Promise<Socket> {
+    const socket: Socket = io(`${server.url}/labs`, { auth: { token: lab.tokens[role], lab: lab.id }, transports: ['websocket'] });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', () => resolve());
+      socket.on('connect_error', reject);
+    });
+    return socket;
+  }
+
+  it('runs a trace sent over socket.io with the REST body, and answers errors as problem acks', async () => {
+    const socket = await connected('student');
+    try {
+      const ack = await socket.emitWithAck('trace', { from: 'default/app', to: 'default/db', port: 5432, protocol: 'TCP' });
+      expect(ack).toMatchObject({ ok: true, verdict: 'delivered', at: expect.any(Number), id: expect.any(String) });
+      expect((ack.hops as Hop[]).find((hop) => hop.action === 'encapsulate')?.packet.outer).toMatchObject({ dstPort: 8472, vni: 1 });
+      expect(await socket.emitWithAck('trace', { from: 'default/ghost', to: 'default/db', port: 5432 })).toMatchObject({ ok: false, error: { status: 404 } });
+      const invalid = await socket.emitWithAck('trace', { from: 'default/app', to: 'default/db' });
+      expect(invalid).toMatchObject({ ok: false, error: { status: 400 } });
+      expect(invalid.error.errors[0].path).toBe('port');
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('counts traced packets in the source node\'s iptables counters: two traces to a Service read 2 packets on its KUBE-SVC and KUBE-SEP rules', async () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'pg' }, spec: { selector: { app: 'database' }, ports: [{ port: 5432 }] } };
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set(as()).send(service).expect(200);
+    const traces = [];
+    for (let i = 0; i < 2; i++) traces.push((await post({ from: 'default/app', to: 'pg.default', port: 5432 }).expect(200)).body);
+    expect(traces.map((trace) => trace.verdict)).toEqual(['delivered', 'delivered']);
+    const dnat = (traces[0].hops as (Hop & { rule?: string })[]).find((hop) => hop.action === 'dnat')!;
+    expect(dnat.node).toBe('minikube-m02');
+    const [svc, sep] = /(KUBE-SVC-\w+) → (KUBE-SEP-\w+)/.exec(dnat.rule!)!.slice(1);
+    const counted = server.app.get(TracesService).countedPackets(lab.id);
+    const list = (chain: string) =>
+      server.app.get(LabRuntime).read(lab.id, (state, now) => runNodeIptables(state, 'minikube-m02', ['-t', 'nat', '-vnL', chain], now, counted).stdout);
+    expect(await list('KUBE-SERVICES')).toMatch(new RegExp(`^ +2 +120 ${svc} `, 'm'));
+    expect(await list(svc)).toMatch(new RegExp(`^ +2 +120 ${sep} `, 'm'));
+    expect(await list(sep)).toMatch(/^ +2 +120 DNAT /m);
   });
 });

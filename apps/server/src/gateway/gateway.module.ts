@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { RuntimeModule } from '../runtime/runtime.module';
+import { TracesModule } from '../traces/traces.module';
 import { ActivityLog } from './activity-log';
 import { LabFeeds } from './lab-feeds.service';
 import { LabsGateway } from './labs.gateway';
@@ -9,7 +10,7 @@ import { LiveBroadcaster } from './live-broadcaster.service';
 /** Live lab sessions over socket.io; LiveBroadcaster and ActivityLog are for the tracer and the runtime to push through. */
 @Global()
 @Module({
-  imports: [RuntimeModule],
+  imports: [RuntimeModule, TracesModule],
   providers: [LabsGateway, LabFeeds, LabsNamespace, LiveBroadcaster, ActivityLog],
   exports: [LiveBroadcaster, ActivityLog, LabsNamespace],
 })

@@ -15,6 +15,8 @@ import { SERVER_CONFIG, type ServerConfig } from '../config/server-config';
 import { LabCommandsService } from '../mutations/lab-commands.service';
 import { badRequest, forbidden, ProblemException } from '../problem/problem';
 import { toProblem } from '../problem/problem.filter';
+import { traceRequestSchema } from '../traces/trace.schemas';
+import { TracesService } from '../traces/traces.service';
 import { parseOrThrow } from '../validation/zod-body';
 import { answer, failure } from './acks';
 import { ActivityLog } from './activity-log';
@@ -59,6 +61,7 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(LabFeeds) private readonly feeds: LabFeeds,
     @Inject(LabCommandsService) private readonly commands: LabCommandsService,
     @Inject(ActivityLog) private readonly activity: ActivityLog,
+    @Inject(TracesService) private readonly traces: TracesService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -121,9 +124,10 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return failure(new ProblemException(501, 'not-implemented', 'The lab shell is not available over socket.io yet; nothing was run.'));
   }
 
+  /** The body of POST /api/labs/:lab/traces; the ack carries its answer or its problem. */
   @SubscribeMessage('trace')
-  trace() {
-    return failure(new ProblemException(501, 'not-implemented', 'Traces cannot be started over socket.io yet; use POST /api/labs/:lab/traces.'));
+  trace(@ConnectedSocket() socket: LabSocket, @MessageBody() message: unknown) {
+    return answer(() => this.traces.run(socket.data.labId, parseOrThrow(traceRequestSchema, message, 'trace request')));
   }
 
   /** "Follow me": the instructor's selected trace goes to everyone else in the lab. */

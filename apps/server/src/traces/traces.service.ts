@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { labConnectivity, trace, type LearnedNeighbour, type TraceResult } from '@hoplab/simulator';
+import { labConnectivity, trace, type LearnedNeighbour, type TracedRule, type TraceResult } from '@hoplab/simulator';
+import type { CountedPacket } from '@hoplab/simulator/node-iptables';
 import { LiveBroadcaster } from '../gateway/live-broadcaster.service';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 import type { TraceRequestBody } from './trace.schemas';
@@ -17,11 +18,14 @@ const NEIGHBOUR_MEMORY_MS = 10 * 60_000;
 /**
  * Runs traces against a lab as it is now or as of a seq. Traces are activity, not mutations: they
  * append no event. What they resolved by ARP is remembered per lab so that the next packet skips ARP,
- * as a real second packet does (only for traces against the live lab).
+ * as a real second packet does (only for traces against the live lab). So are the iptables rules
+ * they went through, summed per rule: `iptables -vnL` on a node adds them (countedPackets).
  */
 @Injectable()
 export class TracesService {
   private readonly neighbours = new Map<string, LearnedNeighbour[]>();
+  /** Per lab: "node|table|chain|rule" → the traced packets and bytes through that rule. */
+  private readonly counted = new Map<string, Map<string, CountedPacket & { packets: number }>>();
 
   constructor(
     @Inject(LabRuntime) private readonly runtime: LabRuntime,
@@ -35,7 +39,10 @@ export class TracesService {
       result: trace(state, request, live ? { now, neighbours: this.neighbours.get(labId) ?? [] } : { now }),
       version: state.version,
     }));
-    if (live) this.remember(labId, result.learned);
+    if (live) {
+      this.remember(labId, result.learned);
+      this.count(labId, result.traversed);
+    }
     const { learned: _learned, ...rest } = result;
     const response: TraceResponse = { id: randomBytes(8).toString('hex'), at: version, ...rest };
     if (body.stream) void this.broadcaster.broadcastTrace(labId, response.id, response.hops, response, body.pacingMs);
@@ -46,8 +53,27 @@ export class TracesService {
     return this.runtime.stateAt(labId, at, (state) => labConnectivity(state, { port, protocol }));
   }
 
+  /** The packets live traces sent through each node's rules, for runNodeIptables/nodeIptablesSave's `traced`. */
+  countedPackets(labId: string): CountedPacket[] {
+    return [...(this.counted.get(labId)?.values() ?? [])];
+  }
+
   forget(labId: string): void {
     this.neighbours.delete(labId);
+    this.counted.delete(labId);
+  }
+
+  private count(labId: string, traversed: readonly TracedRule[]): void {
+    let counts = this.counted.get(labId);
+    if (!counts) this.counted.set(labId, (counts = new Map()));
+    for (const entry of traversed) {
+      const key = `${entry.node}|${entry.table}|${entry.chain}|${entry.rule ?? ''}`;
+      const sum = counts.get(key);
+      if (sum) {
+        sum.packets += 1;
+        sum.bytes += entry.bytes;
+      } else counts.set(key, { ...entry, packets: 1 });
+    }
   }
 
   private remember(labId: string, learned: LearnedNeighbour[]): void {
