@@ -239,6 +239,41 @@ describe('the web client in a browser', () => {
     await page.context().close();
   });
 
+  it('runs traces from the trace form through POST /traces: delivered across nodes, refused on a closed port, and as of the timeline cursor', async () => {
+    const lab = await createLab();
+    const auth = { Authorization: `Bearer ${lab.tokens.student}` };
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(pod('a', { app: 'a' }, 'minikube-m02')).expect(200);
+    const beforeB = (await request(server.url).get(`/api/labs/${lab.id}/state`).set(auth).expect(200)).body.version as number;
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(pod('b', { app: 'b' }, 'minikube-m03')).expect(200);
+    const b = ((await request(server.url).get(`/api/labs/${lab.id}/state`).set(auth).expect(200)).body.pods as { name: string; ip: string }[]).find((p) => p.name === 'b');
+
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'student'));
+    await page.waitForFunction(() => document.querySelector('#members')?.textContent?.includes('(student)'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#trace-from option')).some((option) => option.textContent === 'default/b'));
+    await page.selectOption('#speed', '4');
+    const runTrace = async (to: string, port: number) => {
+      await page.selectOption('#trace-from', 'default/a');
+      await page.fill('#trace-to', to);
+      await page.fill('input[name="port"]', String(port));
+      await page.click('#trace-run');
+      await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.startsWith('Verdict:'), undefined, { timeout: 20_000 });
+      return page.textContent('#trace-verdict');
+    };
+
+    expect(await runTrace('default/b', 80)).toBe('Verdict: delivered — nginx on default/b accepted TCP/80');
+    expect(await elementHasClass(page, 'pod:default/b', 'hop-visited')).toBe(true);
+    expect(await runTrace('default/b', 81)).toMatch(/^Verdict: refused/);
+
+    // As of before b existed, the same address leads nowhere: the form sends `at` and shows what the API answers then.
+    await page.locator('#cursor').fill(String(beforeB));
+    await page.waitForFunction(() => !document.querySelector<HTMLElement>('#past-banner')?.hidden);
+    const then = (await request(server.url).post(`/api/labs/${lab.id}/traces`).set(auth).send({ from: 'default/a', to: b?.ip, port: 80, protocol: 'TCP', at: beforeB }).expect(200)).body;
+    expect(then.verdict).not.toBe('delivered');
+    expect(await runTrace(b?.ip as string, 80)).toBe(`Verdict: ${then.verdict} — ${then.reason}`);
+    await page.context().close();
+  });
+
   it('follow-me: the instructor picks an earlier trace and the student\'s panel switches to it', async () => {
     const lab = await createLab();
     await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.student}`).set('content-type', 'application/yaml').send(pod('a', {}, 'minikube-m02')).expect(200);
@@ -318,6 +353,15 @@ describe('the web client in a browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('networkpolicy.networking.k8s.io/default-deny created'));
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#ticks .tick')).some((tick) => tick.textContent === 'NetworkPolicyApplied'));
+
+    // minikube ssh moves the terminal into the node: its prompt, its context, its routes.
+    await page.keyboard.type('minikube ssh -n minikube-m02');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('docker@minikube-m02:~$'));
+    expect(await page.inputValue('#exec-context')).toBe('node/minikube-m02');
+    await page.keyboard.type('ip route');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.3'));
     await page.context().close();
   });
 

@@ -13,6 +13,8 @@ export class TracePanel {
   private readonly player = new TracePlayer(() => this.show());
   private traceId: string | undefined;
   private result: TraceResult | undefined;
+  /** The newest trace that came while ours was playing: shown when ours has played. */
+  private waiting: string | undefined;
   /** Every trace seen in this lab since the page opened, for follow-me. */
   private readonly received = new Map<string, { hops: Hop[]; result?: TraceResult }>();
 
@@ -77,24 +79,39 @@ export class TracePanel {
     $(this.element, '#trace-targets').innerHTML = targets.map((target) => `<option value="${escapeHtml(target)}"></option>`).join('');
   }
 
-  /** A hop pushed by the server: ours, or the first of someone else's trace when we are idle. */
+  /** A hop pushed by the server: of the trace shown, or the first of a new trace (anyone's) once ours has played. */
   hop(traceId: string, hop: Hop): void {
+    const seen = this.received.has(traceId);
     this.remember(traceId).hops.push(hop);
-    if (traceId !== this.traceId) {
-      if (this.traceId && !this.result) return;
-      this.begin(traceId);
+    if (traceId === this.traceId) return this.player.add(hop);
+    if (seen) return;
+    if (!this.idle()) {
+      this.waiting = traceId;
+      return;
     }
+    this.begin(traceId);
     this.player.add(hop);
   }
 
+  /** A trace's final result: completes the trace shown, or shows a new one once ours has played. */
   trace(result: TraceResult): void {
+    const seen = this.received.has(result.id);
     this.remember(result.id).result = result;
     if (result.id !== this.traceId) {
-      if (this.traceId && !this.result) return;
+      if (seen) return;
+      if (!this.idle()) {
+        this.waiting = result.id;
+        return;
+      }
       this.begin(result.id);
     }
     this.result = result;
     this.player.finish(result.hops);
+  }
+
+  /** Nothing shown, or the trace shown has its result and has played to its last hop. */
+  private idle(): boolean {
+    return !this.traceId || (this.result !== undefined && this.player.position >= this.player.hops.length - 1);
   }
 
   /** The instructor's follow-me: show that trace from its first hop. */
@@ -145,6 +162,7 @@ export class TracePanel {
   }
 
   private begin(traceId: string): void {
+    if (this.waiting === traceId) this.waiting = undefined;
     this.traceId = traceId;
     this.result = undefined;
     this.player.reset();
@@ -165,7 +183,10 @@ export class TracePanel {
     this.begin('pending');
     try {
       const result = await this.api.trace(body);
-      if (this.traceId === 'pending') this.traceId = result.id;
+      if (this.traceId !== 'pending') return;
+      // Streamed hops may have come before this answer: they were kept, show them with the result.
+      this.traceId = result.id;
+      for (const hop of this.received.get(result.id)?.hops ?? []) this.player.add(hop);
       if (result.hops || result.verdict) this.trace(result);
     } catch (error) {
       this.traceId = undefined;
@@ -197,6 +218,11 @@ export class TracePanel {
     verdict.textContent = done ? `${t('verdict')}: ${this.result?.verdict}${this.result?.reason ? ` — ${this.result.reason}` : ''}` : '';
     if (done && this.result?.explanation) verdict.title = this.result.explanation;
     this.highlight(Boolean(done) && this.result?.verdict !== 'delivered');
+    if (this.waiting && this.idle()) {
+      const next = this.waiting;
+      // After this tick's redraw, so the verdict of the trace that just ended is seen.
+      setTimeout(() => this.waiting === next && this.idle() && this.replay(next), this.player.interval * 2);
+    }
   }
 
   private highlight(stopped: boolean): void {
