@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import type { ServerConfig } from '../config/server-config';
+import { corkFlushes, type EngineSocket } from './cork-flushes';
 import { sizeInBytes } from './size-limit';
 
 type RedisClient = ReturnType<typeof createClient>;
@@ -36,6 +37,10 @@ export class HopLabIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, { ...options, maxHttpBufferSize: sizeInBytes(this.config.bodyLimit) } as ServerOptions);
     // The blocking read is short so that a closing instance stops reading the stream promptly.
     if (this.redis) server.adapter(createAdapter(this.redis, { blockTimeInMs: 1000 }));
+    server.engine.on('connection', (socket: EngineSocket) => {
+      corkFlushes(socket.transport);
+      socket.on('upgrade', corkFlushes);
+    });
     this.server = server;
     return server;
   }
