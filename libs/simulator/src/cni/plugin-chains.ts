@@ -1,0 +1,8 @@
+import type { LabState, NodeState } from '../cluster/types';
+import type { Netfilter } from '../iptables';
+import { applyFelixChains } from './felix-chains';
+
+/** The CNI agent's own iptables chains on a node, written after kubelet's at boot (calico: Felix's cali-* chains). */
+export function applyPluginChains(netfilter: Netfilter, state: LabState, node: NodeState): void {
+  if (state.cluster.cni.plugin === 'calico') applyFelixChains(netfilter, state, node);
+}
