@@ -24,9 +24,15 @@ const cni = z
     plugin: z.enum(cniPlugins as [CniPlugin, ...CniPlugin[]]).default('flannel'),
     backend: z.string().nullable().optional(),
     encryption: z.enum(['wireguard', 'ipsec']).nullable().default(null),
+    /** The bridge plugin's bridge name (kubenet calls it cbr0); default cni0. */
+    bridge: z.string().regex(/^[a-z][a-z0-9_-]{0,14}$/, 'must be a Linux interface name such as cbr0').optional(),
   })
   .strict()
   .transform((value, ctx) => {
+    if (value.bridge !== undefined && value.plugin !== 'bridge') {
+      ctx.addIssue({ code: 'custom', path: ['bridge'], message: `a bridge name is a setting of the bridge plugin, not of ${value.plugin}` });
+      return z.NEVER;
+    }
     const backend = value.backend === undefined ? defaultBackend[value.plugin] : value.backend;
     if (!(backends[value.plugin] as readonly (string | null)[]).includes(backend)) {
       ctx.addIssue({
@@ -36,10 +42,22 @@ const cni = z
       });
       return z.NEVER;
     }
-    return { plugin: value.plugin, backend, encryption: value.encryption };
+    return { plugin: value.plugin, backend, encryption: value.encryption, ...(value.bridge !== undefined ? { bridge: value.bridge } : {}) };
   });
 
 const ipv4Cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.244.0.0/16');
+
+/**
+ * How each node's root netns is set up besides the CNI plugin; absent: as minikube's nodes are
+ * (docker0 on 172.17.0.0/16, a static default route via the segment's gateway).
+ */
+const nodeSetup = z
+  .object({
+    docker0: ipv4Cidr.default('172.17.0.0/16'),
+    /** A cloud VM's DHCP lease: the default route and a host route to the gateway with metric 100; the cloud's router carries the pod networks, so nodes hold no route to other nodes' pods. */
+    dhcp: z.boolean().default(false),
+  })
+  .strict();
 
 /** ClusterSpec of API.md; every field is optional and defaults to `minikube start --cni flannel`. */
 export const clusterSpecSchema = z
@@ -60,6 +78,7 @@ export const clusterSpecSchema = z
       .strict()
       .default({ mode: 'iptables', version: '1.26', syncPeriod: '30s', minSyncPeriod: '1s' }),
     clock: z.object({ speed: z.number().min(0).max(1000).default(1) }).strict().default({ speed: 1 }),
+    node: nodeSetup.optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import type { LabState, NodeState } from '../cluster/types';
-import { formatIp, parseCidr } from '../net/ipv4';
+import { broadcastOf, formatIp, parseCidr } from '../net/ipv4';
 import { isRoutedPlugin, routedPodMtu } from './plugins';
 
 /**
@@ -12,6 +12,18 @@ export const FLANNEL_VNI = 1;
 export const FLANNEL_VXLAN_PORT = 8472;
 /** VXLAN encapsulation overhead flannel subtracts from the external interface MTU. */
 export const VXLAN_OVERHEAD = 50;
+
+/** The bridge pods hang on with the bridge plugin: cni0, or the cluster's name for it (kubenet's cbr0). */
+export function bridgeName(state: LabState): string {
+  return state.cluster.cni.bridge ?? BRIDGE_NAME;
+}
+
+/** docker0 of every node: minikube's 172.17.0.0/16 unless the cluster sets another network. */
+export function docker0Network(state: LabState): { network: string; address: string; cidr: string; broadcast: string } {
+  const network = parseCidr(state.cluster.node?.docker0 ?? '172.17.0.0/16')!;
+  const address = formatIp(network.network + 1);
+  return { network: `${formatIp(network.network)}/${network.prefix}`, address, cidr: `${address}/${network.prefix}`, broadcast: formatIp(broadcastOf(network)) };
+}
 
 export function usesVxlan(state: LabState): boolean {
   return state.cluster.cni.plugin === 'flannel' && state.cluster.cni.backend === 'vxlan';
@@ -67,7 +79,7 @@ export function networkConfig(state: LabState, node: Pick<NodeState, 'podCIDR' |
       cniVersion: '1.0.0',
       name: 'bridge',
       type: 'bridge',
-      bridge: BRIDGE_NAME,
+      bridge: bridgeName(state),
       isGateway: true,
       isDefaultGateway: true,
       hairpinMode: true,

@@ -2,7 +2,7 @@ import type { CniCall } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import { allocate, type Allocation } from '../ipam/host-local';
 import type { Prng } from '../net/prng';
-import { BRIDGE_NAME, CNI_PATH, networkConfig, podRouteDestinations } from './network-config';
+import { bridgeName, CNI_PATH, networkConfig, podRouteDestinations } from './network-config';
 
 /**
  * The CNI operations (SPEC.md ADD, DEL, CHECK, VERSION) as the node's plugin chain answers them:
@@ -65,7 +65,7 @@ export function cniAdd(state: LabState, node: NodeState, request: CniRequest, pr
   if (!allocation.ok) return fail(allocation.reason, allocation.msg);
 
   let nextIndex = node.nextIfIndex;
-  const bridge = node.bridge ? undefined : { name: BRIDGE_NAME, index: nextIndex++, mac: prng.mac() };
+  const bridge = node.bridge ? undefined : { name: bridgeName(state), index: nextIndex++, mac: prng.mac() };
   const attachment: Attachment = {
     containerId: request.containerId,
     address: `${allocation.ip}/${allocation.prefixLength}`,
@@ -81,7 +81,7 @@ export function cniAdd(state: LabState, node: NodeState, request: CniRequest, pr
   const result = {
     cniVersion,
     interfaces: [
-      { name: BRIDGE_NAME, mac: bridgeMac },
+      { name: (bridge ?? node.bridge)!.name, mac: bridgeMac },
       { name: attachment.vethName, mac: attachment.vethMac },
       { name: request.ifName, mac: attachment.mac, sandbox: request.netns },
     ],

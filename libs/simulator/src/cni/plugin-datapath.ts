@@ -1,6 +1,6 @@
 import type { ClusterSpec } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
-import { BRIDGE_NAME, FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, VXLAN_OVERHEAD } from './network-config';
+import { bridgeName, FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, VXLAN_OVERHEAD } from './network-config';
 import { formatIp, parseCidr } from '../net/ipv4';
 import { deviceAddress } from './plugin-node';
 import { CALICO, CILIUM, WEAVE } from './plugins';
@@ -154,5 +154,5 @@ export function nodeOverlaySource(state: LabState, node: NodeState): string {
 export function podBridge(state: LabState): string | null {
   const plugin = state.cluster.cni.plugin;
   if (plugin === 'weave') return WEAVE.bridge;
-  return plugin === 'calico' || plugin === 'cilium' ? null : BRIDGE_NAME;
+  return plugin === 'calico' || plugin === 'cilium' ? null : bridgeName(state);
 }

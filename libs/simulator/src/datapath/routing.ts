@@ -5,12 +5,11 @@
  * checks it against the derived table.
  */
 import type { LabState, NodeState, RouterState } from '../cluster/types';
-import { FLANNEL_VNI, usesVxlan } from '../cni/network-config';
+import { docker0Network, FLANNEL_VNI, usesVxlan } from '../cni/network-config';
 import { nodeDefaultGateway } from '../netns/derive';
 import type { Route } from '../netns/types';
 import { cidrContains, formatIp, parseCidr, parseIp, type Cidr } from '../net/ipv4';
 
-const DOCKER0_NETWORK = '172.17.0.0/16';
 
 function prefixOf(route: Route): number {
   if (route.dst === 'default') return 0;
@@ -124,15 +123,19 @@ export function nodeRoute(state: LabState, node: NodeState, ip: string): Route |
           : { dst: other.podCIDR, via: other.ip, dev: 'eth0' },
       );
     }
-  } else {
+  } else if (!state.cluster.node?.dhcp) {
     candidates.push(...routerRoutesFor(state, node, segment).filter((route) => routeContains(route, address)));
   }
   if (cidrContains(segment, address)) candidates.push({ dst: node.network, dev: 'eth0', proto: 'kernel', scope: 'link', src: node.ip });
-  if (cidrContains(parseCidr(DOCKER0_NETWORK)!, address)) {
-    candidates.push({ dst: DOCKER0_NETWORK, dev: 'docker0', proto: 'kernel', scope: 'link', src: '172.17.0.1', linkdown: true });
+  const docker0 = docker0Network(state);
+  if (cidrContains(parseCidr(docker0.network)!, address)) {
+    candidates.push({ dst: docker0.network, dev: 'docker0', proto: 'kernel', scope: 'link', src: docker0.address, linkdown: true });
   }
   const gateway = defaultGateway(state, node);
-  if (gateway) candidates.push({ dst: 'default', via: gateway, dev: 'eth0' });
+  if (gateway && state.cluster.node?.dhcp) {
+    candidates.push({ dst: 'default', via: gateway, dev: 'eth0', proto: 'dhcp', src: node.ip, metric: 100 });
+    if (parseIp(gateway) === address) candidates.push({ dst: `${gateway}/32`, dev: 'eth0', proto: 'dhcp', scope: 'link', src: node.ip, metric: 100 });
+  } else if (gateway) candidates.push({ dst: 'default', via: gateway, dev: 'eth0' });
   return longestPrefixMatch(candidates, ip);
 }
 

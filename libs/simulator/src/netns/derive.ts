@@ -1,6 +1,6 @@
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { FdbEntry, NetInterface, NetNamespace, Neighbour, Route } from './types';
-import { BRIDGE_NAME, FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, podRouteDestinations, usesVxlan } from '../cni/network-config';
+import { bridgeName, docker0Network, FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, podRouteDestinations, usesVxlan } from '../cni/network-config';
 import { isRoutedPlugin } from '../cni/plugins';
 import { routedNodeFdb, routedNodeInterfaces, routedNodeNeighbours, routedNodeRoutes, routedPodInterface, routedPodRoutes } from '../cni/routed-netns';
 import { SimulatorError } from '../model/errors';
@@ -12,7 +12,6 @@ import { broadcastOf, cidrContains, formatIp, parseCidr, parseIp } from '../net/
  * from the state on demand (a 5,000-node cluster is never materialised as 25 million routes).
  */
 const ETHER_FLAGS = ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'];
-const DOCKER0 = { cidr: '172.17.0.1/16', network: '172.17.0.0/16', broadcast: '172.17.255.255', src: '172.17.0.1' };
 
 export function nodeNetNamespace(state: LabState, nodeName: string): NetNamespace {
   const node = requireNode(state, nodeName);
@@ -83,7 +82,7 @@ function nodeInterfaces(state: LabState, node: NodeState): NetInterface[] {
       flags: ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'],
       qdisc: 'noqueue',
       state: 'DOWN',
-      addresses: [{ cidr: DOCKER0.cidr, broadcast: DOCKER0.broadcast, scope: 'global', label: 'docker0' }],
+      addresses: [{ cidr: docker0Network(state).cidr, broadcast: docker0Network(state).broadcast, scope: 'global', label: 'docker0' }],
     },
   ];
   if (node.ifIndex.vtep !== null && node.vtepMac) {
@@ -130,7 +129,7 @@ function nodeInterfaces(state: LabState, node: NodeState): NetInterface[] {
       qdisc: 'noqueue',
       state: 'UP',
       qlen: 1000,
-      master: BRIDGE_NAME,
+      master: node.bridge?.name ?? bridgeName(state),
       // Both conflists set hairpinMode: true (flannel's delegate, HopLab's bridge config).
       hairpin: true,
       peerIndex: 2,
@@ -167,8 +166,14 @@ export function nodeDefaultGateway(state: LabState, node: NodeState): string | u
 function nodeRoutes(state: LabState, node: NodeState): Route[] {
   const routes: Route[] = [];
   const gateway = nodeDefaultGateway(state, node);
-  if (gateway) routes.push({ dst: 'default', via: gateway, dev: 'eth0' });
-  routes.push({ dst: DOCKER0.network, dev: 'docker0', proto: 'kernel', scope: 'link', src: DOCKER0.src, linkdown: true });
+  const dhcp = state.cluster.node?.dhcp === true;
+  if (gateway && dhcp) {
+    // What a cloud VM's DHCP client installs: the default route and a host route to the gateway, metric 100.
+    routes.push({ dst: 'default', via: gateway, dev: 'eth0', proto: 'dhcp', src: node.ip, metric: 100 });
+    routes.push({ dst: `${gateway}/32`, dev: 'eth0', proto: 'dhcp', scope: 'link', src: node.ip, metric: 100 });
+  } else if (gateway) routes.push({ dst: 'default', via: gateway, dev: 'eth0' });
+  const docker0 = docker0Network(state);
+  routes.push({ dst: docker0.network, dev: 'docker0', proto: 'kernel', scope: 'link', src: docker0.address, linkdown: true });
   routes.push({ dst: node.network, dev: 'eth0', proto: 'kernel', scope: 'link', src: node.ip });
   if (node.bridge) {
     const range = parseCidr(node.podCIDR)!;
@@ -193,7 +198,7 @@ function nodeRoutes(state: LabState, node: NodeState): Route[] {
         routes.push({ dst: other.podCIDR, via: other.ip, dev: 'eth0' });
       }
     }
-  } else {
+  } else if (!dhcp) {
     routes.push(...routerRoutes(state, node));
   }
   return sortRoutes(routes);

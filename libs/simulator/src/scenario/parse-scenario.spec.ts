@@ -49,6 +49,14 @@ describe('parseScenario', () => {
     expect(issue.message).toContain('backend "ipip" is not one of ["vxlan","host-gw"]');
   });
 
+  it('accepts a bridge name only for the bridge plugin, and the node setup of cloud VMs', () => {
+    const { scenario } = parseScenario('cluster:\n  cni: { plugin: bridge, bridge: cbr0 }\n  node: { dhcp: true }\n');
+    expect(scenario.cluster).toMatchObject({ cni: { plugin: 'bridge', backend: null, bridge: 'cbr0' }, node: { docker0: '172.17.0.0/16', dhcp: true } });
+    expect(issuesOf(() => parseScenario('cluster:\n  cni: { plugin: flannel, bridge: cbr0 }\n'))).toEqual([
+      { path: 'cluster.cni.bridge', message: 'a bridge name is a setting of the bridge plugin, not of flannel', line: 2, column: 35 },
+    ]);
+  });
+
   it('rejects checks mixing kinds, and bad contexts and durations', () => {
     const text = 'steps:\n  - advance: soon\ncheck: []\nchecks:\n  - expect: { exec: ls, verdict: dropped, context: "vm/x" }\n';
     expect(issues(text)).toEqual([
