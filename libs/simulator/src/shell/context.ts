@@ -8,7 +8,7 @@ import type { LabState } from '../cluster/types';
 export type ShellFrame =
   | { kind: 'workstation' }
   | { kind: 'node'; node: string; user: 'root' | 'docker' }
-  | { kind: 'pod'; namespace: string; name: string; shell: string };
+  | { kind: 'pod'; namespace: string; name: string; shell: string; /** `kubectl run --rm -it`: exit deletes the pod. */ removeOnExit?: boolean };
 
 /** The contexts entered so far, the current one last; `exit` pops one. Part of the caller's session. */
 export type ShellStack = ShellFrame[];

@@ -135,3 +135,25 @@ describe('busybox and brief listings', () => {
     expect(t.run('docker exec minikube ip -br link show flannel.1').output.stdout).toMatch(/^flannel\.1 {8}UNKNOWN {8}[0-9a-f:]{17} <BROADCAST,MULTICAST,UP,LOWER_UP> \n$/);
   });
 });
+
+describe('kubectl run attached', () => {
+  it('-it --rm with a shell enters the pod; exit deletes it', () => {
+    const t = terminal(testLab({}, 1));
+    const entered = t.run('kubectl run tmp --rm -it --image busybox -- sh');
+    expect(entered).toMatchObject({ prompt: '/ # ', output: { stdout: "If you don't see a command prompt, try pressing enter.\n" } });
+    expect(t.state.pods.has('default/tmp')).toBe(true);
+    const left = t.run('exit');
+    expect(left).toMatchObject({ prompt: '$ ', output: { stdout: "exit\nSession ended, resume using 'kubectl attach tmp -c tmp -i -t' command when the pod is running\npod \"tmp\" deleted\n" } });
+    expect(t.state.pods.has('default/tmp')).toBe(false);
+  });
+
+  it('-i --rm with a command prints its output, then deletes the pod', () => {
+    const t = terminal(testLab({}, 1));
+    t.run('kubectl run db --image postgres');
+    const db = t.state.pods.get('default/db')!.ip;
+    const out = t.run(`kubectl run probe --rm -i --restart=Never --image nicolaka/netshoot -- nc -zv ${db} 5432`);
+    expect(out.output).toEqual({ stdout: 'pod "probe" deleted\n', stderr: `Connection to ${db} 5432 port [tcp/postgresql] succeeded!\n`, exitCode: 0 });
+    expect(t.state.pods.has('default/probe')).toBe(false);
+    expect(t.applied.slice(-2)).toEqual(['createPod', 'deletePod']);
+  });
+});

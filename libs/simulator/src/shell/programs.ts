@@ -5,7 +5,7 @@ import { docker, minikube } from './minikube';
 import { nodePrograms } from './node-programs';
 import { podPrograms } from './pod-programs';
 import { awk, cut, echo, grep, head, sort, tail, uniq, wc } from './text/filters';
-import { failure, printed, type Invocation, type Printed, type Program } from './types';
+import { failure, printed, type Invocation, type Program, type ProgramResult } from './types';
 import { runNested } from './nested';
 
 /** Builtins and filters every context has. */
@@ -23,12 +23,23 @@ const common: Record<string, Program> = {
   false: () => failure('', 1),
   clear: () => printed('\x1b[H\x1b[2J\x1b[3J'),
   pwd: (call) => printed(pwd(call)),
-  exit: (call): Printed => {
-    if (call.stack.length <= 1) return printed('', "the workstation's shell stays open: there is nothing to exit to\n", 0);
-    return { ...printed('exit\n'), stack: call.stack.slice(0, -1) };
-  },
-  logout: (call) => common.exit(call) as Printed,
+  exit: (call) => exit(call),
+  logout: (call) => exit(call),
 };
+
+/** Leaves the current context; a pod started by `kubectl run --rm -it` is deleted on the way out. */
+function exit(call: Invocation): ProgramResult {
+  if (call.stack.length <= 1) return printed('', "the workstation's shell stays open: there is nothing to exit to\n", 0);
+  const top = call.stack[call.stack.length - 1];
+  const stack = call.stack.slice(0, -1);
+  if (top.kind !== 'pod' || !top.removeOnExit) return { ...printed('exit\n'), stack };
+  const session = `Session ended, resume using 'kubectl attach ${top.name} -c ${top.name} -i -t' command when the pod is running\n`;
+  return {
+    kind: 'mutation',
+    commands: [{ type: 'deletePod', namespace: top.namespace, name: top.name }],
+    render: () => ({ ...printed(`exit\n${session}pod "${top.name}" deleted\n`), stack }),
+  };
+}
 
 function pwd(call: Invocation): string {
   const top = call.stack[call.stack.length - 1];

@@ -3,7 +3,7 @@ import type { Command } from '../model/commands';
 import { contextProblem, currentFrame, prompt, type ShellStack } from './context';
 import { parseLine, ShellSyntaxError, type ListItem, type SimpleCommand } from './parse';
 import { findProgram } from './programs';
-import type { Printed, ProgramResult, ShellEnv, ShellOutput } from './types';
+import type { Mutation, Printed, ProgramResult, ShellEnv, ShellOutput } from './types';
 
 /**
  * The lab shell: runs one command line (bash syntax subset, see parse.ts) against the lab, in
@@ -74,16 +74,7 @@ function advance(cursor: Cursor, state: LabState, env: ShellEnv): ShellStep {
       const command = pipeline[cursor.stage];
       const stdin = command.heredoc ?? (cursor.stage === 0 ? '' : cursor.pipe);
       const result = run(command, stdin, state, env, cursor.stack);
-      if (result.kind === 'mutation') {
-        const paused = { ...cursor };
-        return {
-          kind: 'mutation',
-          commands: result.commands,
-          resume: (after, env2) => advance(finishStage(paused, command, result.render(after, env2), pipeline.length), after, env2),
-          refused: (message, current, env2) =>
-            advance(finishStage(paused, command, { kind: 'printed', stdout: '', stderr: message.endsWith('\n') ? message : `${message}\n`, exitCode: 1 }, pipeline.length), current, env2),
-        };
-      }
+      if (result.kind === 'mutation') return pause({ ...cursor }, command, pipeline.length, result);
       Object.assign(cursor, finishStage(cursor, command, result, pipeline.length));
     }
     let connector = cursor.items[cursor.item].next;
@@ -97,6 +88,21 @@ function advance(cursor: Cursor, state: LabState, env: ShellEnv): ShellStep {
     }
   }
   return done(state, { stdout: cursor.stdout, stderr: cursor.stderr, exitCode: cursor.status }, cursor.stack);
+}
+
+/** A line stopped at a program's mutation; its render may ask for another one (kubectl run --rm). */
+function pause(cursor: Cursor, command: SimpleCommand, stages: number, mutation: Mutation): ShellMutation {
+  return {
+    kind: 'mutation',
+    commands: mutation.commands,
+    resume: (after, env) => {
+      const result = mutation.render(after, env);
+      if (result.kind === 'mutation') return pause(cursor, command, stages, result);
+      return advance(finishStage(cursor, command, result, stages), after, env);
+    },
+    refused: (message, current, env) =>
+      advance(finishStage(cursor, command, { kind: 'printed', stdout: '', stderr: message.endsWith('\n') ? message : `${message}\n`, exitCode: 1 }, stages), current, env),
+  };
 }
 
 function runsAfter(connector: ';' | '&&' | '||', status: number): boolean {
@@ -139,7 +145,7 @@ function run(parsed: SimpleCommand, stdin: string, state: LabState, env: ShellEn
     ...result,
     render: (after, env2) => {
       const out = result.render(after, env2);
-      return { ...out, stderr: expanded.stderr + out.stderr };
+      return out.kind === 'printed' ? { ...out, stderr: expanded.stderr + out.stderr } : out;
     },
   };
 }

@@ -43,8 +43,11 @@ export interface Printed extends ShellOutput {
 export interface Mutation {
   kind: 'mutation';
   commands: Command[];
-  /** Prints the outcome once the commands were applied (e.g. "pod/app created"), on the state after them. */
-  render: (after: LabState, env: ShellEnv) => Printed;
+  /**
+   * Prints the outcome once the commands were applied (e.g. "pod/app created"), on the state after
+   * them; or asks for more commands (`kubectl run --rm`: create, run, then delete).
+   */
+  render: (after: LabState, env: ShellEnv) => Printed | Mutation;
 }
 
 export type Program = (call: Invocation) => ProgramResult;

@@ -2,6 +2,7 @@ import type { LabState } from '../../cluster/types';
 import { ManifestError, parseManifests, planApply, type ManifestObject } from '../../manifests';
 import type { Command } from '../../model/commands';
 import { failure, printed, type Invocation, type Mutation, type Printed, type ProgramResult } from '../types';
+import type { PodRunner } from './exec';
 import { kubectlErrors, qualifiedPlural } from './errors';
 import { boolFlag, flag, type FlagSpec, type ParsedFlags } from './flags';
 import { namespaceOf, targets } from './get';
@@ -53,7 +54,7 @@ function parseKeyValues(text: string): Record<string, string> | string {
 }
 
 /** `kubectl run NAME --image=IMAGE [--labels=k=v] [--env=K=V]... [--port=N] [-- ARGS...]` */
-export function kubectlRun(call: Invocation, parsed: ParsedFlags): ProgramResult {
+export function kubectlRun(call: Invocation, parsed: ParsedFlags, runInPod: PodRunner): ProgramResult {
   const [name] = parsed.positional;
   if (!name) return kubectlErrors.usage('NAME is required for run', 'run');
   const image = flag(parsed, 'image');
@@ -79,7 +80,29 @@ export function kubectlRun(call: Invocation, parsed: ParsedFlags): ProgramResult
     ...(env.length > 0 ? { env } : {}),
     ...(port !== undefined ? { ports: [{ containerPort: Number(port), protocol: 'TCP' as const }] } : {}),
   };
-  return mutation([{ type: 'createPod', namespace, name, labels, containers: [container] }], () => printed(`pod/${name} created\n`));
+  const create: Command = { type: 'createPod', namespace, name, labels, containers: [container] };
+  if (!boolFlag(parsed, 'stdin')) return mutation([create], () => printed(`pod/${name} created\n`));
+  return mutation([create], attach(call, parsed, { namespace, name }, runInPod));
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'zsh']);
+
+/**
+ * `kubectl run -i[t] … [--rm]`: with a tty and a shell (or no command), the terminal enters the pod
+ * (exit deletes it with --rm); otherwise the command's output is shown, then the pod deleted with --rm.
+ */
+function attach(call: Invocation, parsed: ParsedFlags, pod: { namespace: string; name: string }, runInPod: PodRunner): Mutation['render'] {
+  const rm = boolFlag(parsed, 'rm');
+  const program = parsed.rest[0]?.replace(/^.*\//, '');
+  const frame = { kind: 'pod' as const, namespace: pod.namespace, name: pod.name, shell: program ?? 'sh' };
+  if (boolFlag(parsed, 'tty') && (program === undefined || (SHELLS.has(program) && parsed.rest.length === 1))) {
+    return () => ({ ...printed("If you don't see a command prompt, try pressing enter.\n"), stack: [...call.stack, { ...frame, ...(rm ? { removeOnExit: true } : {}) }] });
+  }
+  return (after, env) => {
+    const out = runInPod({ ...call, state: after, env }, frame, parsed.rest);
+    if (!rm) return out;
+    return mutation([{ type: 'deletePod', ...pod }], () => printed(`${out.stdout}pod "${pod.name}" deleted\n`, out.stderr, out.exitCode));
+  };
 }
 
 /** The objects of every -f (a lab file, or `-` for stdin); a Printed is kubectl's error. */
