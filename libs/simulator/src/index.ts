@@ -13,6 +13,7 @@ export { allocate, hostLocalRange, type Allocation } from './ipam/host-local';
 export { pluginDatapath, podGatewayMac, nodeOverlaySource, podBridge, type PluginDatapath, type FirstHop, type Encapsulation, type Encryption } from './cni/plugin-datapath';
 export { CALICO, WEAVE, CILIUM, isRoutedPlugin, type RoutedPlugin } from './cni/plugins';
 export { calicoInterfaceName, ciliumInterfaceName, weaveInterfaceName } from './cni/routed-add';
+export { routedRouteCandidates } from './cni/routed-netns';
 export { kubernetesVersion } from './cluster/system-pods';
 export { minikubeNodeName, dns1123LabelError, dns1123SubdomainError } from './cluster/names';
 export { Prng } from './net/prng';

@@ -1,7 +1,7 @@
 import type { PluginDevice } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { FdbEntry, NetInterface, Neighbour, Route } from '../netns/types';
-import { parseCidr } from '../net/ipv4';
+import { cidrContains, parseCidr, parseIp } from '../net/ipv4';
 import { podMtu } from './network-config';
 import { deviceAddress } from './plugin-node';
 import { CALICO, CILIUM, WEAVE } from './plugins';
@@ -179,4 +179,20 @@ export function routedPodRoutes(state: LabState, pod: PodState): Route[] {
     { dst: 'default', via: pod.gateway, dev: 'eth0' },
     { dst: `${pod.gateway}/32`, dev: 'eth0', scope: 'link' },
   ];
+}
+
+/**
+ * The plugin's routes of `node` that contain `ip` (for a tracer's longest-prefix lookup next to
+ * eth0's, docker0's and the default route): the blackhole and /32s of calico, remote blocks or
+ * node CIDRs, weave's /12, cilium_host's routes.
+ */
+export function routedRouteCandidates(state: LabState, node: NodeState, ip: string): Route[] {
+  const address = parseIp(ip);
+  if (address === undefined) return [];
+  const owner = node.allocated.get(ip);
+  const pod = owner === undefined ? undefined : state.pods.get(owner);
+  return routedNodeRoutes(state, node, pod && pod.vethIndex !== undefined && !pod.hostNetwork ? [pod] : []).filter((route) => {
+    const cidr = parseCidr(route.dst, false);
+    return cidr !== undefined && cidrContains(cidr, address);
+  });
 }

@@ -7,6 +7,7 @@ import { nodeNetNamespace, podNetNamespace } from '../netns/derive';
 import { transcript } from '../views/golden/golden-text';
 import { ipAddr, ipLink, ipNeigh, ipRoute, kubectlGetDaemonSets, routeN } from '../views';
 import { calicoInterfaceName, ciliumInterfaceName, weaveInterfaceName } from './routed-add';
+import { routedRouteCandidates } from './routed-netns';
 
 /** A 3-node minikube lab on `cni` with app on minikube-m02 and web on minikube-m03. */
 function lab(cni: ClusterSpecInput['cni']) {
@@ -215,5 +216,30 @@ describe('cilium', () => {
       'kube-system kube-proxy 3',
     ]);
     expect([...state.pods.values()].filter((pod) => pod.name.startsWith('cilium-operator-')).map((pod) => [pod.node, pod.hostNetwork])).toEqual([['minikube', true]]);
+  });
+});
+
+describe('routedRouteCandidates: the plugin routes a tracer looks up, as the derived table has them', () => {
+  function longest(routes: { dst: string }[]): string | undefined {
+    return routes.map((route) => route.dst).sort((a, b) => Number(b.split('/')[1] ?? 32) - Number(a.split('/')[1] ?? 32))[0];
+  }
+  it.each([[{ plugin: 'calico' }], [{ plugin: 'calico', backend: 'vxlan' }], [{ plugin: 'weave' }], [{ plugin: 'cilium' }], [{ plugin: 'cilium', backend: 'native' }]] as ClusterSpecInput['cni'][][])('%j', (cni) => {
+    const { state, app, web } = lab(cni);
+    const unused = app.ip.replace(/\d+$/, (last) => String((Number(last) + 7) % 250));
+    for (const node of state.nodes.values()) {
+      // Without the routes every node has whatever the plugin: eth0's segment, docker0's, the default.
+      const table = nodeNetNamespace(state, node.name).routes.filter((route) => route.dst !== node.network && route.dev !== 'docker0');
+      for (const ip of [app.ip, web.ip, unused]) {
+        const expected = table.filter((route) => {
+          const [network, bits = '32'] = route.dst.split('/');
+          const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+          const toInt = (text: string) => text.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0) >>> 0;
+          return route.dst !== 'default' && ((toInt(ip) & mask) >>> 0) === ((toInt(network) & mask) >>> 0);
+        });
+        const candidates = routedRouteCandidates(state, node, ip);
+        expect(longest(candidates)).toBe(longest(expected));
+        expect(candidates.length).toBeGreaterThan(0);
+      }
+    }
   });
 });
