@@ -3,9 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
-import { trace } from '@hoplab/simulator';
-import { LiveBroadcaster } from '../apps/server/src/gateway/live-broadcaster.service';
-import { LabRuntime } from '../apps/server/src/runtime/lab-runtime.service';
 import { hopElementId } from '../apps/web/src/topology-model';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
 
@@ -169,9 +166,7 @@ describe('the web client in a browser', () => {
     await page.context().close();
   });
 
-  // Until POST /traces lands, the trace is computed by the simulator's tracer and streamed by the gateway's broadcaster,
-  // the path POST /traces with stream:true takes; the browser only sees the socket.io `hop` and `trace` messages.
-  it('animates a streamed cross-node trace hop by hop to the destination pod, with the hop panel and step controls', async () => {
+  it('animates a cross-node trace someone else started, hop by hop to the destination pod, with the hop panel and step controls', async () => {
     const lab = await createLab();
     const yaml = `${pod('a', { app: 'a' }, 'minikube-m02')}---\n${pod('b', { app: 'b' }, 'minikube-m03')}`;
     await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.student}`).set('content-type', 'application/yaml').send(yaml).expect(200);
@@ -179,14 +174,17 @@ describe('the web client in a browser', () => {
     await page.goto(labUrl(lab, 'observer'));
     await page.waitForFunction(() => document.querySelector('#members')?.textContent?.includes('(observer)'));
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.includes('14 pods'));
-
     await page.selectOption('#speed', '4');
-    const runtime = server.app.get(LabRuntime);
-    const result = await runtime.read(lab.id, (state) => trace(state, { from: 'default/a', to: 'default/b', port: 80, protocol: 'TCP' }));
+
+    const traced = await request(server.url)
+      .post(`/api/labs/${lab.id}/traces`)
+      .set('Authorization', `Bearer ${lab.tokens.student}`)
+      .send({ from: 'default/a', to: 'default/b', port: 80, protocol: 'TCP', stream: true, pacingMs: 50 })
+      .expect(200);
+    const result = traced.body as { verdict: string; hops: { index: number; action: string; netns: string; layer: string; summary: string }[] };
     expect(result.verdict).toBe('delivered');
     expect(result.hops.some((hop) => hop.layer === 'encap')).toBe(true);
     expect(result.hops.length).toBeGreaterThan(5);
-    void server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 'trace-1', result.hops, { ...result, at: lab.version }, 60);
 
     await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.includes('delivered'), undefined, { timeout: 15_000 });
     expect(await page.locator('#hops li.hop').count()).toBe(result.hops.length);
@@ -208,34 +206,54 @@ describe('the web client in a browser', () => {
     await page.context().close();
   });
 
-  it('applies deny-all from the Apply panel on a calico lab and stops the next trace where the policy dropped it', async () => {
+  it('deny-all applied from the Apply panel on a calico lab drops the next trace where the policy is; before it on the timeline, delivered; the matrix agrees', async () => {
     const lab = (await request(server.url).post('/api/labs').send({ name: 'calico', scenario: 'minikube-flannel', cluster: { cni: { plugin: 'calico' } } }).expect(201)).body as CreatedLab;
+    const auth = { Authorization: `Bearer ${lab.tokens.student}` };
     const yaml = `${pod('a', { app: 'a' }, 'minikube-m02')}---\n${pod('b', { app: 'b' }, 'minikube-m02')}`;
-    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.student}`).set('content-type', 'application/yaml').send(yaml).expect(200);
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(yaml).expect(200);
+    const beforePolicy = (await request(server.url).get(`/api/labs/${lab.id}/state`).set(auth).expect(200)).body.version as number;
     const page = await newPage();
     await page.goto(labUrl(lab, 'student'));
     await page.waitForFunction(() => document.querySelector('#members')?.textContent?.includes('(student)'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#trace-from option')).some((option) => option.textContent === 'default/b'));
     await page.selectOption('#speed', '4');
     expect(await topologyLabels(page, 'device')).toEqual(expect.arrayContaining(['tunl0', 'cali*']));
+    const runTrace = async () => {
+      await page.click('[data-tab="trace"]');
+      await page.selectOption('#trace-from', 'default/a');
+      await page.fill('#trace-to', 'default/b');
+      await page.click('#trace-run');
+      await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.startsWith('Verdict:'), undefined, { timeout: 20_000 });
+      return page.textContent('#trace-verdict');
+    };
+    const matrixCell = async () => {
+      await page.click('[data-tab="tables"]');
+      await page.click('#matrix-refresh');
+      await page.waitForSelector('#matrix table');
+      return page.evaluate(() => {
+        const table = document.querySelector('#matrix table') as HTMLTableElement;
+        const column = Array.from(table.rows[0].cells).findIndex((cell) => cell.textContent === 'default/b');
+        const row = Array.from(table.rows).find((line) => line.cells[0].textContent === 'default/a') as HTMLTableRowElement;
+        return row.cells[column].textContent;
+      });
+    };
 
     await page.click('[data-tab="apply"]');
     await page.fill('#manifest', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n');
     await page.click('#apply-run');
     await page.waitForFunction(() => document.querySelector('#apply-result')?.textContent?.startsWith('Applied'));
-    await page.click('[data-tab="trace"]');
-
-    const runtime = server.app.get(LabRuntime);
-    const result = await runtime.read(lab.id, (state) => trace(state, { from: 'default/a', to: 'default/b', port: 80, protocol: 'TCP' }));
-    expect(result.verdict).toBe('dropped');
-    const view = (await request(server.url).get(`/api/labs/${lab.id}/state`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body;
-    void server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 'denied', result.hops, { ...result, at: view.version }, 20);
-    await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.includes('dropped'), undefined, { timeout: 15_000 });
-    expect(await page.textContent('#trace-verdict')).toContain('default/default-deny');
+    expect(await runTrace()).toMatch(/^Verdict: dropped — .*default\/default-deny/);
     expect(await page.textContent('#hops li.hop.current')).toContain('default/default-deny');
-    const last = result.hops.at(-1);
-    expect(last).toMatchObject({ layer: 'policy', action: 'drop' });
-    expect(await elementHasClass(page, hopElementId(last as never, view), 'hop-dropped')).toBe(true);
+    const view = (await request(server.url).get(`/api/labs/${lab.id}/state`).set(auth).expect(200)).body;
+    const same = (await request(server.url).post(`/api/labs/${lab.id}/traces`).set(auth).send({ from: 'default/a', to: 'default/b', port: 80, protocol: 'TCP' }).expect(200)).body;
+    expect(await elementHasClass(page, hopElementId(same.hops.at(-1), view), 'hop-dropped')).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'trace-dropped.png') });
+    expect(await matrixCell()).toBe('✗');
+
+    await page.locator('#cursor').fill(String(beforePolicy));
+    await page.waitForFunction(() => !document.querySelector<HTMLElement>('#past-banner')?.hidden);
+    expect(await matrixCell()).toBe('✓');
+    expect(await runTrace()).toMatch(/^Verdict: delivered/);
     await page.context().close();
   });
 
@@ -284,21 +302,19 @@ describe('the web client in a browser', () => {
       await page.waitForFunction(() => document.querySelector('#members')?.textContent?.includes('(student)') && document.querySelector('#members')?.textContent?.includes('(instructor)'));
       await page.selectOption('#speed', '4');
     }
-    const runtime = server.app.get(LabRuntime);
-    const broadcaster = server.app.get(LiveBroadcaster);
-    const delivered = await runtime.read(lab.id, (state) => trace(state, { from: 'default/a', to: '192.168.49.2', protocol: 'ICMP' }));
-    const refused = await runtime.read(lab.id, (state) => trace(state, { from: 'default/a', to: '192.168.49.2', port: 9, protocol: 'TCP' }));
-    expect([delivered.verdict, refused.verdict]).toEqual(['delivered', 'refused']);
-    await broadcaster.broadcastTrace(lab.id, 'first', delivered.hops, { ...delivered, at: lab.version }, 0);
-    await broadcaster.broadcastTrace(lab.id, 'second', refused.hops, { ...refused, at: lab.version }, 0);
+    const streamTrace = async (body: Record<string, unknown>) =>
+      (await request(server.url).post(`/api/labs/${lab.id}/traces`).set('Authorization', `Bearer ${lab.tokens.observer}`).send({ ...body, stream: true, pacingMs: 0 }).expect(200)).body as { id: string; verdict: string };
+    const first = await streamTrace({ from: 'default/a', to: '192.168.49.2', protocol: 'ICMP' });
+    const second = await streamTrace({ from: 'default/a', to: '192.168.49.2', port: 9, protocol: 'TCP' });
+    expect([first.verdict, second.verdict]).toEqual(['delivered', 'refused']);
     for (const page of [teacher, student]) await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.includes('refused'), undefined, { timeout: 15_000 });
 
-    await teacher.selectOption('#trace-history', 'first');
+    await teacher.selectOption('#trace-history', first.id);
     await teacher.click('#follow-me');
     await teacher.waitForFunction(() => document.querySelector('#follow-note')?.textContent?.startsWith('Everyone'));
     await student.waitForFunction(() => document.querySelector('#follow-note')?.textContent?.includes('Following the trace shown by'));
     await student.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.includes('delivered'), undefined, { timeout: 15_000 });
-    expect(await student.inputValue('#trace-history')).toBe('first');
+    expect(await student.inputValue('#trace-history')).toBe(first.id);
 
     // Students may not lead: the gateway's refusal is shown.
     await student.click('#follow-me');
