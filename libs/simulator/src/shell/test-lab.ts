@@ -1,6 +1,7 @@
 import type { ClusterSpecInput } from '@hoplab/events';
 import type { LabState } from '../cluster/types';
 import { applyCommand } from '../model/apply';
+import { SimulatorError } from '../model/errors';
 import { initialState } from '../model/state';
 import { WORKSTATION, type ShellStack } from './context';
 import { runShell, type ShellDone } from './run-shell';
@@ -41,7 +42,8 @@ export function terminal(state: LabState): Terminal {
           }
           step = pending.resume(state, env);
         } catch (error) {
-          step = pending.refused((error as Error).message, state, env);
+          if (!(error instanceof SimulatorError)) throw error;
+          step = pending.refused(error.message, state, env);
         }
       }
       t.stack = step.stack;
