@@ -18,6 +18,7 @@ const cniSettings = z
     plugin: z.enum(['bridge', 'flannel', 'calico', 'weave', 'cilium']),
     backend: z.string().nullable(),
     encryption: z.enum(['wireguard', 'ipsec']).nullable(),
+    bridge: z.string().optional(),
   })
   .strict();
 
