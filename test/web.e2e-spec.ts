@@ -397,6 +397,13 @@ describe('the web client in a browser', () => {
     const dns = page.locator('#node-tables li', { hasText: 'kube-system/kube-dns:dns cluster IP' }).first();
     expect(await dns.locator('> .chain').textContent()).toMatch(/^KUBE-SVC-/);
     expect(await dns.locator('ul .chain').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^KUBE-SEP-/)]));
+    // The connectivity matrix: every pod a row and a column; flannel enforces no policy, so all allowed.
+    await page.waitForSelector('#matrix table');
+    const matrix = await page.evaluate(() => Array.from((document.querySelector('#matrix table') as HTMLTableElement).rows).map((row) => Array.from(row.cells).map((cell) => cell.textContent)));
+    const columns = matrix[0].slice(1);
+    expect(columns.some((name) => name?.startsWith('kube-system/coredns-'))).toBe(true);
+    expect(matrix.slice(1).map((row) => row[0])).toEqual(columns);
+    expect(new Set(matrix.slice(1).flatMap((row) => row.slice(1)))).toEqual(new Set(['✓']));
     await page.screenshot({ path: join(ARTIFACTS, 'node-tables.png') });
     await page.context().close();
   });
