@@ -67,6 +67,15 @@ describe('changePlugin', () => {
     }
   });
 
+  it('from the bridge plugin with its own bridge name (kubenet cbr0): the recorded events keep the name', () => {
+    const state = initialState();
+    applyCommand(state, { type: 'createLab', name: 'kubenet', cluster: { cni: { plugin: 'bridge', bridge: 'cbr0' } } });
+    applyCommand(state, { type: 'addNode' });
+    const events = applyCommand(state, { type: 'changePlugin', cni: { plugin: 'calico' } });
+    for (const event of events) expect(() => labEvents.validate(event.type, event.data)).not.toThrow();
+    expect(events.find((event) => event.type === 'PluginChanged')!.data).toMatchObject({ from: { plugin: 'bridge', bridge: 'cbr0' }, to: { plugin: 'calico' } });
+  });
+
   it('is deterministic: the same command on the same state decides the same events', () => {
     const [a, b] = [flannelLab(), flannelLab()];
     expect(applyCommand(a, { type: 'changePlugin', cni: { plugin: 'cilium' } })).toEqual(applyCommand(b, { type: 'changePlugin', cni: { plugin: 'cilium' } }));
