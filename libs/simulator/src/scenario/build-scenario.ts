@@ -97,7 +97,10 @@ function located(path: (string | number)[], message: string, locate: Locate): Sc
 }
 
 function asScenarioError(error: unknown, path: (string | number)[], locate: Locate): unknown {
-  if (error instanceof SimulatorError) return located(path, error.path ? `${error.path}: ${error.message}` : error.message, locate);
+  if (error instanceof SimulatorError) {
+    const named = error.path && !error.message.startsWith(error.path) ? `${error.path}: ${error.message}` : error.message;
+    return located(path, named, locate);
+  }
   if (error instanceof ManifestError) return new ScenarioError(error.issues.map((issue) => ({ path: `${formatPath(path)} ${issue.path}`, message: issue.message, ...locate(path) })));
   return error;
 }

@@ -30,7 +30,7 @@ export function exportScenario(state: LabState): ScenarioInput {
     routers: [...state.routers.values()].map(({ name, interfaces, routes }) => ({ name, interfaces, routes })),
     files: [...state.files].map(([name, content]) => ({ name, content })),
     // Namespaces first, in a step of their own: the objects in them are planned against the lab as it is.
-    steps: [...(namespaceManifests.length ? [{ apply: namespaceManifests }] : []), ...(manifests.length ? [{ apply: manifests }] : []), ...(state.time > 0 ? [{ advance: `${state.time}ms` }] : [])],
+    steps: [...chunks(namespaceManifests).map((apply) => ({ apply })), ...chunks(manifests).map((apply) => ({ apply })), ...(state.time > 0 ? [{ advance: `${state.time}ms` }] : [])],
   };
 }
 
@@ -46,6 +46,12 @@ function clusterOnly(state: LabState): LabState {
   for (const { name, ip, podCIDR, role } of state.nodes.values()) applyCommand(base, { type: 'addNode', name, ip, podCIDR, role });
   for (const { name, interfaces, routes } of state.routers.values()) applyCommand(base, { type: 'addRouter', name, interfaces, routes });
   return base;
+}
+
+/** kubectl apply takes at most 500 objects at once (parseManifests' limit): one step per slice. */
+const OBJECTS_PER_STEP = 500;
+function chunks<T>(items: T[]): T[][] {
+  return Array.from({ length: Math.ceil(items.length / OBJECTS_PER_STEP) }, (_, i) => items.slice(i * OBJECTS_PER_STEP, (i + 1) * OBJECTS_PER_STEP));
 }
 
 function nonEmpty<K extends string>(key: K, map: Record<string, string>): Partial<Record<K, Record<string, string>>> {

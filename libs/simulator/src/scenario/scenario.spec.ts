@@ -54,6 +54,16 @@ describe('built-in scenarios', () => {
   });
 });
 
+describe('exportScenario', () => {
+  it('splits the objects into apply steps kubectl accepts (500 at most) and still rebuilds the lab', () => {
+    const pods = Array.from({ length: 501 }, (_, i) => `  - { apiVersion: v1, kind: Pod, metadata: { name: p${i} }, spec: { containers: [{ name: c, image: nginx }] } }`);
+    const original = build(`nodes: [{}, {}, {}]\nsteps:\n  - apply:\n${pods.slice(0, 300).map((p) => `  ${p}`).join('\n')}\n  - apply:\n${pods.slice(300).map((p) => `  ${p}`).join('\n')}\n`);
+    const exported = parseScenario(exportScenarioYaml(original.state)).scenario;
+    expect(exported.steps.map((step) => (step.apply as unknown[]).length)).toEqual([500, 1]);
+    expect(view(build(exportScenarioYaml(original.state)).state)).toEqual(view(original.state));
+  });
+});
+
 describe('checks', () => {
   const calico = read('calico-netpol');
 
