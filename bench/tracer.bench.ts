@@ -4,7 +4,9 @@
 // p50/p99 over warm traces at one state version (the policy and pod-CIDR indexes are built once
 // per version; that build is reported apart). The calico lab has no routers between nodes (its
 // derived datapath is bridge-like), so its pairs are drawn on one node, where policies decide;
-// flannel pairs are random across nodes (VXLAN). pod→Service is not measured yet.
+// flannel pairs are random across nodes (VXLAN). The flannel lab also has 10,000 Services of 15
+// endpoints each (pods labelled svc=s-<i mod 10,000>): pod→Service traces go from a random pod to a
+// random Service through the source node's kube-proxy rules (DNAT), then across the overlay.
 import { performance } from 'node:perf_hooks';
 import { applyCommand, initialState, trace, type LabState } from '@hoplab/simulator';
 
@@ -12,6 +14,7 @@ const NODES = 5_000;
 const PODS = 150_000;
 const NAMESPACES = 10_000;
 const POLICIES = 5_000;
+const SERVICES = 10_000;
 const TRACES = 2_000;
 
 function percentile(sorted: number[], p: number): number {
@@ -32,7 +35,7 @@ function buildLab(plugin: 'calico' | 'flannel'): LabState {
       namespace: `ns-${i % NAMESPACES}`,
       name: `pod-${i}`,
       nodeName: nodes[i % NODES],
-      labels: { app: `app-${i % 100}`, tier: i % 3 === 0 ? 'db' : 'web' },
+      labels: { app: `app-${i % 100}`, tier: i % 3 === 0 ? 'db' : 'web', svc: `s-${i % SERVICES}` },
       containers: [{ name: 'c', image: i % 3 === 0 ? 'postgres' : 'nginx' }],
     });
   }
@@ -48,28 +51,28 @@ function buildLab(plugin: 'calico' | 'flannel'): LabState {
       },
     });
   }
+  if (plugin === 'flannel') {
+    for (let s = 0; s < SERVICES; s++) {
+      apply({ type: 'applyService', service: { namespace: `ns-${s % NAMESPACES}`, name: `svc-${s}`, selector: { svc: `s-${s}` }, ports: [{ port: 8080, targetPort: 80 }] } });
+    }
+  }
   return state;
 }
 
-function measure(state: LabState, sameNode: boolean): Record<string, unknown> {
-  const pods = [...state.pods.values()].filter((pod) => !pod.hostNetwork && pod.ip !== '');
-  const keys = pods.map((pod) => `${pod.namespace}/${pod.name}`);
-  const byNode = new Map<string, string[]>();
-  for (const pod of pods) byNode.set(pod.node, [...(byNode.get(pod.node) ?? []), `${pod.namespace}/${pod.name}`]);
+type Sample = (i: number, random: () => number) => Parameters<typeof trace>[1];
+
+function measure(state: LabState, sample: Sample): Record<string, unknown> {
   let seed = 7;
-  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % keys.length;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
   let start = performance.now();
-  trace(state, { from: keys[0], to: keys[1], port: 80, protocol: 'TCP' });
+  trace(state, sample(-1, random));
   const firstTraceMs = performance.now() - start;
   const samples: number[] = [];
   const verdicts: Record<string, number> = {};
   for (let i = 0; i < TRACES; i++) {
-    const from = keys[random()];
-    const neighbours = byNode.get(state.pods.get(from)!.node)!;
-    const to = sameNode ? neighbours[random() % neighbours.length] : keys[random()];
-    const port = i % 2 === 0 ? 80 : 5432;
+    const request = sample(i, random);
     start = performance.now();
-    const result = trace(state, { from, to, port, protocol: 'TCP' });
+    const result = trace(state, request);
     samples.push(performance.now() - start);
     verdicts[result.verdict] = (verdicts[result.verdict] ?? 0) + 1;
   }
@@ -85,13 +88,39 @@ function measure(state: LabState, sameNode: boolean): Record<string, unknown> {
   };
 }
 
+/** pod→pod TCP on 80 or 5432: on the source's node (calico) or anywhere (flannel). */
+function podPairs(state: LabState, sameNode: boolean): Sample {
+  const pods = [...state.pods.values()].filter((pod) => !pod.hostNetwork && pod.ip !== '');
+  const keys = pods.map((pod) => `${pod.namespace}/${pod.name}`);
+  const byNode = new Map<string, string[]>();
+  for (const pod of pods) {
+    const list = byNode.get(pod.node);
+    if (list) list.push(`${pod.namespace}/${pod.name}`);
+    else byNode.set(pod.node, [`${pod.namespace}/${pod.name}`]);
+  }
+  return (i, random) => {
+    const from = keys[random() % keys.length];
+    const neighbours = byNode.get(state.pods.get(from)!.node)!;
+    const to = sameNode ? neighbours[random() % neighbours.length] : keys[random() % keys.length];
+    return { from, to, port: i % 2 === 0 ? 80 : 5432, protocol: 'TCP' };
+  };
+}
+
+/** pod→Service: a random pod to a random Service's ClusterIP port 8080 (DNAT to an endpoint's 80). */
+function podToService(state: LabState): Sample {
+  const keys = [...state.pods.values()].filter((pod) => !pod.hostNetwork && pod.ip !== '').map((pod) => `${pod.namespace}/${pod.name}`);
+  const services = [...state.services.values()].filter((service) => service.name.startsWith('svc-')).map((service) => `${service.namespace}/${service.name}`);
+  return (_i, random) => ({ from: keys[random() % keys.length], to: { service: services[random() % services.length] }, port: 8080, protocol: 'TCP' });
+}
+
 export async function run(): Promise<Record<string, unknown>> {
-  const result: Record<string, unknown> = { nodes: NODES, pods: PODS, namespaces: NAMESPACES, policies: POLICIES };
-  for (const plugin of ['calico', 'flannel'] as const) {
+  const result: Record<string, unknown> = { nodes: NODES, pods: PODS, namespaces: NAMESPACES, policies: POLICIES, services: SERVICES };
+  for (const plugin of (process.env.BENCH_TRACER_PLUGINS?.split(',') ?? ['calico', 'flannel']) as ('calico' | 'flannel')[]) {
     const start = performance.now();
     const state = buildLab(plugin);
     result[`${plugin}BuildS`] = Number(((performance.now() - start) / 1000).toFixed(1));
-    result[`${plugin}PodToPod${plugin === 'calico' ? 'SameNode' : 'CrossNode'}`] = measure(state, plugin === 'calico');
+    result[`${plugin}PodToPod${plugin === 'calico' ? 'SameNode' : 'CrossNode'}`] = measure(state, podPairs(state, plugin === 'calico'));
+    if (plugin === 'flannel') result.flannelPodToService = measure(state, podToService(state));
   }
   return result;
 }

@@ -10,44 +10,55 @@ import type { LabState, NodeState } from '../cluster/types';
 import { createNetfilter, type Chain, type Netfilter, type TableName } from '../iptables';
 import {
   applyKubeletChains, applyKubeProxySync, buildServicePortRules, ensureKubeProxyCanaries, KubeProxyRuleBuilder,
-  LARGE_CLUSTER_ENDPOINTS_THRESHOLD, servicePortName, type KubeProxyVersion, type ServiceInput,
+  LARGE_CLUSTER_ENDPOINTS_THRESHOLD, servicePortName, type KubeProxyVersion,
 } from '../kube-proxy';
 import { clusterServices, nodeTables } from '../node-iptables';
+import type { ServiceState } from '../services/types';
 import type { ChainSource } from './netfilter-eval';
 
 interface ServiceIndex {
   version: number;
-  byClusterIP: Map<string, ServiceInput[]>;
-  byNodePort: Map<number, ServiceInput[]>;
-  largeClusterMode: boolean;
+  byClusterIP: Map<string, ServiceState[]>;
+  byNodePort: Map<number, ServiceState[]>;
 }
 
 const indexes = new WeakMap<LabState, ServiceIndex>();
 
+/** Services by ClusterIP and NodePort, once per state version (no endpoints: a pod→pod trace needs none). */
 function serviceIndex(state: LabState): ServiceIndex {
   const cached = indexes.get(state);
   if (cached && cached.version === state.version) return cached;
-  const { services, endpoints } = clusterServices(state);
-  const byClusterIP = new Map<string, ServiceInput[]>();
-  const byNodePort = new Map<number, ServiceInput[]>();
-  const add = <K>(map: Map<K, ServiceInput[]>, key: K, service: ServiceInput) => {
+  const byClusterIP = new Map<string, ServiceState[]>();
+  const byNodePort = new Map<number, ServiceState[]>();
+  const add = <K>(map: Map<K, ServiceState[]>, key: K, service: ServiceState) => {
     const list = map.get(key);
     if (list) list.push(service);
     else map.set(key, [service]);
   };
-  for (const service of services) {
-    if (service.clusterIP && service.clusterIP !== 'None') add(byClusterIP, service.clusterIP, service);
-    for (const port of service.ports) if (port.nodePort) add(byNodePort, port.nodePort, service);
+  for (const service of state.services.values()) {
+    if (service.clusterIP !== 'None') add(byClusterIP, service.clusterIP, service);
+    for (const port of service.ports) if (port.nodePort !== null && service.type !== 'ClusterIP') add(byNodePort, port.nodePort, service);
   }
-  let total = 0;
-  for (const list of endpoints.values()) total += list.length;
-  const index = { version: state.version, byClusterIP, byNodePort, largeClusterMode: total > LARGE_CLUSTER_ENDPOINTS_THRESHOLD };
+  const index = { version: state.version, byClusterIP, byNodePort };
   indexes.set(state, index);
   return index;
 }
 
-/** The Services (as kube-proxy sees them) whose ClusterIP is `ip`. */
-export function servicesOnClusterIP(state: LabState, ip: string): readonly ServiceInput[] {
+const largeModes = new WeakMap<LabState, { version: number; large: boolean }>();
+
+/** kube-proxy drops the SEP comments past 1,000 endpoints in all (counted once per version, only when a Service is traced). */
+function largeClusterMode(state: LabState): boolean {
+  const cached = largeModes.get(state);
+  if (cached && cached.version === state.version) return cached.large;
+  let total = 0;
+  for (const list of clusterServices(state).endpoints.values()) total += list.length;
+  const large = total > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+  largeModes.set(state, { version: state.version, large });
+  return large;
+}
+
+/** The Services whose ClusterIP is `ip`. */
+export function servicesOnClusterIP(state: LabState, ip: string): readonly ServiceState[] {
   return serviceIndex(state).byClusterIP.get(ip) ?? [];
 }
 
@@ -76,14 +87,15 @@ function untouchedView(state: LabState, node: NodeState, dst: string, dstPort: n
   const services = new Set(index.byClusterIP.get(dst) ?? []);
   if (local && dstPort !== undefined) for (const service of index.byNodePort.get(dstPort) ?? []) services.add(service);
   if (services.size === 0) return (table, chain) => base[table].chains.get(chain);
-  const { endpoints } = clusterServices(state);
+  const { byKey, endpoints } = clusterServices(state);
   const overlay = new Map<string, Chain>();
   const natServices: Chain['rules'] = [];
   const natNodePorts: Chain['rules'] = [];
   const filterServices: Chain['rules'] = [];
   const filterExternal: Chain['rules'] = [];
-  const context = { nodeName: node.name, clusterCIDR: state.cluster.podCIDR, largeClusterMode: index.largeClusterMode };
-  for (const service of services) {
+  const context = { nodeName: node.name, clusterCIDR: state.cluster.podCIDR, largeClusterMode: largeClusterMode(state) };
+  for (const serviceState of services) {
+    const service = byKey.get(`${serviceState.namespace}/${serviceState.name}`)!;
     for (const port of service.ports) {
       const rules = buildServicePortRules(service, port, endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? [], context);
       natServices.push(...rules.natServices);

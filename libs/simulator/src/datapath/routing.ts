@@ -6,7 +6,6 @@
  */
 import type { LabState, NodeState, RouterState } from '../cluster/types';
 import { docker0Network, FLANNEL_VNI, usesVxlan } from '../cni/network-config';
-import { nodeDefaultGateway } from '../netns/derive';
 import type { Route } from '../netns/types';
 import { cidrContains, formatIp, parseCidr, parseIp, type Cidr } from '../net/ipv4';
 
@@ -41,7 +40,7 @@ interface PodCidrIndex {
   byIp: Map<string, NodeState>;
   /** The nodes' L2 segments (eth0 networks). */
   segments: Set<string>;
-  /** nodeDefaultGateway per node (it scans every node). */
+  /** The default gateway per node (what nodeDefaultGateway derives). */
   gateways: Map<string, string | undefined>;
 }
 
@@ -75,10 +74,24 @@ export function nodeByIp(state: LabState, ip: string): NodeState | undefined {
   return indexOf(state).byIp.get(ip);
 }
 
+/**
+ * netns/derive's nodeDefaultGateway through the index: a router on the node's segment, else the
+ * segment's first address unless a node holds it (derive scans every node for that: 5,000 per node).
+ */
 function defaultGateway(state: LabState, node: NodeState): string | undefined {
-  const { gateways } = indexOf(state);
-  if (!gateways.has(node.name)) gateways.set(node.name, nodeDefaultGateway(state, node));
-  return gateways.get(node.name);
+  const index = indexOf(state);
+  if (index.gateways.has(node.name)) return index.gateways.get(node.name);
+  const segment = parseCidr(node.network)!;
+  let gateway: string | undefined;
+  for (const router of state.routers.values()) {
+    gateway ??= router.interfaces.find((iface) => cidrContains(segment, parseIp(iface.ip)!))?.ip;
+  }
+  if (gateway === undefined) {
+    const first = formatIp(segment.network + 1);
+    gateway = first === node.ip || index.byIp.has(first) ? undefined : first;
+  }
+  index.gateways.set(node.name, gateway);
+  return gateway;
 }
 
 /** The node whose podCIDR contains `ip`, through an index rebuilt once per state version. */
