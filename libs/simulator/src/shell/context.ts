@@ -5,10 +5,14 @@ import type { LabState } from '../cluster/types';
  * minikube, docker); a node is entered with `docker exec -it <node> bash` (root, in /) or
  * `minikube ssh [-n m02]` (user docker, in ~); a pod with `kubectl exec -it <pod> -- bash|sh`.
  */
-export type ShellFrame =
+export type ShellFrame = (
   | { kind: 'workstation' }
   | { kind: 'node'; node: string; user: 'root' | 'docker' }
-  | { kind: 'pod'; namespace: string; name: string; shell: string; /** `kubectl run --rm -it`: exit deletes the pod. */ removeOnExit?: boolean };
+  | { kind: 'pod'; namespace: string; name: string; shell: string; /** `kubectl run --rm -it`: exit deletes the pod. */ removeOnExit?: boolean }
+) & {
+  /** The shell variables set in this shell (`DB=$(kubectl get …)`); each shell has its own. */
+  vars?: Record<string, string>;
+};
 
 /** The contexts entered so far, the current one last; `exit` pops one. Part of the caller's session. */
 export type ShellStack = ShellFrame[];

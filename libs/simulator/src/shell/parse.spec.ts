@@ -75,6 +75,16 @@ describe('command substitution', () => {
     expect(quoted.pipeline[0].expansions).toEqual({ 1: [{ literal: 'ip=' }, { command: 'echo (a) ")"', quoted: true }, { literal: '!' }] });
   });
 
+  it('variables: $NAME, ${NAME}, $? (in double quotes too); a lone $ and single quotes stay literal', () => {
+    const [item] = parseLine(`echo $A "\${B}x" $? '$C' $ 5$`);
+    expect(item.pipeline[0].argv).toEqual(['echo', '$A', '${B}x', '$?', '$C', '$', '5$']);
+    expect(item.pipeline[0].expansions).toEqual({
+      1: [{ variable: 'A', quoted: false }],
+      2: [{ variable: 'B', quoted: true }, { literal: 'x' }],
+      3: [{ variable: '?', quoted: false }],
+    });
+  });
+
   it('an unclosed $( is a syntax error', () => {
     expect(() => parseLine('echo $(ls')).toThrow("unexpected EOF while looking for matching `)'");
   });

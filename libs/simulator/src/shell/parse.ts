@@ -1,8 +1,8 @@
 /**
  * The part of bash's grammar the lab shell understands: words with '…', "…" and \ quoting,
  * pipelines (`|`), lists (`;`, `&&`, `||`, newlines), here-documents (`<<EOF`, `<<'EOF'`, `<<-EOF`),
- * `2>&1` and `>/dev/null`-style redirections, `#` comments, and `$(…)` command substitution.
- * No variables: `$X` stays literal.
+ * `2>&1` and `>/dev/null`-style redirections, `#` comments, `$(…)` command substitution and
+ * `$NAME` / `${NAME}` / `$?` variables (no other expansions: no globs, no arithmetic).
  */
 
 export interface Redirect {
@@ -11,8 +11,13 @@ export interface Redirect {
   target: string;
 }
 
-/** A piece of a word: literal text, or a `$(…)` command substitution (quoted: inside "…", not field-split). */
-export type WordPart = { literal: string } | { command: string; quoted: boolean };
+/**
+ * A piece of a word: literal text, a `$(…)` command substitution or a `$NAME` / `${NAME}` / `$?`
+ * variable (quoted: inside "…", so not split into words).
+ */
+export type WordPart = { literal: string } | { command: string; quoted: boolean } | { variable: string; quoted: boolean };
+
+const variableName = /^(\?|[A-Za-z_][A-Za-z0-9_]*|\{(\?|[A-Za-z_][A-Za-z0-9_]*)\})/;
 
 export interface SimpleCommand {
   /** The words; one with a substitution holds its text with the substitution as written. */
@@ -88,10 +93,15 @@ function tokenize(line: string): Token[] {
     }
     flushLiteral();
     const raw = i;
-    const command = readSubstitution();
-    parts.push({ command, quoted });
+    if (line[i + 1] === '(') parts.push({ command: readSubstitution(), quoted });
+    else {
+      const name = variableName.exec(line.slice(i + 1))!;
+      parts.push({ variable: name[2] ?? name[1], quoted });
+      i += 1 + name[0].length;
+    }
     return line.slice(raw, i);
   };
+  const expands = (at: number) => line[at] === '$' && (line[at + 1] === '(' || variableName.test(line.slice(at + 1)));
 
   const readWord = (): string | null => {
     let text = '';
@@ -106,7 +116,7 @@ function tokenize(line: string): Token[] {
       const c = line[i];
       if (c === ' ' || c === '\t' || operatorStart.has(c)) break;
       any = true;
-      if (c === '$' && line[i + 1] === '(') {
+      if (expands(i)) {
         text += substitute(false, text);
       } else if (c === "'") {
         const end = line.indexOf("'", i + 1);
@@ -119,7 +129,7 @@ function tokenize(line: string): Token[] {
           if (i >= line.length) throw new ShellSyntaxError('unexpected EOF while looking for matching `"\'');
           const d = line[i];
           if (d === '"') break;
-          if (d === '$' && line[i + 1] === '(') {
+          if (expands(i)) {
             text += substitute(true, text);
           } else if (d === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1])) {
             if (line[i + 1] !== '\n') add(line[i + 1]);

@@ -35,7 +35,7 @@ describe('runShell', () => {
     const t = terminal(testLab());
     expect(t.run('false && echo a || echo b; echo c').output.stdout).toBe('b\nc\n');
     expect(t.run('true || echo a && echo b').output.stdout).toBe('b\n');
-    expect(t.run('false; echo $?x').output.stdout).toBe('$?x\n');
+    expect(t.run('false; echo $?x').output.stdout).toBe('1x\n');
   });
 
   it('pipes stdout, not stderr; 2>&1 joins them; /dev/null swallows', () => {
@@ -101,5 +101,30 @@ describe('command substitution at run time', () => {
     const before = t.applied.length;
     expect(t.run('echo $(kubectl run x --image nginx)').output.stderr).toBe('bash: $(kubectl run x --image nginx): the lab runs command substitutions read-only\n');
     expect(t.applied.length).toBe(before);
+  });
+});
+
+describe('shell variables', () => {
+  it('NAME=value sets a variable of the current shell; $NAME, ${NAME} and "$NAME" read it', () => {
+    const t = terminal(testLab({}, 2));
+    t.run('kubectl run db --image postgres');
+    t.run('kubectl run app --image nicolaka/netshoot');
+    const db = t.state.pods.get('default/db')!.ip;
+    expect(t.run("DB=$(kubectl get pod db -o jsonpath='{.status.podIP}')").output).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(t.run('echo $DB ${DB}x "[$DB]" \'$DB\'').output.stdout).toBe(`${db} ${db}x [${db}] $DB\n`);
+    expect(t.run('kubectl exec app -- telnet $DB 5432 | head -1').output.stdout).toBe(`Trying ${db}...\n`);
+    expect(t.run('echo $NOPE.').output.stdout).toBe('.\n');
+    expect(t.run('PODS=$(kubectl get po -o name); echo "$PODS" | wc -l').output.stdout).toBe('2\n');
+    expect(t.run('X=$(kubectl get po nope)').output).toEqual({ stdout: '', stderr: 'Error from server (NotFound): pods "nope" not found\n', exitCode: 1 });
+  });
+
+  it('each shell has its own variables: a node shell does not see the workstation\'s', () => {
+    const t = terminal(testLab({}, 1));
+    t.run('A=1');
+    t.run('docker exec -it minikube bash');
+    expect(t.run('echo "[$A]"').output.stdout).toBe('[]\n');
+    t.run('A=2');
+    t.run('exit');
+    expect(t.run('echo $A').output.stdout).toBe('1\n');
   });
 });

@@ -73,7 +73,7 @@ function advance(cursor: Cursor, state: LabState, env: ShellEnv): ShellStep {
     while (cursor.stage < pipeline.length) {
       const command = pipeline[cursor.stage];
       const stdin = command.heredoc ?? (cursor.stage === 0 ? '' : cursor.pipe);
-      const result = run(command, stdin, state, env, cursor.stack);
+      const result = run(command, stdin, state, env, cursor.stack, cursor.status);
       if (result.kind === 'mutation') return pause({ ...cursor }, command, pipeline.length, result);
       Object.assign(cursor, finishStage(cursor, command, result, pipeline.length));
     }
@@ -134,10 +134,16 @@ function finishStage(cursor: Cursor, command: SimpleCommand, result: Printed, st
   };
 }
 
-function run(parsed: SimpleCommand, stdin: string, state: LabState, env: ShellEnv, stack: ShellStack): ProgramResult {
-  if (!parsed.expansions) return runExpanded(parsed, stdin, state, env, stack);
-  const expanded = expandWords(parsed, state, env, stack);
-  const result = runExpanded({ ...parsed, argv: expanded.argv }, stdin, state, env, stack);
+const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+
+function run(parsed: SimpleCommand, stdin: string, state: LabState, env: ShellEnv, stack: ShellStack, status: number): ProgramResult {
+  let assignments = 0;
+  while (assignments < parsed.argv.length && assignment.test(parsed.argv[assignments])) assignments++;
+  if (!parsed.expansions && assignments === 0) return runExpanded(parsed, stdin, state, env, stack);
+  const expanded = expandWords(parsed, assignments, state, env, stack, status);
+  if (assignments === parsed.argv.length) return assign(expanded, stack);
+  // `NAME=value command`: the variables only reach the command's environment, which the lab does not model.
+  const result = runExpanded({ ...parsed, argv: expanded.argv.slice(assignments) }, stdin, state, env, stack);
   if (!expanded.stderr) return result;
   // What the substitutions printed on stderr comes first, as on a terminal.
   if (result.kind === 'printed') return { ...result, stderr: expanded.stderr + result.stderr };
@@ -150,13 +156,34 @@ function run(parsed: SimpleCommand, stdin: string, state: LabState, env: ShellEn
   };
 }
 
+/** `NAME=value …` alone: the variables are set in the current shell; the status is the last substitution's. */
+function assign(expanded: Expanded, stack: ShellStack): Printed {
+  const top = currentFrame(stack);
+  const vars = { ...top.vars };
+  for (const word of expanded.argv) {
+    const [, name] = assignment.exec(word)!;
+    vars[name] = word.slice(name.length + 1);
+  }
+  return { kind: 'printed', stdout: '', stderr: expanded.stderr, exitCode: expanded.status, stack: [...stack.slice(0, -1), { ...top, vars }] };
+}
+
+interface Expanded {
+  argv: string[];
+  stderr: string;
+  /** Exit status of the last command substitution (0 without one). */
+  status: number;
+}
+
 /**
- * `$(…)`: the inner line runs read-only in the same context; its stdout without trailing newlines
- * replaces it, split into words unless it was inside double quotes.
+ * `$(…)` runs its line read-only in the same context; `$NAME` reads the current shell's variables
+ * (`$?` the last status). The result replaces the reference without trailing newlines, split into
+ * words unless quoted or in an assignment (the first `assignments` words).
  */
-function expandWords(command: SimpleCommand, state: LabState, env: ShellEnv, stack: ShellStack): { argv: string[]; stderr: string } {
+function expandWords(command: SimpleCommand, assignments: number, state: LabState, env: ShellEnv, stack: ShellStack, lastStatus: number): Expanded {
   const argv: string[] = [];
   let stderr = '';
+  let status = 0;
+  const vars = currentFrame(stack).vars ?? {};
   command.argv.forEach((word, index) => {
     const parts = command.expansions?.[index];
     if (!parts) {
@@ -171,17 +198,26 @@ function expandWords(command: SimpleCommand, state: LabState, env: ShellEnv, sta
         keep = true;
         continue;
       }
-      const step = runShell(state, stack, part.command, env);
-      const output = step.kind === 'done' ? step.output.stdout.replace(/\n+$/, '') : '';
-      if (step.kind === 'done') stderr += step.output.stderr;
-      else stderr += `bash: $(${part.command}): the lab runs command substitutions read-only\n`;
-      if (part.quoted) {
-        current += output;
+      let value: string;
+      if ('variable' in part) value = part.variable === '?' ? String(lastStatus) : (vars[part.variable] ?? '');
+      else {
+        const step = runShell(state, stack, part.command, env);
+        if (step.kind === 'done') {
+          value = step.output.stdout.replace(/\n+$/, '');
+          stderr += step.output.stderr;
+          status = step.output.exitCode;
+        } else {
+          value = '';
+          stderr += `bash: $(${part.command}): the lab runs command substitutions read-only\n`;
+          status = 1;
+        }
+      }
+      if (part.quoted || index < assignments) {
+        current += value;
         keep = true;
         continue;
       }
-      const fields = output.split(/[ \t\n]+/);
-      fields.forEach((field, i) => {
+      value.split(/[ \t\n]+/).forEach((field, i) => {
         if (i > 0) {
           if (current !== '' || keep) argv.push(current);
           current = '';
@@ -192,7 +228,7 @@ function expandWords(command: SimpleCommand, state: LabState, env: ShellEnv, sta
     }
     if (current !== '' || keep) argv.push(current);
   });
-  return { argv, stderr };
+  return { argv, stderr, status };
 }
 
 function runExpanded(command: SimpleCommand, stdin: string, state: LabState, env: ShellEnv, stack: ShellStack): ProgramResult {
