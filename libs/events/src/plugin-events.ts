@@ -70,6 +70,8 @@ export const PluginPodAttached = labEvents.define({
       hostMac: mac,
       hostIndex: z.number().int().positive(),
       netnsId: z.number().int().nonnegative(),
+      /** calico: the node's blocks were full, so this ADD claimed another /26 for the node. */
+      claimedBlock: cidr.optional(),
       cni: cniCallSchema,
     })
     .strict(),

@@ -50,7 +50,7 @@ export interface NodeState {
   /** ifindexes decided when the node was added (lo is always 1). */
   ifIndex: { eth0: number; eth0Peer: number; docker0: number; vtep: number | null };
   /** calico/weave/cilium: the node's pod range and the devices the plugin's agent created (PluginNodeReady). */
-  pluginNet?: { plugin: string; podRange: string; devices: PluginDevice[] };
+  pluginNet?: { plugin: string; podRange: string; devices: PluginDevice[]; extraBlocks?: string[] };
   /** The CNI bridge (cni0), created by the first non-hostNetwork pod's ADD. */
   bridge?: { name: string; index: number; mac: string };
   /** Keys "namespace/name" of every pod scheduled here (hostNetwork ones too). */

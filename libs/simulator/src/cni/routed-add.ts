@@ -7,7 +7,7 @@ import { networkConfig } from './network-config';
 import { CNI_ERR_INTERNAL, type CniRequest } from './operations';
 import { deviceAddress } from './plugin-node';
 import { CALICO, CILIUM, WEAVE } from './plugins';
-import { calicoAddress, ciliumAddress, weaveAddress } from './routed-ipam';
+import { calicoAddress, calicoBlocks, ciliumAddress, weaveAddress } from './routed-ipam';
 
 /**
  * CNI ADD of calico, weave and cilium: one veth whose host end is named as the plugin names it,
@@ -24,6 +24,7 @@ export interface RoutedAttachment {
   hostMac: string;
   hostIndex: number;
   netnsId: number;
+  claimedBlock?: string;
 }
 
 export type RoutedAddOutcome =
@@ -74,10 +75,13 @@ export function routedAdd(state: LabState, node: NodeState, request: CniRequest 
   let prefix = 32;
   let hostIf: string;
   let hostMac = prng.mac();
+  let claimedBlock: string | undefined;
   if (cni === 'calico') {
-    const allocation = calicoAddress(node, requested);
+    const taken = new Set([...state.nodes.values(), node].flatMap((other) => calicoBlocks(other)));
+    const allocation = calicoAddress(node, state.cluster.podCIDR, taken, requested);
     if (!allocation.ok) return fail(allocation.reason, allocation.msg);
     ip = allocation.ip;
+    claimedBlock = allocation.claimedBlock;
     gateway = CALICO.gateway;
     hostIf = calicoInterfaceName(request.namespace, request.name);
     hostMac = CALICO.hostMac;
@@ -106,6 +110,7 @@ export function routedAdd(state: LabState, node: NodeState, request: CniRequest 
     hostMac,
     hostIndex: node.nextIfIndex,
     netnsId: node.nextNetnsId,
+    ...(claimedBlock ? { claimedBlock } : {}),
   };
   const result = {
     cniVersion,

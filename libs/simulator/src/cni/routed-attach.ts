@@ -56,8 +56,9 @@ export function applyRoutedAttachment(state: LabState, data: RoutedAttachment & 
 }
 
 /** The node's side of an attachment: its address taken, its ifindex and netnsid used (also on decide's draft of a node being added). */
-export function reserveOnNode(node: NodeState, data: Pick<RoutedAttachment, 'address' | 'hostIndex' | 'netnsId'> & { namespace: string; name: string }): void {
+export function reserveOnNode(node: NodeState, data: Pick<RoutedAttachment, 'address' | 'hostIndex' | 'netnsId' | 'claimedBlock'> & { namespace: string; name: string }): void {
   const ip = data.address.slice(0, data.address.indexOf('/'));
+  if (data.claimedBlock && node.pluginNet) node.pluginNet.extraBlocks = [...(node.pluginNet.extraBlocks ?? []), data.claimedBlock];
   node.allocated.set(ip, podKey(data.namespace, data.name));
   node.lastReservedIP = ip;
   node.nextIfIndex = Math.max(node.nextIfIndex, data.hostIndex + 1);

@@ -1,6 +1,6 @@
 import type { NodeState } from '../cluster/types';
-import { allocateInBlock, type CalicoAllocation } from '../ipam/calico-ipam';
-import { cidrContains, cidrInside, cidrSize, formatCidr, formatIp, parseCidr, type Cidr } from '../net/ipv4';
+import { allocateInBlock, claimCalicoBlock, type CalicoAllocation } from '../ipam/calico-ipam';
+import { cidrContains, cidrInside, cidrSize, formatCidr, formatIp, parseCidr, parseIp, type Cidr } from '../net/ipv4';
 import type { Prng } from '../net/prng';
 import { WEAVE } from './plugins';
 
@@ -64,6 +64,28 @@ export function ciliumAddress(podRange: string, taken: (ip: string) => boolean, 
   return undefined;
 }
 
-export function calicoAddress(node: RoutedNode, requested?: string): CalicoAllocation {
-  return allocateInBlock(node.pluginNet!.podRange, (ip) => node.allocated.has(ip) || node.pluginNet!.devices.some((d) => d.address === `${ip}/32`), node.lastReservedIP, requested);
+/** The node's affine blocks: the first one and those claimed when it was full. */
+export function calicoBlocks(node: Pick<NodeState, 'pluginNet'>): string[] {
+  return node.pluginNet ? [node.pluginNet.podRange, ...(node.pluginNet.extraBlocks ?? [])] : [];
+}
+
+/**
+ * An address from the node's blocks (the last one first, as the allocation goes on there); when all
+ * are full calico-ipam claims another block for the node (`claimedBlock`).
+ */
+export function calicoAddress(node: RoutedNode, pool: string, taken: ReadonlySet<string>, requested?: string): CalicoAllocation & { claimedBlock?: string } {
+  const inUse = (ip: string) => node.allocated.has(ip) || node.pluginNet!.devices.some((d) => d.address === `${ip}/32`);
+  const blocks = calicoBlocks(node);
+  if (requested !== undefined) {
+    const block = blocks.find((cidr) => cidrContains(parseCidr(cidr)!, parseIp(requested) ?? -1)) ?? blocks[0];
+    return allocateInBlock(block, inUse, node.lastReservedIP, requested);
+  }
+  let last: CalicoAllocation | undefined;
+  for (const block of [...blocks].reverse()) {
+    last = allocateInBlock(block, inUse, node.lastReservedIP);
+    if (last.ok) return last;
+  }
+  const claimed = claimCalicoBlock(pool, node.name, taken);
+  if (!claimed) return last!;
+  return { ...allocateInBlock(claimed, inUse, ''), claimedBlock: claimed };
 }

@@ -4,6 +4,7 @@ import type { FdbEntry, NetInterface, Neighbour, Route } from '../netns/types';
 import { cidrContains, parseCidr, parseIp } from '../net/ipv4';
 import { podMtu } from './network-config';
 import { deviceAddress } from './plugin-node';
+import { calicoBlocks } from './routed-ipam';
 import { CALICO, CILIUM, WEAVE } from './plugins';
 
 /**
@@ -90,14 +91,15 @@ export function routedNodeRoutes(state: LabState, node: NodeState, pods: PodStat
   if (plugin === 'calico') {
     // BIRD programs the block routes with IPIP and BGP; Felix with VXLAN (protocol 80).
     const proto = backend === 'vxlan' ? '80' : 'bird';
-    routes.push({ dst: net.podRange, dev: 'blackhole', type: 'blackhole', proto });
+    for (const block of calicoBlocks(node)) routes.push({ dst: block, dev: 'blackhole', type: 'blackhole', proto });
     for (const pod of pods) routes.push({ dst: `${pod.ip}/32`, dev: pod.vethName!, scope: 'link' });
     for (const other of state.nodes.values()) {
       if (other === node || !other.pluginNet) continue;
-      const block = other.pluginNet.podRange;
-      if (backend === 'ipip') routes.push({ dst: block, via: other.ip, dev: CALICO.tunnelDevice.ipip, proto, onlink: true });
-      else if (backend === 'vxlan') routes.push({ dst: block, via: tunnelAddress(other)!, dev: CALICO.tunnelDevice.vxlan, proto, onlink: true });
-      else routes.push({ dst: block, via: other.ip, dev: 'eth0', proto });
+      for (const block of calicoBlocks(other)) {
+        if (backend === 'ipip') routes.push({ dst: block, via: other.ip, dev: CALICO.tunnelDevice.ipip, proto, onlink: true });
+        else if (backend === 'vxlan') routes.push({ dst: block, via: tunnelAddress(other)!, dev: CALICO.tunnelDevice.vxlan, proto, onlink: true });
+        else routes.push({ dst: block, via: other.ip, dev: 'eth0', proto });
+      }
     }
   } else if (plugin === 'weave') {
     routes.push({ dst: WEAVE.range, dev: WEAVE.bridge, proto: 'kernel', scope: 'link', src: deviceAddress(node, WEAVE.bridge)! });

@@ -114,6 +114,27 @@ describe('calico (BGP, ipip, vxlan)', () => {
     expect(ipNeigh(node).stdout).toContain(`${remoteTunnel} dev vxlan.calico lladdr ${m03.pluginNet!.devices[0].mac} PERMANENT \n`);
   });
 
+  it('a full block: the next ADD claims another /26 for the node (recorded), routed and blackholed like the first', () => {
+    const { state, events, m02 } = lab({ plugin: 'calico', backend: 'bgp' });
+    const first = blockOf(state, 'minikube-m02');
+    // app took the first ordinal; 63 more fill the block.
+    for (let i = 0; i < 64; i++) {
+      events.push(...applyCommand(state, { type: 'createPod', namespace: 'default', name: `p${i}`, nodeName: 'minikube-m02', containers: [{ name: 'c', image: 'x' }] }));
+    }
+    const attached = events.filter((event) => event.type === 'PluginPodAttached').map((event) => event.data as { name: string; address: string; claimedBlock?: string });
+    const claimed = attached.filter((data) => data.claimedBlock);
+    expect(claimed.map((data) => data.name)).toEqual(['p63']);
+    const second = claimed[0].claimedBlock!;
+    expect(second).not.toBe(first);
+    expect(claimed[0].address).toBe(`${second.split('/')[0]}/32`);
+    for (const event of events) expect(() => labEvents.validate(event.type, event.data)).not.toThrow();
+    expect(m02.pluginNet!.extraBlocks).toEqual([second]);
+    expect(ipRoute(nodeNetNamespace(state, 'minikube-m02')).stdout).toContain(`blackhole ${second} proto bird \n`);
+    expect(ipRoute(nodeNetNamespace(state, 'minikube')).stdout).toContain(`${second} via ${m02.ip} dev eth0 proto bird \n`);
+    // Other nodes never claim it.
+    expect([...state.nodes.values()].filter((node) => node !== m02).flatMap((node) => [node.pluginNet!.podRange, ...(node.pluginNet!.extraBlocks ?? [])])).not.toContain(second);
+  });
+
   it('runs calico-node on every node and calico-kube-controllers on the pod network, not flannel', () => {
     const { state } = lab({ plugin: 'calico' });
     expect(kubectlGetDaemonSets(state, { allNamespaces: true }).stdout).toBe(
