@@ -408,6 +408,23 @@ describe('the web client in a browser', () => {
     await page.context().close();
   });
 
+  it('steers the simulated clock from the timeline; an observer is refused', async () => {
+    const lab = await createLab();
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'student'));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.click('[data-clock="advance"]');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#ticks .tick')).some((tick) => tick.textContent === 'ClockChanged'));
+    const events = (await request(server.url).get(`/api/labs/${lab.id}/events?limit=1000`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body as { type: string; data: Record<string, unknown> }[];
+    expect(events.at(-1)?.type).toBe('ClockChanged');
+
+    await page.goto(labUrl(lab, 'observer'));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
+    await page.click('[data-clock="pause"]');
+    await page.waitForFunction(() => document.querySelector('#clock-error')?.textContent?.startsWith('403'));
+    await page.context().close();
+  });
+
   it('speaks Russian when asked, and shows an API problem instead of a lab for a bad token', async () => {
     const lab = await createLab();
     const page = await newPage();

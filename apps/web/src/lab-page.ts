@@ -74,6 +74,8 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
       const status = $(page, '#live-status');
       status.textContent = connected ? `● ${t('live')}` : `○ ${t('offline')}`;
       status.className = `status ${connected ? 'online' : 'offline'}`;
+      // Events appended while the socket was down are not replayed to us: read the lab again.
+      if (connected && state) void refresh();
     },
   });
   const tracePanel = new TracePanel(api, live, topology, () => state as LabStateView, () => viewAt);
