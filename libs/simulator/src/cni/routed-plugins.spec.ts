@@ -2,7 +2,8 @@ import { labEvents, type ClusterSpecInput } from '@hoplab/events';
 import type { LabState } from '../cluster/types';
 import { applyCommand } from '../model/apply';
 import type { AppliedEvent } from '../model/evolve';
-import { initialState } from '../model/state';
+import { fromSnapshot, initialState, toSnapshot } from '../model/state';
+import { replay } from '../model/evolve';
 import { nodeNetNamespace, podNetNamespace } from '../netns/derive';
 import { transcript } from '../views/golden/golden-text';
 import { ipAddr, ipLink, ipNeigh, ipRoute, kubectlGetDaemonSets, routeN } from '../views';
@@ -38,6 +39,14 @@ describe('decided events pass the event schemas (what the event store validates)
     const { events } = lab(cni);
     for (const event of events) expect(() => labEvents.validate(event.type, event.data)).not.toThrow();
     expect(events.filter((event) => event.type === 'PluginNodeReady')).toHaveLength(3);
+  });
+});
+
+describe('replay and snapshots', () => {
+  it.each([[{ plugin: 'calico', backend: 'vxlan' }], [{ plugin: 'weave' }], [{ plugin: 'cilium', encryption: 'wireguard' }]] as ClusterSpecInput['cni'][][])('%j: replaying the events rebuilds the state; a snapshot round trip keeps it', (cni) => {
+    const { state, events } = lab(cni);
+    expect(replay(events)).toEqual(state);
+    expect(fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(state))))).toEqual(state);
   });
 });
 
