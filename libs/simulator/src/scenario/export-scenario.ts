@@ -11,6 +11,8 @@ import type { ScenarioInput } from './schema';
  * with every object the user made (namespaces, pods with their addresses pinned, Services with
  * their cluster IPs and node ports, NetworkPolicies; namespaces in a step before them) and the clock's advance. Objects the cluster
  * makes itself (system namespaces and pods, the kubernetes and kube-dns Services) are left to it.
+ * The users' iptables commands follow at the simulated times they ran, then the clock goes on to
+ * the lab's time (kube-proxy's resyncs in between happen again).
  */
 export function exportScenario(state: LabState): ScenarioInput {
   const base = clusterOnly(state);
@@ -30,7 +32,7 @@ export function exportScenario(state: LabState): ScenarioInput {
     routers: [...state.routers.values()].map(({ name, interfaces, routes }) => ({ name, interfaces, routes })),
     files: [...state.files].map(([name, content]) => ({ name, content })),
     // Namespaces first, in a step of their own: the objects in them are planned against the lab as it is.
-    steps: [...chunks(namespaceManifests).map((apply) => ({ apply })), ...chunks(manifests).map((apply) => ({ apply })), ...(state.time > 0 ? [{ advance: `${state.time}ms` }] : [])],
+    steps: [...chunks(namespaceManifests).map((apply) => ({ apply })), ...chunks(manifests).map((apply) => ({ apply })), ...timeline(state)],
   };
 }
 
@@ -46,6 +48,28 @@ function clusterOnly(state: LabState): LabState {
   for (const { name, ip, podCIDR, role } of state.nodes.values()) applyCommand(base, { type: 'addNode', name, ip, podCIDR, role });
   for (const { name, interfaces, routes } of state.routers.values()) applyCommand(base, { type: 'addRouter', name, interfaces, routes });
   return base;
+}
+
+type Step = NonNullable<ScenarioInput['steps']>[number];
+
+function timeline(state: LabState): Step[] {
+  const runs = [...state.proxy.nodes].flatMap(([node, log]) => log.mutations.map((mutation) => ({ node, ...mutation }))).sort((a, b) => a.seq - b.seq);
+  const steps: Step[] = [];
+  let time = 0;
+  const advanceTo = (target: number) => {
+    if (target > time) steps.push({ advance: `${target - time}ms` });
+    time = Math.max(time, target);
+  };
+  for (const run of runs) {
+    advanceTo(run.time);
+    steps.push({ run: ['iptables', ...run.args].map(shellQuote).join(' '), context: `node/${run.node}` });
+  }
+  advanceTo(state.time);
+  return steps;
+}
+
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=,+@%-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** kubectl apply takes at most 500 objects at once (parseManifests' limit): one step per slice. */

@@ -64,6 +64,40 @@ describe('exportScenario', () => {
   });
 });
 
+describe('exportScenario with iptables', () => {
+  it("replays the users' iptables commands at the times they ran, then the clock", () => {
+    const original = build(
+      [
+        'nodes: [{}, {}]',
+        'steps:',
+        '  - advance: 5s',
+        '  - run: iptables -t nat -F',
+        '    context: node/minikube-m02',
+        '  - advance: 10s',
+        `  - run: iptables -A INPUT -s 10.0.0.0/8 -m comment --comment "no pods here" -j DROP`,
+        '    context: node/minikube',
+        '  - advance: 1m',
+      ].join('\n'),
+    );
+    const text = exportScenarioYaml(original.state);
+    expect(parseScenario(text).scenario.steps).toEqual([
+      { advance: '5000ms' },
+      { run: 'iptables -t nat -F', context: 'node/minikube-m02' },
+      { advance: '10000ms' },
+      { run: "iptables -A INPUT -s 10.0.0.0/8 -m comment --comment 'no pods here' -j DROP", context: 'node/minikube' },
+      { advance: '60000ms' },
+    ]);
+    const again = build(text);
+    const { scenario } = parseScenario(
+      'checks:\n  - expect: { exec: "iptables -S INPUT", context: node/minikube }\n  - expect: { exec: "iptables-save -t nat | grep -c KUBE", context: node/minikube-m02 }\n',
+    );
+    const results = (state: LabState) => runChecks(state, scenario.checks, env(state)).map((check) => check.actual);
+    expect(results(again.state)).toEqual(results(original.state));
+    expect(results(original.state)[0]).toContain('-A INPUT -s 10.0.0.0/8 -m comment --comment "no pods here" -j DROP');
+    expect(again.state.time).toBe(original.state.time);
+  });
+});
+
 describe('checks', () => {
   const calico = read('calico-netpol');
 
