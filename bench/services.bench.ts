@@ -67,14 +67,18 @@ export async function run(): Promise<Record<string, unknown>> {
   const natRules = [...first.nat.chains.values()].reduce((sum, chain) => sum + chain.rules.length, 0);
   const [, otherNodeTables] = measure(() => nodeTables(state, 'node18', at));
 
-  // One endpoint goes: its pod is deleted; kube-proxy 1.28+ syncs it as a partial sync. The node's
-  // tables at a new version are derived again from the node's boot (a full sync from the shared
-  // per-service rules, then the partial one).
+  // One endpoint goes: its pod is deleted; kube-proxy 1.28+ syncs it 1s later as a partial sync. The
+  // node's last run is extended: the Service and its endpoints derived again, one partial sync.
   const victim = state.pods.get('ns7/pod70')!;
   evolve(state, { seq: seq + 1, time: at, type: 'PodDeleted', data: { namespace: victim.namespace, name: victim.name } });
   const [, afterEndpointChange] = measure(() => nodeTables(state, 'node17', at + 1_000));
-  const [save, iptablesSave] = measure(() => nodeIptablesSave(state, 'node17', { time: at + 1_000 }));
-  const [, iptablesSaveAgain] = measure(() => nodeIptablesSave(state, 'node17', { time: at + 1_001 }));
+  // A second one 2s later: in large-cluster mode the stale-chain cleanup (a scan of every nat chain)
+  // runs at most once per syncPeriod, so this partial sync skips it, as kube-proxy does.
+  const second = state.pods.get('ns8/pod80')!;
+  evolve(state, { seq: seq + 2, time: at + 2_000, type: 'PodDeleted', data: { namespace: second.namespace, name: second.name } });
+  const [, afterSecondEndpointChange] = measure(() => nodeTables(state, 'node17', at + 3_000));
+  const [save, iptablesSave] = measure(() => nodeIptablesSave(state, 'node17', { time: at + 3_000 }));
+  const [, iptablesSaveAgain] = measure(() => nodeIptablesSave(state, 'node17', { time: at + 3_001 }));
 
   const [occurrences, timelineFirstMinute] = measure(() => controllerOccurrences(state, 0, 60_000));
 
@@ -90,6 +94,7 @@ export async function run(): Promise<Record<string, unknown>> {
     firstNodeTables,
     otherNodeTables,
     afterEndpointChange,
+    afterSecondEndpointChange,
     iptablesSave,
     iptablesSaveAgain,
     timelineOccurrences: occurrences.length,

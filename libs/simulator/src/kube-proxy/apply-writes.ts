@@ -1,5 +1,5 @@
 import { restoreFailure, saveRuleSpec } from '../iptables';
-import type { Netfilter, RestoreResult } from '../iptables';
+import type { Netfilter, RestoreResult, Rule } from '../iptables';
 import { validateRule } from '../iptables/exec-command';
 import type { SyncOutput, TableWrite } from './ruleset';
 
@@ -36,9 +36,10 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput): RestoreResu
       }
     }
     if (write.deleted.length > 0) {
+      const deleted = new Set(write.deleted);
       const referenced = new Set<string>();
-      const note = (rules: readonly { target?: { kind: string; chain?: string } }[]) => {
-        for (const rule of rules) if (rule.target?.kind === 'jump') referenced.add(rule.target.chain!);
+      const note = (rules: readonly Rule[]) => {
+        for (const rule of rules) if (rule.target?.kind === 'jump' && deleted.has(rule.target.chain)) referenced.add(rule.target.chain);
       };
       for (const chain of write.chains) note(chain.rules);
       for (const [name, chain] of table.chains) if (!declared.has(name)) note(chain.rules);

@@ -11,6 +11,17 @@ export interface ClusterServices {
   byKey: Map<string, ServiceInput>;
   /** Endpoints per servicePortName. */
   endpoints: Map<string, EndpointInput[]>;
+  /** Endpoints of the Services kube-proxy writes (not headless), summed: over 1000 is large-cluster mode. */
+  totalEndpoints: number;
+}
+
+function countTotal(services: readonly ServiceInput[], endpoints: ReadonlyMap<string, EndpointInput[]>): number {
+  let total = 0;
+  for (const service of services) {
+    if (service.clusterIP === 'None' || service.clusterIP === '') continue;
+    for (const port of service.ports) total += endpoints.get(servicePortName(service.namespace, service.name, port.name))?.length ?? 0;
+  }
+  return total;
 }
 
 export function toServiceInput(service: ServiceState): ServiceInput {
@@ -53,7 +64,7 @@ function derive(state: LabState): ClusterServices {
     byKey.set(key, input);
     portEndpoints(state, service, endpoints);
   }
-  return { services, byKey, endpoints };
+  return { services, byKey, endpoints, totalEndpoints: countTotal(services, endpoints) };
 }
 
 /**
@@ -76,7 +87,12 @@ function update(state: LabState, previous: ClusterServices, from: number): Clust
     portEndpoints(state, service, endpoints);
   }
   const services = [...state.services.keys()].map((key) => byKey.get(key)!);
-  return { services, byKey, endpoints };
+  let totalEndpoints = previous.totalEndpoints;
+  for (const key of changed) {
+    totalEndpoints -= countTotal(previous.byKey.has(key) ? [previous.byKey.get(key)!] : [], previous.endpoints);
+    totalEndpoints += countTotal(byKey.has(key) ? [byKey.get(key)!] : [], endpoints);
+  }
+  return { services, byKey, endpoints, totalEndpoints };
 }
 
 /** Derived once per state version (a lab of 10,000 Services has 5,000 nodes asking), incrementally from the last one. */

@@ -23,7 +23,9 @@ const step: fc.Arbitrary<Command> = fc.oneof(
   fc.option(node, { nil: undefined }).map<Command>((nodeName) => ({ type: 'restartKubeProxy', node: nodeName })),
 );
 
-function live(version: '1.26' | '1.28+', steps: [Command, number][]): { state: LabState; events: AppliedEvent[] } {
+const tables = (state: LabState, time: number) => NODES.map((name) => nodeIptablesSave(state, name, { time }));
+
+function live(version: '1.26' | '1.28+', steps: [Command, number][], readAlong: boolean): { state: LabState; events: AppliedEvent[] } {
   const state = initialState();
   const events = applyCommand(state, { type: 'createLab', name: 'prop', cluster: { kubeProxy: { version } } }, 0);
   for (const name of NODES) events.push(...applyCommand(state, { type: 'addNode', name }, 0));
@@ -35,17 +37,18 @@ function live(version: '1.26' | '1.28+', steps: [Command, number][]): { state: L
     } catch (error) {
       if (!(error instanceof SimulatorError)) throw error;
     }
+    // Reading as a user would, between commands: later reads extend these runs instead of starting over.
+    if (readAlong) tables(state, time + 1_500);
   }
   return { state, events };
 }
 
-const tables = (state: LabState, time: number) => NODES.map((name) => nodeIptablesSave(state, name, { time }));
 
 describe('node tables are a function of the history', () => {
   it.each(['1.26', '1.28+'] as const)('kube-proxy %s: live, replayed and snapshot-restored labs give identical tables and syncs', (version) => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(step, fc.integer({ min: 0, max: 40_000 })), { maxLength: 14 }), fc.integer({ min: 0, max: 120_000 }), (steps, wait) => {
-        const { state, events } = live(version, steps);
+      fc.property(fc.array(fc.tuple(step, fc.integer({ min: 0, max: 40_000 })), { maxLength: 14 }), fc.integer({ min: 0, max: 120_000 }), fc.boolean(), (steps, wait, readAlong) => {
+        const { state, events } = live(version, steps, readAlong);
         const end = state.time + wait;
         const replayed = replay(events);
         const restored = fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(state))));

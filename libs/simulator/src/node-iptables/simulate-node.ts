@@ -3,7 +3,7 @@ import { createNetfilter, runIptables } from '../iptables';
 import type { Netfilter } from '../iptables';
 import {
   applyKubeletChains, applyKubeProxySync, ensureKubeProxyCanaries, KUBE_PROXY_CANARY, KUBELET_CANARY, KubeProxyRuleBuilder,
-  natChainNames, afterSync, nextSync, CANARY_SETTLE_MS,
+  natChainNames, afterSync, nextSync, CANARY_SETTLE_MS, LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
 } from '../kube-proxy';
 import type { NextSync, ServiceChange, SyncLoopState } from '../kube-proxy';
 import { servicePortName } from '../kube-proxy/chain-names';
@@ -116,97 +116,148 @@ function restoredSince(before: Map<string, number>, netfilter: Netfilter): strin
 }
 
 /**
- * kube-proxy on one node from its start up to `until` (ms of lab time): node boot (kubelet's chains,
+ * kube-proxy (and kubelet's canary Monitor) on one node from its start: node boot (kubelet's chains,
  * the canaries, a full sync), then in time order the user's iptables changes, Service/endpoint
- * changes, restarts, and the syncs the version's policy runs between them. `state` is the lab at
- * `until`; each sync writes the Services as they are in it (a change not yet synced by `until`
- * shows in the rules of syncs before it, up to minSyncPeriod early).
- * Without `withTables` only the schedule is computed: exact when the user never changed the node's
- * tables, since then no restore can fail.
+ * changes, restarts, and the syncs the version's policy runs between them. Each sync writes the
+ * Services as they are in the state given (a change not yet synced shows up to minSyncPeriod early
+ * in a simulation run from scratch). Without tables only the schedule is computed: exact when the
+ * user never changed the node's tables, since then no restore can fail.
  */
-export function simulateNode(state: LabState, node: NodeState, until: number, withTables: boolean): NodeSimulation {
-  const config = kubeProxyConfig(state);
-  const services = clusterServices(state);
-  const items = new Items(state, node);
-  let netfilter: Netfilter | undefined;
-  let builder: KubeProxyRuleBuilder | undefined;
-  if (withTables) {
-    netfilter = createNetfilter();
-    applyKubeletChains(netfilter);
-    ensureKubeProxyCanaries(netfilter);
-  }
-  let loop: SyncLoopState = { startedAt: node.createdAt, needFullSync: true };
-  const syncs: (KubeProxySynced | KubeletResynced)[] = [];
-  const changed = new Set<string>();
+export class NodeKubeProxy {
+  private readonly items: Items;
+  private readonly netfilter?: Netfilter;
+  private builder?: KubeProxyRuleBuilder;
+  private loop: SyncLoopState;
+  private readonly syncs: (KubeProxySynced | KubeletResynced)[] = [];
+  private readonly changed = new Set<string>();
+  private dirty = true;
+  private touched = false;
+  private now: number;
+  /** Time of the last item or sync processed: later inputs can extend this run (see canExtend). */
+  private lastProcessed = -Infinity;
   /** When kubelet will notice its mangle canary gone and set its chains up again. */
-  let kubeletResyncAt: number | undefined;
-  let dirty = true;
-  let touched = false;
-  let now = node.createdAt;
-  for (;;) {
-    const next = nextSync(config, loop, now);
-    const item = items.peek();
-    if (netfilter && kubeletResyncAt !== undefined && kubeletResyncAt <= next.at && kubeletResyncAt <= until && !(item && item.time <= kubeletResyncAt)) {
-      now = kubeletResyncAt;
-      const before = ruleCounts(netfilter);
-      applyKubeletChains(netfilter);
-      syncs.push({ kind: 'derived', type: 'KubeletResynced', node: node.name, time: now, restored: restoredSince(before, netfilter) });
-      kubeletResyncAt = undefined;
-      continue;
+  private kubeletResyncAt?: number;
+  /** Last stale-chain cleanup: in large-cluster mode kube-proxy runs it at most once per syncPeriod. */
+  private lastCleanupAt?: number;
+  private version = -1;
+  private until = -Infinity;
+
+  constructor(state: LabState, private readonly node: NodeState, withTables: boolean) {
+    this.items = new Items(state, node);
+    this.loop = { startedAt: node.createdAt, needFullSync: true };
+    this.now = node.createdAt;
+    if (withTables) {
+      this.netfilter = createNetfilter();
+      applyKubeletChains(this.netfilter);
+      ensureKubeProxyCanaries(this.netfilter);
     }
-    if (item && item.time <= next.at && item.time <= until) {
-      items.next(item);
-      now = Math.max(now, item.time);
-      if (item.kind === 'change') {
-        changed.add(item.service);
-        loop = { ...loop, pendingChangeSince: loop.pendingChangeSince ?? item.time };
-      } else if (item.kind === 'restart') {
-        loop = { startedAt: item.time, needFullSync: true };
-        dirty = true;
-        if (netfilter) ensureKubeProxyCanaries(netfilter);
-      } else {
-        touched = true;
-        dirty = true;
-        if (netfilter) {
-          runIptables(netfilter, item.args);
-          const gone = (table: 'mangle' | 'nat' | 'filter') => !netfilter![table].chains.has(KUBE_PROXY_CANARY);
-          if (loop.canaryDeletedAt === undefined && gone('mangle')) {
-            loop = { ...loop, canaryDeletedAt: item.time, allCanariesGone: gone('nat') && gone('filter') };
-          }
-          const kubeletGone = (table: 'mangle' | 'nat' | 'filter') => !netfilter![table].chains.has(KUBELET_CANARY);
-          if (kubeletResyncAt === undefined && kubeletGone('mangle')) {
-            const polls = Math.max(1, Math.ceil((item.time - node.createdAt) / KUBELET_MONITOR_PERIOD_MS));
-            kubeletResyncAt = node.createdAt + polls * KUBELET_MONITOR_PERIOD_MS + (kubeletGone('nat') && kubeletGone('filter') ? 0 : CANARY_SETTLE_MS);
-          }
-        }
-      }
-      continue;
-    }
-    if (next.at > until) return { netfilter, syncs, loop, next, touched };
-    now = next.at;
-    let ok = true;
-    let restored: string[] = [];
-    if (netfilter && (dirty || changed.size > 0)) {
-      if (!builder) {
-        const input = kubeProxyInput(state, node);
-        builder = new KubeProxyRuleBuilder(input.node, input.cluster, config.version);
-      }
-      const before = touched ? ruleCounts(netfilter) : undefined;
-      const output =
-        next.kind === 'full'
-          ? builder.fullSync(services, natChainNames(netfilter))
-          : builder.partialSync(changesFor(changed, services), natChainNames(netfilter));
-      const applied = applyKubeProxySync(netfilter, output, config.version);
-      ok = applied.restore.ok;
-      if (next.reason === 'canary-lost' || next.reason === 'startup') ensureKubeProxyCanaries(netfilter);
-      if (before) restored = [...applied.restoredJumps.map((jump) => `jump ${jump}`), ...restoredSince(before, netfilter)];
-      if (ok) dirty = false;
-      if (ok && next.kind === 'full') touched = false;
-    }
-    changed.clear();
-    syncs.push({ kind: 'derived', type: 'KubeProxySynced', node: node.name, time: next.at, full: next.kind === 'full', reason: next.reason, restored, ok });
-    loop = afterSync(loop, next, next.at, ok);
   }
+
+  /**
+   * Whether running on to `until` with the newer `state` gives what a run from scratch would: the
+   * user never touched the node, nothing was pending, and every new change comes after what was
+   * processed and is synced by `until`. The tables are then changed in place.
+   */
+  canExtend(state: LabState, until: number): boolean {
+    if (!this.netfilter || state.version < this.version || until < this.until) return false;
+    if (state.nodes.get(this.node.name) !== this.node || state.proxy.nodes.has(this.node.name)) return false;
+    if (this.changed.size > 0 || this.loop.pendingChangeSince !== undefined) return false;
+    const changes = state.proxy.changes;
+    let latest = -Infinity;
+    for (let i = changes.length - 1; i >= 0 && changes[i].seq > this.version; i--) {
+      if (changes[i].time <= this.lastProcessed) return false;
+      latest = Math.max(latest, changes[i].time);
+    }
+    return latest === -Infinity || until >= latest + kubeProxyConfig(state).minSyncPeriodMs;
+  }
+
+  run(state: LabState, until: number): NodeSimulation {
+    const config = kubeProxyConfig(state);
+    const services = clusterServices(state);
+    const { items, netfilter, node, changed } = this;
+    this.version = state.version;
+    this.until = until;
+    for (;;) {
+      const next = nextSync(config, this.loop, this.now);
+      const item = items.peek();
+      const kubeletAt = this.kubeletResyncAt;
+      if (netfilter && kubeletAt !== undefined && kubeletAt <= next.at && kubeletAt <= until && !(item && item.time <= kubeletAt)) {
+        this.now = this.lastProcessed = kubeletAt;
+        const before = ruleCounts(netfilter);
+        applyKubeletChains(netfilter);
+        this.syncs.push({ kind: 'derived', type: 'KubeletResynced', node: node.name, time: kubeletAt, restored: restoredSince(before, netfilter) });
+        this.kubeletResyncAt = undefined;
+        continue;
+      }
+      if (item && item.time <= next.at && item.time <= until) {
+        items.next(item);
+        this.now = Math.max(this.now, item.time);
+        this.lastProcessed = item.time;
+        this.process(item);
+        continue;
+      }
+      if (next.at > until) {
+        return { netfilter, syncs: this.syncs.slice(), loop: this.loop, next, touched: this.touched };
+      }
+      this.now = this.lastProcessed = next.at;
+      let ok = true;
+      let restored: string[] = [];
+      if (netfilter && (this.dirty || changed.size > 0)) {
+        if (!this.builder) {
+          const input = kubeProxyInput(state, node);
+          this.builder = new KubeProxyRuleBuilder(input.node, input.cluster, config.version);
+        }
+        const before = this.touched ? ruleCounts(netfilter) : undefined;
+        const largeCluster = services.totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+        const cleanup = !largeCluster || this.lastCleanupAt === undefined || next.at - this.lastCleanupAt > config.syncPeriodMs;
+        if (cleanup) this.lastCleanupAt = next.at;
+        const existing = cleanup ? natChainNames(netfilter) : undefined;
+        const output =
+          next.kind === 'full' ? this.builder.fullSync(services, existing) : this.builder.partialSync(changesFor(changed, services), existing);
+        const applied = applyKubeProxySync(netfilter, output, config.version);
+        ok = applied.restore.ok;
+        if (next.reason === 'canary-lost' || next.reason === 'startup') ensureKubeProxyCanaries(netfilter);
+        if (before) restored = [...applied.restoredJumps.map((jump) => `jump ${jump}`), ...restoredSince(before, netfilter)];
+        if (ok) this.dirty = false;
+        if (ok && next.kind === 'full') this.touched = false;
+      }
+      changed.clear();
+      this.syncs.push({ kind: 'derived', type: 'KubeProxySynced', node: node.name, time: next.at, full: next.kind === 'full', reason: next.reason, restored, ok });
+      this.loop = afterSync(this.loop, next, next.at, ok);
+    }
+  }
+
+  private process(item: Item): void {
+    const netfilter = this.netfilter;
+    if (item.kind === 'change') {
+      this.changed.add(item.service);
+      this.loop = { ...this.loop, pendingChangeSince: this.loop.pendingChangeSince ?? item.time };
+      return;
+    }
+    this.dirty = true;
+    if (item.kind === 'restart') {
+      this.loop = { startedAt: item.time, needFullSync: true };
+      if (netfilter) ensureKubeProxyCanaries(netfilter);
+      return;
+    }
+    this.touched = true;
+    if (!netfilter) return;
+    runIptables(netfilter, item.args);
+    const gone = (table: 'mangle' | 'nat' | 'filter', chain: string) => !netfilter[table].chains.has(chain);
+    if (this.loop.canaryDeletedAt === undefined && gone('mangle', KUBE_PROXY_CANARY)) {
+      this.loop = { ...this.loop, canaryDeletedAt: item.time, allCanariesGone: gone('nat', KUBE_PROXY_CANARY) && gone('filter', KUBE_PROXY_CANARY) };
+    }
+    if (this.kubeletResyncAt === undefined && gone('mangle', KUBELET_CANARY)) {
+      const polls = Math.max(1, Math.ceil((item.time - this.node.createdAt) / KUBELET_MONITOR_PERIOD_MS));
+      const settle = gone('nat', KUBELET_CANARY) && gone('filter', KUBELET_CANARY) ? 0 : CANARY_SETTLE_MS;
+      this.kubeletResyncAt = this.node.createdAt + polls * KUBELET_MONITOR_PERIOD_MS + settle;
+    }
+  }
+}
+
+/** The node's kube-proxy from its start up to `until` (ms of lab time), from scratch. */
+export function simulateNode(state: LabState, node: NodeState, until: number, withTables: boolean): NodeSimulation {
+  return new NodeKubeProxy(state, node, withTables).run(state, until);
 }
 
 function changesFor(keys: ReadonlySet<string>, services: ReturnType<typeof clusterServices>): ServiceChange[] {
