@@ -14,6 +14,7 @@ export { pluginDatapath, podGatewayMac, nodeOverlaySource, podBridge, type Plugi
 export { CALICO, WEAVE, CILIUM, isRoutedPlugin, type RoutedPlugin } from './cni/plugins';
 export { calicoInterfaceName, ciliumInterfaceName, weaveInterfaceName } from './cni/routed-add';
 export { routedRouteCandidates } from './cni/routed-netns';
+export { hubbleFlowLine, securityIdentity, stampMilli, type HubbleFlow, type HubbleEndpoint, type HubbleVerdict } from './cni/hubble';
 export { kubernetesVersion } from './cluster/system-pods';
 export { minikubeNodeName, dns1123LabelError, dns1123SubdomainError } from './cluster/names';
 export { Prng } from './net/prng';
