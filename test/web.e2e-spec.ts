@@ -80,6 +80,9 @@ describe('the web client in a browser', () => {
     await page.goto(server.url);
     await page.selectOption('select[name="scenario"]', 'minikube-flannel');
     await page.click('#create-form button[type="submit"]');
+    await page.waitForSelector('#open-lab');
+    expect(await page.locator('#created a[data-role]').count()).toBe(3);
+    await page.screenshot({ path: join(ARTIFACTS, 'start-page.png') });
     await page.click('#open-lab');
     await page.waitForURL(/\/labs\/[^/]+\?token=/);
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
@@ -434,6 +437,12 @@ describe('the web client in a browser', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'ru');
     expect(await page.textContent('[data-tab="trace"]')).toBe('Трассировка');
     expect(await page.textContent('#back-to-live')).toBe('К текущему моменту');
+    // The choice is kept: the start page opens in Russian too, and switches back.
+    await page.goto(server.url);
+    expect(await page.textContent('#create-form h2')).toBe('Создать лабораторию');
+    await page.click('#language');
+    expect(await page.textContent('#create-form h2')).toBe('Create a lab');
+    await page.click('#language');
     await page.goto(`${server.url}/labs/${lab.id}?token=wrong`);
     await page.waitForFunction(() => document.querySelector('#page-error')?.textContent?.includes('401'));
     await page.context().close();

@@ -1,8 +1,8 @@
 import { request, type CreatedLab } from './api';
 import { $, escapeHtml, html } from './dom';
-import { translate } from './i18n';
+import { currentLanguage, setLanguage, t, translate } from './i18n';
 
-const scenarios = ['minikube-flannel', 'two-vms-router'];
+const scenarios = ['minikube-flannel', 'two-vms-router', 'calico-netpol', 'kubenet-cbr0'];
 
 export const labLink = (lab: string, token: string) => `/labs/${encodeURIComponent(lab)}?token=${encodeURIComponent(token)}`;
 
@@ -10,6 +10,7 @@ export const labLink = (lab: string, token: string) => `/labs/${encodeURICompone
 export function renderStartPage(root: HTMLElement): void {
   const page = html(`
     <main class="start">
+      <button type="button" id="language" class="language"></button>
       <h1 data-i18n="title"></h1>
       <p data-i18n="tagline"></p>
       <form class="card" id="create-form">
@@ -30,6 +31,12 @@ export function renderStartPage(root: HTMLElement): void {
     </main>`);
   root.replaceChildren(page);
   translate(page);
+  const language = $(page, '#language');
+  language.textContent = t('language');
+  language.addEventListener('click', () => {
+    setLanguage(currentLanguage() === 'en' ? 'ru' : 'en');
+    renderStartPage(root);
+  });
 
   $(page, '#create-form').addEventListener('submit', async (submit) => {
     submit.preventDefault();
