@@ -59,11 +59,13 @@ export function prompt(state: LabState, stack: ShellStack): string {
   const top = currentFrame(stack);
   if (top.kind === 'node') return top.user === 'root' ? `root@${top.node}:/# ` : `docker@${top.node}:~$ `;
   if (top.kind === 'pod') {
-    const image = state.pods.get(`${top.namespace}/${top.name}`)?.containers[0]?.image ?? '';
-    const family = imageFamily(image);
+    const pod = state.pods.get(`${top.namespace}/${top.name}`);
+    const family = imageFamily(pod?.containers[0]?.image ?? '');
+    // A hostNetwork pod shares the node's UTS namespace: its hostname is the node's.
+    const host = pod?.hostNetwork ? pod.node : top.name;
     if (family === 'busybox' || (family === 'alpine' && top.shell === 'sh')) return '/ # ';
-    if (family === 'alpine') return `${top.name}:~# `;
-    return `root@${top.name}:/# `;
+    if (family === 'alpine') return `${host}:~# `;
+    return `root@${host}:/# `;
   }
   return '$ ';
 }

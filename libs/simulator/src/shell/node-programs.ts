@@ -3,27 +3,37 @@ import { nodeIptablesSave, runNodeIptables } from '../node-iptables/run-iptables
 import { nodeNetNamespace } from '../netns/derive';
 import { catFlannelSubnetEnv, kubeFlannelConfigMap } from '../views';
 import type { TableName } from '../iptables';
+import { VERSION_PREFIX } from '../iptables/errors';
 import { networkClients, nodeResolvConf } from './net/clients';
 import { arp, bridge, ip, iproute2Layout, route } from './net/ip';
 import { failure, fromView, printed, type Invocation, type Printed, type Program, type ProgramResult } from './types';
 
-/** The programs of a node's shell (the kicbase container): iproute2, net-tools, iptables, conntrack, cat. */
-export function nodePrograms(node: string): Record<string, Program> {
+/**
+ * The programs of a node's shell (the kicbase container): iproute2, net-tools, iptables, conntrack,
+ * cat. `minikube ssh` logs in as docker: netfilter needs `sudo` there, as on the real node.
+ */
+export function nodePrograms(node: string, user: 'root' | 'docker'): Record<string, Program> {
   const ns = (call: Invocation) => nodeNetNamespace(call.state, node);
+  const asRoot = (program: Program): Program => (user === 'root' ? program : denied);
   return {
     ...networkClients({ node }, 'default'),
     ip: (call) => ip(call.argv, ns(call), iproute2Layout(call.state.cluster)),
     route: (call) => route(call.argv, ns(call)),
     arp: (call) => arp(call.argv, ns(call)),
     bridge: (call) => bridge(call.argv, ns(call)),
-    iptables: (call) => iptables(call, node),
-    'iptables-save': (call) => iptablesSave(call, node),
-    'iptables-legacy': (call) => iptables(call, node),
-    conntrack: (call) => conntrack(call),
+    iptables: asRoot((call) => iptables(call, node)),
+    'iptables-save': asRoot((call) => iptablesSave(call, node)),
+    conntrack: user === 'root' ? (call) => conntrack(call) : () => failure('conntrack v1.4.7 (conntrack-tools): Operation failed: Operation not permitted\n', 1),
+    whoami: () => printed(`${user}\n`),
     cat: (call) => catNodeFiles(call, node),
     ls: (call) => lsNode(call),
     hostname: () => printed(`${node}\n`),
   };
+}
+
+/** iptables and iptables-save run by a user that is not root (nf_tables asks the kernel first). */
+function denied(call: Invocation): Printed {
+  return failure(`${call.argv[0]} ${VERSION_PREFIX}: Could not fetch rule set generation id: Permission denied (you must be root)\n`, 4);
 }
 
 /** `iptables ARGS`: reads print at once; a change is a command (IptablesChanged) printed after it was applied. */

@@ -157,3 +157,25 @@ describe('kubectl run attached', () => {
     expect(t.applied.slice(-2)).toEqual(['createPod', 'deletePod']);
   });
 });
+
+describe('users and hostnames', () => {
+  it('minikube ssh logs in as docker: netfilter needs sudo, as on the node', () => {
+    const t = terminal(testLab({}, 1));
+    t.run('minikube ssh');
+    expect(t.run('whoami').output.stdout).toBe('docker\n');
+    expect(t.run('iptables -t nat -L').output).toEqual({ stdout: '', stderr: 'iptables v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n', exitCode: 4 });
+    expect(t.run('sudo iptables -t nat -L | head -1').output.stdout).toBe('Chain PREROUTING (policy ACCEPT)\n');
+    expect(t.run('sudo iptables -F').output.exitCode).toBe(0);
+    expect(t.applied).toEqual(['iptables']);
+    expect(t.run('sudo nope').output).toEqual({ stdout: '', stderr: 'sudo: nope: command not found\n', exitCode: 1 });
+    expect(t.run('sudo whoami').output.stdout).toBe('root\n');
+    expect(t.run('whoami').prompt).toBe('docker@minikube:~$ ');
+  });
+
+  it('a hostNetwork pod has the node\'s hostname in its prompt', () => {
+    const t = terminal(testLab({}, 1));
+    const proxy = [...t.state.pods.values()].find((p) => p.name.startsWith('kube-proxy-'))!;
+    expect(t.run(`kubectl exec -it ${proxy.name} -n kube-system -- sh`).prompt).toBe('root@minikube:/# ');
+    expect(t.run('hostname').output.stdout).toBe('minikube\n');
+  });
+});

@@ -27,6 +27,19 @@ const common: Record<string, Program> = {
   logout: (call) => exit(call),
 };
 
+/** `sudo CMD…` on a node: CMD as root in the same shell (the docker user of `minikube ssh` may). */
+function sudo(call: Invocation): ProgramResult {
+  const [, name, ...args] = call.argv;
+  if (name === undefined) return failure('usage: sudo -h | -K | -k | -V\nusage: sudo [-AbEHknPS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] [VAR=value] [-i | -s] [command [arg ...]]\n', 1);
+  const top = call.stack[call.stack.length - 1];
+  if (top?.kind !== 'node') return failure(`bash: sudo: command not found\n`, 127);
+  const root = { ...top, user: 'root' as const };
+  const program = findProgram(name, root, call.state);
+  if (!program || name === 'exit') return failure(`sudo: ${name}: command not found\n`, 1);
+  const result = program({ ...call, argv: [name, ...args], stack: [...call.stack.slice(0, -1), root] });
+  return result.kind === 'printed' ? { ...result, stack: undefined } : result;
+}
+
 /** Leaves the current context; a pod started by `kubectl run --rm -it` is deleted on the way out. */
 function exit(call: Invocation): ProgramResult {
   if (call.stack.length <= 1) return printed('', "the workstation's shell stays open: there is nothing to exit to\n", 0);
@@ -71,7 +84,10 @@ const workstation: Record<string, Program> = {
 /** The program `name` in the context `frame`, or undefined (bash: command not found). */
 export function findProgram(name: string, frame: ShellFrame, state: LabState): Program | undefined {
   if (frame.kind === 'workstation') return workstation[name] ?? common[name];
-  if (frame.kind === 'node') return nodePrograms(frame.node)[name] ?? common[name];
+  if (frame.kind === 'node') {
+    if (name === 'sudo') return sudo;
+    return nodePrograms(frame.node, frame.user)[name] ?? common[name];
+  }
   const image = state.pods.get(`${frame.namespace}/${frame.name}`)?.containers[0]?.image ?? '';
   return podPrograms(frame.namespace, frame.name, image)[name] ?? common[name];
 }
