@@ -89,6 +89,15 @@ describe('lab-as-code over HTTP', () => {
     expect(inline.body.errors).toEqual([{ path: 'scenario.nodes[0].ip', message: expect.stringContaining('IPv4') }]);
   });
 
+  it('documents the routes in OpenAPI', async () => {
+    const { body } = await api().get('/api/docs-json').expect(200);
+    expect(body.paths['/api/labs/{lab}/check'].post.responses['200'].content['application/json'].schema.properties.checks).toBeDefined();
+    expect(body.paths['/api/labs/{lab}/scenario'].get.responses['200']).toBeDefined();
+    const createLab = body.paths['/api/labs'].post.requestBody.content['application/json'].schema.properties;
+    expect(createLab.cluster.properties.cni).toBeDefined();
+    expect(createLab.scenario.description).toContain('kubenet-cbr0');
+  });
+
   it('exports any lab as a scenario that rebuilds it: same state, same check results', async () => {
     const lab = await create({ scenario: 'two-vms-router' });
     const headers = bearer(lab.tokens.instructor);

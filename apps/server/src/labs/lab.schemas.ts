@@ -35,7 +35,17 @@ const tokens = { type: 'object', properties: { instructor: { type: 'string' }, s
 
 /** JSON Schemas for the OpenAPI document. */
 export const openApi = {
-  createLab: z.toJSONSchema(createLabSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  // Documented with the ClusterSpec's fields (the route keeps the sent object to merge it over a scenario's).
+  createLab: z.toJSONSchema(
+    createLabSchema.extend({
+      cluster: clusterSpecSchema.optional(),
+      scenario: z
+        .union([z.string(), z.record(z.string(), z.unknown())])
+        .optional()
+        .describe('a built-in scenario (minikube-flannel, calico-netpol, two-vms-router, kubenet-cbr0), a scenario file as YAML text, or the document as an object'),
+    }),
+    { io: 'input', unrepresentable: 'any' },
+  ) as Record<string, unknown>,
   forkLab: z.toJSONSchema(forkLabSchema, { io: 'input' }) as Record<string, unknown>,
   lab: {
     type: 'object',
