@@ -4,6 +4,8 @@ import type { LabState } from '../cluster/types';
 import { createNetfilter, renderIptablesSave } from '../iptables';
 import { applyPluginChains } from './plugin-chains';
 import { policyChainName } from './felix-chains';
+import { nodeIptablesSave as labIptablesSave } from '../node-iptables';
+import { replay, type AppliedEvent } from '../model/evolve';
 
 /** The node's filter table with the plugin's chains as its agent writes them (on top of an empty FORWARD). */
 function nodeIptablesSave(state: LabState, node: string, netfilter = createNetfilter()): string {
@@ -80,6 +82,22 @@ describe("Felix's cali-* chains in the node's iptables-save", () => {
     expect(nodeIptablesSave(state, 'minikube-m02', netfilter)).toContain(policyChainName('in', denyAll));
     applyCommand(state, { type: 'deleteNetworkPolicy', namespace: 'default', name: 'default-deny' });
     expect(nodeIptablesSave(state, 'minikube-m02', netfilter)).toBe(fresh);
+  });
+
+  it("in the node's iptables-save: Felix's jump heads FORWARD, chains follow policy changes, a live read equals a replayed lab's", () => {
+    const state = initialState();
+    const events: AppliedEvent[] = [];
+    const run = (command: Parameters<typeof applyCommand>[1]) => events.push(...applyCommand(state, command));
+    run({ type: 'createLab', name: 'felix', cluster: { cni: { plugin: 'calico' } } });
+    run({ type: 'addNode' });
+    run({ type: 'createPod', namespace: 'default', name: 'db', labels: { app: 'database' }, containers: [{ name: 'c', image: 'x' }] });
+    const before = labIptablesSave(state, 'minikube');
+    expect(filterRules(before).find((rule) => rule.startsWith('-A FORWARD '))).toMatch(/-j cali-FORWARD$/);
+    expect(before).not.toContain('cali-pi-');
+    run({ type: 'applyNetworkPolicy', policy: denyAll });
+    const after = labIptablesSave(state, 'minikube');
+    expect(after).toContain(`-j ${policyChainName('in', denyAll)}`);
+    expect(labIptablesSave(replay(events), 'minikube')).toBe(after);
   });
 
   it('flannel nodes have no cali-* chains', () => {

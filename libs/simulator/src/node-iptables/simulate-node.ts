@@ -9,6 +9,7 @@ import type { NextSync, ServiceChange, SyncLoopState } from '../kube-proxy';
 import { servicePortName } from '../kube-proxy/chain-names';
 import type { EndpointInput } from '../kube-proxy/types';
 import { clusterServices, kubeProxyConfig, kubeProxyInput } from './kube-proxy-input';
+import { applyPluginChains } from '../cni/plugin-chains';
 
 /** One kube-proxy sync on a node, as the timeline shows it. */
 export interface KubeProxySynced {
@@ -197,6 +198,8 @@ export class NodeKubeProxy {
         continue;
       }
       if (next.at > until) {
+        // The CNI agent (calico's Felix) keeps its own chains in step with the lab as it is at `until`.
+        if (netfilter) applyPluginChains(netfilter, state, node);
         return { netfilter, syncs: this.syncs.slice(), loop: this.loop, next, touched: this.touched };
       }
       this.now = this.lastProcessed = next.at;
