@@ -38,6 +38,26 @@ describe('lab-as-code over HTTP', () => {
     }
   });
 
+  it('kubenet-cbr0 answers the seed 002 commands as the seed shows them', async () => {
+    const lab = await create({ scenario: 'kubenet-cbr0' });
+    const exec = async (command: string, context: string) =>
+      (await api().post(`/api/labs/${lab.id}/exec`).set(bearer(lab.tokens.student)).send({ command, context }).expect(200)).body as { stdout: string; exitCode: number };
+    const seedTable = (pods: string) =>
+      'Kernel IP routing table\n' +
+      'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n' +
+      '0.0.0.0         10.0.0.1        0.0.0.0         UG    100    0        0 eth0\n' +
+      '10.0.0.0        0.0.0.0         255.255.255.0   U     0      0        0 eth0\n' +
+      '10.0.0.1        0.0.0.0         255.255.255.255 UH    100    0        0 eth0\n' +
+      `${pods.padEnd(15)} 0.0.0.0         255.255.255.0   U     0      0        0 cbr0\n` +
+      '172.17.0.0      0.0.0.0         255.255.255.0   U     0      0        0 docker0\n';
+    expect(await exec('route -n', 'node/node2')).toMatchObject({ stdout: seedTable('10.10.129.0'), exitCode: 0 });
+    expect(await exec('route -n', 'node/node3')).toMatchObject({ stdout: seedTable('10.10.130.0'), exitCode: 0 });
+    const wide = (await exec('kubectl get po -o wide', 'workstation')).stdout;
+    expect(wide).toMatch(/^web +1\/1 +Running +0 +\S+ +10\.10\.129\.2 +node2 /m);
+    expect(wide).toMatch(/^client +1\/1 +Running +0 +\S+ +10\.10\.130\.2 +node3 /m);
+    expect((await exec('ip a | grep veth | wc -l', 'node/node2')).stdout).toBe('1\n');
+  });
+
   it('grades a student lab: a passing and a failing report, and the lab is unchanged', async () => {
     const task = {
       checks: [
