@@ -7,6 +7,7 @@ import { printed, type Invocation, type Printed } from '../types';
 import { qualifiedPlural } from './errors';
 import { type ParsedFlags } from './flags';
 import { namespaceOf, targets } from './get';
+import { describeNode } from './describe-node';
 import { configMaps } from './tables';
 
 /** `kubectl describe TYPE [NAME...]`: pods, configmaps and networkpolicies in kubectl's layout. */
@@ -31,6 +32,7 @@ export function kubectlDescribe(call: Invocation, parsed: ParsedFlags): Printed 
 function allNames(state: LabState, type: string, namespace: string): string[] {
   if (type === 'services') return [...state.services.values()].filter((svc) => svc.namespace === namespace).map((svc) => svc.name).sort();
   if (type === 'namespaces') return [...state.namespaces.keys()].sort();
+  if (type === 'nodes') return [...state.nodes.keys()].sort();
   if (type === 'pods') return [...state.pods.values()].filter((p) => p.namespace === namespace).map((p) => p.name).sort();
   if (type === 'configmaps') return configMaps(state, namespace).map((c) => c.name);
   if (type === 'networkpolicies') return [...state.networkPolicies.values()].filter((e) => e.policy.metadata.namespace === namespace).map((e) => e.policy.metadata.name).sort();
@@ -53,6 +55,11 @@ function describeOne(call: Invocation, type: string, namespace: string, name: st
       const view = kubectlDescribeNetworkPolicy(state, name, namespace, { labStartedAt: env.epochMs });
       return { kind: 'printed', ...view };
     }
+    case 'nodes': {
+      const node = state.nodes.get(name);
+      if (!node) break;
+      return printed(describeNode(state, node, env.epochMs, env.now));
+    }
     case 'services': {
       const service = state.services.get(`${namespace}/${name}`);
       if (!service) break;
@@ -64,7 +71,7 @@ function describeOne(call: Invocation, type: string, namespace: string, name: st
       return printed(alignTabs(`Name:\t${ns.name}\n${labelLines('Labels', ns.labels)}Annotations:\t<none>\nStatus:\tActive\n\nNo resource quota.\n\nNo LimitRange resource.\n`, kubectlDescribeSettings));
     }
     default:
-      return { kind: 'printed', stdout: '', stderr: `error: the lab's kubectl describes pods, services, namespaces, configmaps and networkpolicies, not ${type}\n`, exitCode: 1 };
+      return { kind: 'printed', stdout: '', stderr: `error: the lab's kubectl describes pods, nodes, services, namespaces, configmaps and networkpolicies, not ${type}\n`, exitCode: 1 };
   }
   return { kind: 'printed', stdout: '', stderr: `Error from server (NotFound): ${qualifiedPlural(type)} "${name}" not found\n`, exitCode: 1 };
 }

@@ -191,3 +191,19 @@ describe('kubectl label', () => {
     expect(t.run('kubectl label pod nope a=b').output.stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
   });
 });
+
+describe('kubectl describe node', () => {
+  it("kubectl's NodeDescriber layout; the pod CIDR and the node's pods", () => {
+    const t = lab();
+    const node = t.state.nodes.get('minikube-m02')!;
+    const out = t.run('kubectl describe node minikube-m02').output.stdout;
+    expect(out.split('\n').slice(0, 4)).toEqual(['Name:               minikube-m02', 'Roles:              <none>', 'Labels:             beta.kubernetes.io/arch=amd64', '                    beta.kubernetes.io/os=linux']);
+    expect(out).toContain('Conditions:\n  Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason                       Message\n');
+    expect(out).toContain(`Addresses:\n  InternalIP:  ${node.ip}\n  Hostname:    minikube-m02\n`);
+    expect(t.run('kubectl describe node minikube-m02 | grep PodCIDR').output.stdout).toBe(`PodCIDR:                      ${node.podCIDR}\nPodCIDRs:                     ${node.podCIDR}\n`);
+    const pods = [...node.pods].length;
+    expect(out).toContain(`Non-terminated Pods:          (${pods} in total)\n`);
+    expect(out.endsWith('Events:              <none>\n')).toBe(true);
+    expect(t.run('kubectl describe no nope').output.stderr).toBe('Error from server (NotFound): nodes "nope" not found\n');
+  });
+});
