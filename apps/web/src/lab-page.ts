@@ -6,7 +6,7 @@ import { currentLanguage, setLanguage, t, translate } from './i18n';
 import { LiveFeed, type Member } from './live';
 import { labLink } from './start-page';
 import { TablesPanel } from './tables-panel';
-import { LabTerminal } from './terminal';
+import type { LabTerminal } from './terminal';
 import { TimelinePanel } from './timeline-panel';
 import { TopologyView } from './topology-view';
 import { TracePanel } from './trace-panel';
@@ -135,6 +135,16 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
     context.value = chosen && options.includes(chosen) ? chosen : 'workstation';
   }
 
+  /** xterm is loaded the first time the terminal is opened: most visits never need it. */
+  async function openTerminal(): Promise<void> {
+    if (!terminal) {
+      // The repository's type-check resolves like Node (explicit .js); vite maps it to terminal.ts.
+      const { LabTerminal } = await import('./terminal.js');
+      terminal ??= new LabTerminal($(page, '#terminal'), api, live, () => context.value, enterContext, () => void refresh());
+    }
+    terminal?.focus();
+  }
+
   /** The shell moved (minikube ssh, docker exec, exit): follow it in the context picker. */
   function enterContext(next: string): void {
     if (![...context.options].some((option) => option.value === next)) context.append(new Option(next, next));
@@ -158,10 +168,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
       for (const pane of page.querySelectorAll<HTMLElement>('[data-pane]')) pane.hidden = pane.dataset.pane !== tab.dataset.tab;
       // kubectl's wide tables need the columns: the terminal takes most of the width.
       $(page, '.workspace').classList.toggle('wide-side', tab.dataset.tab === 'terminal');
-      if (tab.dataset.tab === 'terminal') {
-        terminal ??= new LabTerminal($(page, '#terminal'), api, live, () => context.value, enterContext, () => void refresh());
-        terminal.focus();
-      }
+      if (tab.dataset.tab === 'terminal') void openTerminal();
       if (tab.dataset.tab === 'tables') void tablesPanel.refresh();
       if (tab.dataset.tab === 'classroom') void classroom.refresh();
     });
