@@ -20,8 +20,17 @@ const invalid = (name: string, path: string, message: string) =>
  * `kubectl apply` of a Service: validates, keeps what an update may not change (clusterIP, unpinned
  * nodePorts), allocates the rest. Returns [] when the result equals the stored Service.
  */
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
 export function applyService(state: LabState, input: ServiceInput, prng: Prng): DecidedEvent[] {
   requireName('Service', input.name, 'label');
+  if (!DNS1035_LABEL.test(input.name)) {
+    throw invalid(
+      input.name,
+      'metadata.name',
+      `Invalid value: "${input.name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+    );
+  }
   if (!state.namespaces.has(input.namespace)) throw new SimulatorError('not-found', `namespaces "${input.namespace}" not found`, 'metadata.namespace');
   const issues = validateService(input);
   if (issues.length) throw invalid(input.name, issues[0].path, issues[0].message);

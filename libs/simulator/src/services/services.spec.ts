@@ -90,6 +90,14 @@ describe('Services in the lab', () => {
     expect([error.code, error.path, error.message]).toEqual(['invalid', path, `Service "web" is invalid: ${path}: ${message}`]);
   });
 
+  it('needs a DNS-1035 name (a Service name may not start with a digit)', () => {
+    const error = refusal(() => applyCommand(lab(), { type: 'applyService', service: web({ name: '1web' }) }));
+    expect([error.path, error.message]).toEqual([
+      'metadata.name',
+      'Service "1web" is invalid: metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric characters or \'-\', start with an alphabetic character, and end with an alphanumeric character (e.g. \'my-name\',  or \'abc-123\', regex used for validation is \'[a-z]([-a-z0-9]*[a-z0-9])?\')',
+    ]);
+  });
+
   it('an identical apply decides nothing; the ClusterIP may not change', () => {
     const state = lab();
     applyCommand(state, { type: 'applyService', service: web({ type: 'NodePort' }) });
