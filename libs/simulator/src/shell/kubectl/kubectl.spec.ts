@@ -42,6 +42,7 @@ describe('kubectl in the lab shell', () => {
     expect(t.run('kubectl get ep kubernetes --no-headers').output.stdout).toMatch(/^kubernetes {3}192\.168\.49\.2:8443 {3}\d+s\n$/);
     expect(t.run('kubectl get cm -n kube-flannel -o name').output.stdout).toBe('configmap/kube-flannel-cfg\nconfigmap/kube-root-ca.crt\n');
     expect(t.run('kubectl get -n kube-system ds -o name').output.stdout).toBe('daemonset.apps/kube-proxy\n');
+    expect(t.run('kubectl --context minikube -n kube-system get ds -o name').output.stdout).toBe('daemonset.apps/kube-proxy\n');
     expect(t.run('kubectl get po nope db -o name').output).toEqual({ stdout: 'pod/db\n', stderr: 'Error from server (NotFound): pods "nope" not found\n', exitCode: 1 });
     expect(t.run('kubectl get').output.stderr).toContain('error: Required resource not specified.\n');
     expect(t.run('kubectl get svc,ep').output.stdout).toMatch(

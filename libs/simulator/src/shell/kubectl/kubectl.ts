@@ -3,7 +3,7 @@ import { printed, type Invocation, type ProgramResult } from '../types';
 import { kubectlDescribe } from './describe';
 import { kubectlErrors } from './errors';
 import { execFlags, kubectlExec, kubectlLogs, logsFlags, type PodRunner } from './exec';
-import { FlagError, parseFlags, type FlagSpec, type ParsedFlags } from './flags';
+import { FlagError, globalFlags, parseFlags, type FlagSpec, type ParsedFlags } from './flags';
 import { getFlags, kubectlGet } from './get';
 import { exposeFlags, fileFlags, kubectlApply, kubectlDelete, kubectlExpose, kubectlLabel, kubectlRollout, kubectlRun, labelFlags, runFlags } from './mutate';
 
@@ -26,12 +26,15 @@ const subcommands: Record<string, Subcommand> = {
   version: { flags: [{ name: 'client' }, { name: 'output', short: 'o', value: true }], run: (call) => kubectlVersion(call) },
 };
 
+/** Global flags that take their value as the next word when they come before the subcommand. */
+const globalValueFlags = new Set(globalFlags.filter((f) => f.value).flatMap((f) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])]));
+
 /** The lab's kubectl: the subcommands above with kubectl's flags, outputs and error texts. */
 export function kubectl(call: Invocation, runInPod: PodRunner): ProgramResult {
   const args = call.argv.slice(1);
   // Global flags may come before the subcommand (`kubectl -n kube-system get pods`).
   let index = 0;
-  while (index < args.length && args[index].startsWith('-')) index += args[index] === '-n' || args[index] === '--namespace' ? 2 : 1;
+  while (index < args.length && args[index].startsWith('-')) index += globalValueFlags.has(args[index]) ? 2 : 1;
   const name = args[index];
   if (name === undefined) return printed('kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n');
   const sub = subcommands[name];
