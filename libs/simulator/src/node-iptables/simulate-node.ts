@@ -41,7 +41,7 @@ export interface KubeletResynced {
 export const KUBELET_MONITOR_PERIOD_MS = 60_000;
 
 export interface NodeSimulation {
-  /** Undefined when the simulation ran without tables (a node the user never touched). */
+  /** Undefined when only the schedule was computed (controllerOccurrences, for nodes the user never touched). */
   netfilter?: Netfilter;
   syncs: (KubeProxySynced | KubeletResynced)[];
   /** The sync loop after the last sync up to the time simulated, and the next sync it will run. */
