@@ -7,7 +7,7 @@
 // flannel pairs are random across nodes (VXLAN). The flannel lab also has 10,000 Services of 15
 // endpoints each (pods labelled svc=s-<i mod 10,000>): pod→Service traces go from a random pod to a
 // random Service through the source node's kube-proxy rules (DNAT), then across the overlay.
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { applyCommand, initialState, trace, type LabState } from '@hoplab/simulator';
 
 const NODES = 5_000;
@@ -61,7 +61,7 @@ function buildLab(plugin: 'calico' | 'flannel'): LabState {
 
 type Sample = (i: number, random: () => number) => Parameters<typeof trace>[1];
 
-function measure(state: LabState, sample: Sample): Record<string, unknown> {
+async function measure(state: LabState, sample: Sample): Promise<Record<string, unknown>> {
   let seed = 7;
   const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
   let start = performance.now();
@@ -69,13 +69,26 @@ function measure(state: LabState, sample: Sample): Record<string, unknown> {
   const firstTraceMs = performance.now() - start;
   const samples: number[] = [];
   const verdicts: Record<string, number> = {};
+  // The tail is where the collector pauses: its pauses during the traces are reported with them.
+  const pauses: { start: number; end: number }[] = [];
+  const spans: { start: number; end: number }[] = [];
+  const record = (entries: readonly { startTime: number; duration: number }[]) => pauses.push(...entries.map((entry) => ({ start: entry.startTime, end: entry.startTime + entry.duration })));
+  const observer = new PerformanceObserver((list) => record(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   for (let i = 0; i < TRACES; i++) {
     const request = sample(i, random);
     start = performance.now();
     const result = trace(state, request);
-    samples.push(performance.now() - start);
+    const end = performance.now();
+    samples.push(end - start);
+    spans.push({ start, end });
     verdicts[result.verdict] = (verdicts[result.verdict] ?? 0) + 1;
   }
+  await new Promise((resolve) => setImmediate(resolve));
+  record(observer.takeRecords());
+  observer.disconnect();
+  const paused = (span: { start: number; end: number }) => pauses.some((pause) => pause.start < span.end && pause.end > span.start);
+  const withoutGc = spans.filter((span) => !paused(span)).map((span) => span.end - span.start).sort((a, b) => a - b);
   samples.sort((a, b) => a - b);
   return {
     traces: TRACES,
@@ -84,6 +97,13 @@ function measure(state: LabState, sample: Sample): Record<string, unknown> {
     p99Ms: Number(percentile(samples, 99).toFixed(3)),
     maxMs: Number(samples[samples.length - 1].toFixed(3)),
     verdicts,
+    gcPauses: {
+      count: pauses.length,
+      totalMs: Number(pauses.reduce((sum, pause) => sum + pause.end - pause.start, 0).toFixed(1)),
+      maxMs: Number(Math.max(0, ...pauses.map((pause) => pause.end - pause.start)).toFixed(1)),
+      tracesHit: spans.length - withoutGc.length,
+    },
+    p99WithoutGcMs: Number(percentile(withoutGc, 99).toFixed(3)),
     targetP99Ms: 2,
   };
 }
@@ -119,8 +139,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const start = performance.now();
     const state = buildLab(plugin);
     result[`${plugin}BuildS`] = Number(((performance.now() - start) / 1000).toFixed(1));
-    result[`${plugin}PodToPod${plugin === 'calico' ? 'SameNode' : 'CrossNode'}`] = measure(state, podPairs(state, plugin === 'calico'));
-    if (plugin === 'flannel') result.flannelPodToService = measure(state, podToService(state));
+    result[`${plugin}PodToPod${plugin === 'calico' ? 'SameNode' : 'CrossNode'}`] = await measure(state, podPairs(state, plugin === 'calico'));
+    if (plugin === 'flannel') result.flannelPodToService = await measure(state, podToService(state));
   }
   return result;
 }

@@ -92,7 +92,7 @@ function typeMatches(type: string | undefined, ip: number, packet: FilterPacket)
   return hit !== invert;
 }
 
-function matchHolds(match: Match, packet: FilterPacket, draw: () => number): boolean {
+function matchHolds(match: Match, packet: FilterPacket, mark: number, draw: () => number): boolean {
   switch (match.kind) {
     case 'comment':
       return true;
@@ -103,7 +103,7 @@ function matchHolds(match: Match, packet: FilterPacket, draw: () => number): boo
     case 'statistic':
       return draw() < match.probability;
     case 'mark':
-      return (((packet.mark & match.mask) >>> 0) === match.mark) !== match.invert;
+      return (((mark & match.mask) >>> 0) === match.mark) !== match.invert;
     case 'addrtype':
       return typeMatches(match.srcType, packet.src, packet) && typeMatches(match.dstType, packet.dst, packet);
     case 'conntrack':
@@ -114,11 +114,11 @@ function matchHolds(match: Match, packet: FilterPacket, draw: () => number): boo
   }
 }
 
-function ruleMatches(rule: Rule, packet: FilterPacket, draw: () => number): boolean {
+function ruleMatches(rule: Rule, packet: FilterPacket, mark: number, draw: () => number): boolean {
   if (!addressMatches(rule.destination, packet.dst) || !addressMatches(rule.source, packet.src)) return false;
   if (rule.protocol && rule.protocol.name !== 'all' && (rule.protocol.name === packet.protocol) === rule.protocol.invert) return false;
   if (!interfaceMatches(rule.inInterface, packet.inInterface) || !interfaceMatches(rule.outInterface, packet.outInterface)) return false;
-  for (const match of rule.matches) if (!matchHolds(match, packet, draw)) return false;
+  for (const match of rule.matches) if (!matchHolds(match, packet, mark, draw)) return false;
   return true;
 }
 
@@ -138,7 +138,7 @@ export function runChain(source: ChainSource, table: TableName, chain: string, p
     if (!current || depth > MAX_DEPTH) return 'return';
     for (let index = 0; index < current.rules.length; index++) {
       const rule = current.rules[index];
-      if (!ruleMatches(rule, { ...packet, mark }, draw)) continue;
+      if (!ruleMatches(rule, packet, mark, draw)) continue;
       const here: MatchedRule = { table, chain: name, index, rule };
       matched.push(here);
       const target = rule.target;

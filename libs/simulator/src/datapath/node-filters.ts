@@ -10,7 +10,8 @@ import type { LabState, NodeState } from '../cluster/types';
 import { createNetfilter, type Chain, type Netfilter, type TableName } from '../iptables';
 import {
   applyKubeletChains, applyKubeProxySync, buildServicePortRules, ensureKubeProxyCanaries, KubeProxyRuleBuilder,
-  LARGE_CLUSTER_ENDPOINTS_THRESHOLD, servicePortName, type KubeProxyVersion,
+  LARGE_CLUSTER_ENDPOINTS_THRESHOLD, servicePortName, type EndpointInput, type KubeProxyVersion, type RuleContext, type ServiceInput,
+  type ServicePortInput, type ServicePortRules,
 } from '../kube-proxy';
 import { clusterServices, nodeTables } from '../node-iptables';
 import type { ServiceState } from '../services/types';
@@ -62,6 +63,7 @@ export function servicesOnClusterIP(state: LabState, ip: string): readonly Servi
   return serviceIndex(state).byClusterIP.get(ip) ?? [];
 }
 
+const NO_ENDPOINTS: readonly EndpointInput[] = [];
 const bases = new Map<string, Netfilter>();
 
 /** kubelet's chains, the canaries and an empty kube-proxy sync: every chain and rule that names no Service. */
@@ -81,6 +83,29 @@ function baseTables(version: KubeProxyVersion, clusterCIDR: string): Netfilter {
 
 const userChain = (name: string, rules: Chain['rules']): Chain => ({ name, rules, policyCounters: { packets: 0, bytes: 0 } });
 
+interface CachedPortRules {
+  endpoints: readonly unknown[];
+  large: boolean;
+  node: string;
+  rules: ServicePortRules;
+}
+
+/**
+ * A Service port's rules, kept while its kube-proxy input and endpoints are the same objects
+ * (clusterServices keeps them across versions): traced rules then keep their saved spec text.
+ * Only Local traffic policies make them differ per node.
+ */
+const portRulesCache = new WeakMap<ServicePortInput, CachedPortRules>();
+
+function portRules(service: ServiceInput, port: ServicePortInput, endpoints: readonly EndpointInput[], context: RuleContext): ServicePortRules {
+  const node = service.internalTrafficPolicy === 'Local' || service.externalTrafficPolicy === 'Local' ? context.nodeName : '';
+  const cached = portRulesCache.get(port);
+  if (cached && cached.endpoints === endpoints && cached.large === context.largeClusterMode && cached.node === node) return cached.rules;
+  const rules = buildServicePortRules(service, port, endpoints, context);
+  portRulesCache.set(port, { endpoints, large: context.largeClusterMode, node, rules });
+  return rules;
+}
+
 function untouchedView(state: LabState, node: NodeState, dst: string, dstPort: number | undefined, local: boolean): ChainSource {
   const base = baseTables(state.cluster.kubeProxy.version, state.cluster.podCIDR);
   const index = serviceIndex(state);
@@ -97,7 +122,7 @@ function untouchedView(state: LabState, node: NodeState, dst: string, dstPort: n
   for (const serviceState of services) {
     const service = byKey.get(`${serviceState.namespace}/${serviceState.name}`)!;
     for (const port of service.ports) {
-      const rules = buildServicePortRules(service, port, endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? [], context);
+      const rules = portRules(service, port, endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? NO_ENDPOINTS, context);
       natServices.push(...rules.natServices);
       natNodePorts.push(...rules.natNodePorts);
       filterServices.push(...rules.filterServices);

@@ -28,6 +28,7 @@ export interface NodeMutation {
   args: string[];
 }
 
+/** The node's own addresses: eth0's, the bridge's (the pods' gateway) and flannel.1's. */
 export function nodeOwnAddresses(node: NodeState): string[] {
   const addresses = [node.ip];
   const range = parseCidr(node.podCIDR)!;
@@ -36,9 +37,9 @@ export function nodeOwnAddresses(node: NodeState): string[] {
   return addresses;
 }
 
-function isLocalTo(node: NodeState): (ip: number) => boolean {
-  const own = nodeOwnAddresses(node).map((address) => parseIp(address)!);
-  return (ip) => ip >>> 24 === 127 || own.includes(ip);
+function isLocalTo(own: readonly string[]): (ip: number) => boolean {
+  const addresses = own.map((address) => parseIp(address)!);
+  return (ip) => ip >>> 24 === 127 || addresses.includes(ip);
 }
 
 export class NodeNetfilter {
@@ -56,8 +57,8 @@ export class NodeNetfilter {
     packet: NetfilterPacket,
     hook: { inDev?: string; outDev?: string; mark?: number; ctstates?: ConntrackState[]; seed: number },
   ): ChainResult & { source: ChainSource } {
-    const local = nodeOwnAddresses(node).includes(packet.dst);
-    const source = nodeChainSource(this.state, node, this.time, packet.dst, packet.dstPort, local);
+    const own = nodeOwnAddresses(node);
+    const source = nodeChainSource(this.state, node, this.time, packet.dst, packet.dstPort, own.includes(packet.dst));
     const filterPacket: FilterPacket = {
       src: parseIp(packet.src)!,
       dst: parseIp(packet.dst)!,
@@ -68,7 +69,7 @@ export class NodeNetfilter {
       ...(hook.outDev !== undefined ? { outInterface: hook.outDev } : {}),
       mark: hook.mark ?? 0,
       ctstates: hook.ctstates ?? ['NEW'],
-      isLocal: isLocalTo(node),
+      isLocal: isLocalTo(own),
     };
     const result = runChain(source, table, chain, filterPacket, flowDraws(hook.seed));
     for (const matched of result.matched) {
