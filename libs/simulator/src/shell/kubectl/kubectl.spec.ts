@@ -115,6 +115,8 @@ describe('kubectl in the lab shell', () => {
     expect(service.selector).toEqual({ app: 'database' });
     expect(t.run('kubectl exec app -- nslookup db').output.stdout).toBe(`Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tdb.default.svc.cluster.local\nAddress: ${service.clusterIP}\n\n`);
     expect(t.run('kubectl exec app -- telnet db 5432').output.stdout).toContain('Connected to db.\n');
+    expect(t.run('kubectl exec app -- host db.default').output.stdout).toBe(`db.default.svc.cluster.local has address ${service.clusterIP}\n`);
+    expect(t.run('kubectl exec app -- host nope').output.stderr).toBe('Host nope not found: 3(NXDOMAIN)\ncommand terminated with exit code 1\n');
     expect(t.run('kubectl expose pod app').output.stderr).toBe("error: couldn't find port via --port flag or introspection\n");
   });
 

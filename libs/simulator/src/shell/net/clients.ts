@@ -19,6 +19,7 @@ export function networkClients(from: TraceEndpointInput, searchNamespace: string
     ping: (call) => ping(call, from, searchNamespace),
     traceroute: (call) => traceroute(call, from, searchNamespace),
     nslookup: (call) => nslookup(call, searchNamespace),
+    host: (call) => host(call, searchNamespace),
   };
 }
 
@@ -153,4 +154,13 @@ function nslookup(call: Invocation, namespace: string): Printed {
   const found = resolveName(call.state, name, namespace);
   if (!found) return printed(`${header}** server can't find ${name}: NXDOMAIN\n\n`, '', 1);
   return printed(`${header}Name:\t${found.fqdn}\nAddress: ${found.ip}\n\n`);
+}
+
+/** bind's host: "<fqdn> has address <ip>", or NXDOMAIN. */
+function host(call: Invocation, namespace: string): Printed {
+  const name = call.argv.slice(1).find((a) => !a.startsWith('-'));
+  if (!name) return failure('Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]\n            [-R number] [-m flag] [-p port] hostname [server]\n', 1);
+  const found = resolveName(call.state, name, namespace);
+  if (!found) return failure(`Host ${name} not found: 3(NXDOMAIN)\n`, 1);
+  return printed(`${found.fqdn} has address ${found.ip}\n`);
 }
