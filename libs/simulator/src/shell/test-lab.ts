@@ -15,7 +15,8 @@ export function testLab(cluster: ClusterSpecInput = {}, nodes = 0): LabState {
   return state;
 }
 
-export const EPOCH = Date.UTC(2026, 10, 22, 9, 0, 0);
+/** Wall-clock ms of the test labs' creation: Sun, 22 Nov 2026 09:00:00 UTC. */
+export const EPOCH = 1_795_338_000_000;
 
 export interface Terminal {
   state: LabState;
