@@ -102,6 +102,11 @@ describe('trace: Services through the nodes\' netfilter tables', () => {
     expect(dropped.verdict).toBe('dropped');
     expect(dropped.hops.at(-1)).toMatchObject({ action: 'drop', causedBy: state.version });
     expect(dropped.hops.at(-1)!.summary).toContain(`\`iptables -I FORWARD -d ${web2} -j DROP\` (event ${state.version})`);
+    // br_netfilter: pods bridged on one node meet filter FORWARD too.
+    applyCommand(state, { type: 'iptables', node: 'minikube', args: ['-I', 'FORWARD', '-d', state.pods.get('default/web-0')!.ip, '-j', 'DROP'] });
+    const bridged = trace(state, { from: 'default/client-0', to: 'default/web-0', port: 80, protocol: 'TCP' });
+    expect(bridged.verdict).toBe('dropped');
+    expect(bridged.hops.at(-1)).toMatchObject({ node: 'minikube', device: 'cni0', action: 'drop', causedBy: state.version });
   });
 
   it('iptables -vnL counts traced packets: two traces read 2 packets on the KUBE-SVC and KUBE-SEP rules of the source node', () => {

@@ -178,6 +178,11 @@ export class Walk {
   private bridgeToPod(node: NodeState, target: PodState, fromPort: string): Location | WalkEnd {
     const bridge = node.bridge!.name;
     if (this.reply && fromPort !== bridge) this.undoDnat(node, bridge, 'The frame is bridged, but br_netfilter passes it through iptables: ');
+    if (!this.reply && fromPort !== bridge) {
+      // br_netfilter (bridge-nf-call-iptables=1 on minikube): a bridged frame meets filter FORWARD too.
+      const blocked = this.filterHook(node, 'FORWARD', { inDev: bridge, outDev: bridge }, false);
+      if (blocked) return blocked;
+    }
     this.push({ node: node.name, netns: 'node', device: bridge, layer: 'L2', action: 'bridge-forward', summary: `${bridge} looks ${target.mac} up in its FDB (learned on ${target.vethName}) and forwards the frame out of that port${fromPort === target.vethName ? ' (hairpin)' : ''}.`, rule: `${target.mac} dev ${target.vethName} master ${bridge}` });
     const ingress = this.reply ? true : this.policy.ingress(this, node.name, target.vethName!);
     if (!ingress) return this.policy.denied('ingress');
