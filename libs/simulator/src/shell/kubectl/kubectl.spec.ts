@@ -210,3 +210,15 @@ describe('kubectl describe node', () => {
     expect(t.run('kubectl describe no nope').output.stderr).toBe('Error from server (NotFound): nodes "nope" not found\n');
   });
 });
+
+describe('kubectl create', () => {
+  it('namespace NAME, and -f FILE with AlreadyExists for what exists', () => {
+    const t = lab();
+    expect(t.run('kubectl create namespace team-a').output.stdout).toBe('namespace/team-a created\n');
+    expect(t.run('kubectl create ns team-a').output.stderr).toBe('Error from server (AlreadyExists): namespaces "team-a" already exists\n');
+    t.state.files.set('web.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: team-a\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n');
+    expect(t.run('kubectl create -f web.yaml').output.stdout).toBe('pod/web created\n');
+    expect(t.run('kubectl create -f web.yaml').output).toEqual({ stdout: '', stderr: 'Error from server (AlreadyExists): error when creating "web.yaml": pods "web" already exists\n', exitCode: 1 });
+    expect(t.run('kubectl get po -n team-a -o name').output.stdout).toBe('pod/web\n');
+  });
+});

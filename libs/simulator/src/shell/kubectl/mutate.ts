@@ -309,3 +309,33 @@ export function kubectlLabel(call: Invocation, parsed: ParsedFlags): ProgramResu
   if (commands.length === 0) return printed(said.join(''), stderr);
   return mutation(commands, () => printed(said.join(''), stderr));
 }
+
+/**
+ * `kubectl create namespace NAME` and `kubectl create -f FILE|-`: like apply, but an object that
+ * exists already is kubectl's AlreadyExists error and nothing is created.
+ */
+export function kubectlCreate(call: Invocation, parsed: ParsedFlags): ProgramResult {
+  const [kind, name] = parsed.positional;
+  if (kind === 'namespace' || kind === 'ns') {
+    if (!name) return kubectlErrors.usage('exactly one NAME is required, got 0', 'create namespace');
+    if (call.state.namespaces.has(name)) return kubectlErrors.alreadyExists('namespaces', name);
+    return mutation([{ type: 'createNamespace', name }], () => printed(`namespace/${name} created\n`));
+  }
+  if (kind !== undefined) return kubectlErrors.plain(`the lab's kubectl creates namespaces and objects from files (-f), not ${kind}`);
+  const objects = readManifests(call, parsed, 'create');
+  if ('kind' in objects) return objects;
+  let plan;
+  try {
+    plan = planApply(call.state, objects, namespaceOf(parsed));
+  } catch (error) {
+    if (error instanceof ManifestError) return failure(error.issues.map((i) => `error: ${i.path}: ${i.message}\n`).join(''));
+    throw error;
+  }
+  const file = parsed.values.get('filename')![0];
+  const existing = plan.outcomes.filter((o) => o.action !== 'created');
+  if (existing.length > 0) {
+    const plural = (o: (typeof existing)[number]) => (o.resource === 'networkpolicy.networking.k8s.io' ? 'networkpolicies.networking.k8s.io' : `${o.resource}s`);
+    return failure(existing.map((o) => `Error from server (AlreadyExists): error when creating "${file}": ${plural(o)} "${o.name}" already exists\n`).join(''));
+  }
+  return mutation(plan.commands, () => printed(plan.outcomes.map((o) => `${o.resource}/${o.name} created\n`).join('')));
+}
