@@ -35,16 +35,23 @@ const filterRules = (save: string) => save.slice(save.indexOf('*filter'), save.i
 const strip = (rule: string) => rule.replace(/ -m comment --comment "?cali:[A-Za-z0-9_-]{16}"?/, '');
 
 describe("Felix's cali-* chains in the node's iptables-save", () => {
-  it('without policies: FORWARD jumps to cali-FORWARD, each local workload endpoint has cali-fw-/cali-tw- chains that accept', () => {
+  it("without policies: FORWARD jumps to cali-FORWARD, each local workload endpoint's cali-fw-/cali-tw- chains pass through the namespace profile", () => {
     const state = calicoLab();
     const db = state.pods.get('default/db')!;
     const rules = filterRules(nodeIptablesSave(state, 'minikube-m02'));
     expect(rules.find((rule) => rule.startsWith('-A FORWARD '))).toMatch(/^-A FORWARD -m comment --comment "?cali:[A-Za-z0-9_-]{16}"? -j cali-FORWARD$/);
-    expect(rules.filter((rule) => rule.startsWith('-A cali-to-wl-dispatch')).map(strip)).toEqual([`-A cali-to-wl-dispatch -o ${db.vethName} -j cali-tw-${db.vethName}`, '-A cali-to-wl-dispatch -j DROP']);
+    expect(rules.filter((rule) => rule.startsWith('-A cali-to-wl-dispatch')).map(strip)).toEqual([`-A cali-to-wl-dispatch -o ${db.vethName} -j cali-tw-${db.vethName}`, `-A cali-to-wl-dispatch -o ${db.vethName} -j RETURN`, '-A cali-to-wl-dispatch -j DROP']);
     expect(rules.filter((rule) => rule.startsWith(`-A cali-tw-${db.vethName} `)).map(strip)).toEqual([
       `-A cali-tw-${db.vethName} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
       `-A cali-tw-${db.vethName} -m conntrack --ctstate INVALID -j DROP`,
-      `-A cali-tw-${db.vethName} -j ACCEPT`,
+      `-A cali-tw-${db.vethName} -j MARK --set-xmark 0x0/0x10000`,
+      `-A cali-tw-${db.vethName} -j cali-pri-kns.default`,
+      `-A cali-tw-${db.vethName} -m mark --mark 0x10000/0x10000 -j RETURN`,
+      `-A cali-tw-${db.vethName} -j DROP`,
+    ]);
+    expect(rules.filter((rule) => rule.startsWith('-A cali-pri-kns.default ')).map(strip)).toEqual([
+      '-A cali-pri-kns.default -j MARK --set-xmark 0x10000/0x10000',
+      '-A cali-pri-kns.default -m mark --mark 0x10000/0x10000 -j RETURN',
     ]);
     // The other node's pods have no chains here.
     expect(rules.some((rule) => rule.includes(state.pods.get('default/app')!.vethName!))).toBe(false);
@@ -69,7 +76,10 @@ describe("Felix's cali-* chains in the node's iptables-save", () => {
       `-A cali-tw-${db.vethName} -m mark --mark 0x10000/0x10000 -j RETURN`,
       `-A cali-tw-${db.vethName} -j DROP`,
     ]);
-    expect(rules.filter((rule) => rule.startsWith(`-A ${allow} `)).map(strip)).toEqual([`-A ${allow} -s ${app.ip}/32 -p tcp -m tcp --dport 5432 -j MARK --set-xmark 0x10000/0x10000`]);
+    expect(rules.filter((rule) => rule.startsWith(`-A ${allow} `)).map(strip)).toEqual([
+      `-A ${allow} -s ${app.ip}/32 -p tcp -m tcp --dport 5432 -j MARK --set-xmark 0x10000/0x10000`,
+      `-A ${allow} -m mark --mark 0x10000/0x10000 -j RETURN`,
+    ]);
     expect(rules.filter((rule) => rule.startsWith(`-A ${deny} `))).toEqual([]);
     expect(rules.filter((rule) => rule.startsWith('-A cali-FORWARD ')).map(strip)).toContain('-A cali-FORWARD -m mark --mark 0x10000/0x10000 -j ACCEPT');
   });
