@@ -39,7 +39,7 @@ export function felixModelLab(Base: typeof ModelLab): typeof ModelLab {
           name: pod.name,
           labels: pod.labels,
           nodeName: nodeOf[pod.namespace],
-          containers: pod.containers.map((container) => ({ name: container.name, image: 'registry.k8s.io/e2e-test-images/agnhost:2.47', ports: container.ports })),
+          containers: pod.containers.map((container, i) => ({ name: (container as { name?: string }).name ?? `c${i}`, image: 'registry.k8s.io/e2e-test-images/agnhost:2.47', ports: container.ports })),
         });
         // The tests build ipBlocks from these addresses: they are the lab's.
         pod.ip = state.pods.get(`${pod.namespace}/${pod.name}`)!.ip;
@@ -47,7 +47,7 @@ export function felixModelLab(Base: typeof ModelLab): typeof ModelLab {
       this.base = state;
     }
 
-    matrix(port: number, protocol: Protocol) {
+    override matrix(port: number, protocol: Protocol) {
       const state = fromSnapshot(toSnapshot(this.base));
       // kubectl label: the model's current labels.
       for (const ns of this.namespaces.values()) state.namespaces.get(ns.name)!.labels = { ...ns.labels };
