@@ -265,7 +265,7 @@ describe('the seed labs, command for command', () => {
 
     it.each([
       ['foo', '', 'bash: foo: command not found\n', 127],
-      ['kubectl foo', '', 'error: unknown command "foo" for "kubectl"\n', 1],
+      ['kubectl frobnicate', '', 'error: unknown command "frobnicate" for "kubectl"\n', 1],
       ['kubectl get pods --bogus', '', "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n", 1],
       ['kubectl get po nope', '', 'Error from server (NotFound): pods "nope" not found\n', 1],
       ['kubectl get foos', '', 'error: the server doesn\'t have a resource type "foos"\n', 1],

@@ -2,7 +2,9 @@ import { failure, type Printed } from '../types';
 
 /** kubectl's own ways of failing, worded as kubectl 1.32 words them. */
 export const kubectlErrors = {
-  unknownCommand: (name: string): Printed => failure(`error: unknown command "${name}" for "kubectl"\n`),
+  /** cobra's message, with its "Did you mean this?" list when some command is close. */
+  unknownCommand: (name: string, suggestions: string[] = []): Printed =>
+    failure(`error: unknown command "${name}" for "kubectl"\n${suggestions.length ? `\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join('')}` : ''}`),
   flag: (message: string, command: string): Printed => failure(`error: ${message}\nSee 'kubectl ${command} --help' for usage.\n`),
   notFound: (resource: string, name: string): Printed => failure(`Error from server (NotFound): ${resource} "${name}" not found\n`),
   alreadyExists: (resource: string, name: string): Printed => failure(`Error from server (AlreadyExists): ${resource} "${name}" already exists\n`),

@@ -142,7 +142,11 @@ describe('kubectl in the lab shell', () => {
 
   it("unknown commands and flags fail with kubectl's text", () => {
     const t = lab();
-    expect(t.run('kubectl foo').output).toEqual({ stdout: '', stderr: 'error: unknown command "foo" for "kubectl"\n', exitCode: 1 });
+    expect(t.run('kubectl frobnicate').output).toEqual({ stdout: '', stderr: 'error: unknown command "frobnicate" for "kubectl"\n', exitCode: 1 });
+    expect(t.run('kubectl foo').output.stderr).toBe('error: unknown command "foo" for "kubectl"\n\nDid you mean this?\n\ttop\n');
+    expect(t.run('kubectl gte po').output.stderr).toBe('error: unknown command "gte" for "kubectl"\n\nDid you mean this?\n\tget\n');
+    expect(t.run('kubectl desc po').output.stderr).toBe('error: unknown command "desc" for "kubectl"\n\nDid you mean this?\n\tdescribe\n');
+    expect(t.run('kubectl top nodes').output.stderr).toMatch(/^error: the lab's kubectl does not run "top" \(it runs apply, create, /);
     expect(t.run('kubectl get po -x').output.stderr).toBe("error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n");
     expect(t.run('kubectl get foos').output.stderr).toBe('error: the server doesn\'t have a resource type "foos"\n');
     expect(t.applied.filter((c) => c !== 'createPod')).toEqual([]);

@@ -39,7 +39,11 @@ export function kubectl(call: Invocation, runInPod: PodRunner): ProgramResult {
   const name = args[index];
   if (name === undefined) return printed('kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n');
   const sub = subcommands[name];
-  if (!sub) return kubectlErrors.unknownCommand(name);
+  if (!sub) {
+    if (kubectlCommands.includes(name)) return kubectlErrors.plain(`the lab's kubectl does not run "${name}" (it runs ${Object.keys(subcommands).sort().join(', ')})`);
+    const suggestions = kubectlCommands.filter((command) => levenshtein(name.toLowerCase(), command) <= 2 || command.startsWith(name.toLowerCase()));
+    return kubectlErrors.unknownCommand(name, suggestions);
+  }
   const rest = [...args.slice(0, index), ...args.slice(index + 1)];
   // `kubectl rollout restart …`: the verb is positional, its flags are rollout's.
   const commandPath = name === 'rollout' && args[index + 1] ? `rollout ${args[index + 1]}` : name;
@@ -51,6 +55,25 @@ export function kubectl(call: Invocation, runInPod: PodRunner): ProgramResult {
     throw error;
   }
   return sub.run(call, parsed, runInPod);
+}
+
+/** kubectl 1.32's commands, in cobra's (alphabetical) order: unknown-command suggestions come from them. */
+const kubectlCommands = [
+  'annotate', 'api-resources', 'api-versions', 'apply', 'attach', 'auth', 'autoscale', 'certificate', 'cluster-info', 'completion', 'config',
+  'cordon', 'cp', 'create', 'debug', 'delete', 'describe', 'diff', 'drain', 'edit', 'events', 'exec', 'explain', 'expose', 'get', 'help',
+  'kustomize', 'label', 'logs', 'options', 'patch', 'plugin', 'port-forward', 'proxy', 'replace', 'rollout', 'run', 'scale', 'set', 'taint',
+  'top', 'uncordon', 'version', 'wait',
+];
+
+/** cobra's suggestion distance. */
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 function kubectlVersion(call: Invocation): ProgramResult {
