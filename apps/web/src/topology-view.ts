@@ -1,6 +1,6 @@
 import cytoscape, { type Core } from 'cytoscape';
 import type { LabStateView } from './api';
-import { topologyElements } from './topology-model';
+import { topologyElements, type TopologyElement } from './topology-model';
 
 const style: cytoscape.StylesheetJson = [
   { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'font-size': 10, 'text-valign': 'center', 'text-halign': 'center', color: '#111' } },
@@ -30,11 +30,24 @@ export class TopologyView {
     new ResizeObserver(() => this.cy.resize()).observe(container);
   }
 
+  /** Applies the difference to the drawn graph: rebuilding 1,500 elements on every event takes a second. */
   render(state: LabStateView): void {
     const elements = topologyElements(state);
+    const wanted = new Set(elements.map((element) => element.data.id));
     this.cy.batch(() => {
-      this.cy.elements().remove();
-      this.cy.add(elements as cytoscape.ElementDefinition[]);
+      this.cy.elements().filter((element) => !wanted.has(element.id())).remove();
+      const added: TopologyElement[] = [];
+      for (const element of elements) {
+        const drawn = this.cy.getElementById(element.data.id);
+        if (drawn.nonempty() && sameEnds(drawn, element)) {
+          if (drawn.data('label') !== element.data.label) drawn.data('label', element.data.label);
+          if (element.position && (drawn.position('x') !== element.position.x || drawn.position('y') !== element.position.y)) drawn.position(element.position);
+        } else {
+          drawn.remove();
+          added.push(element);
+        }
+      }
+      this.cy.add(added as cytoscape.ElementDefinition[]);
     });
     if (!this.fitted || this.cy.nodes().length < 2) {
       this.cy.fit(undefined, 30);
@@ -52,4 +65,10 @@ export class TopologyView {
     if (hits.nonempty()) this.cy.animate({ fit: { eles: hits, padding: 60 } }, { duration: 300 });
     return hits.length;
   }
+}
+
+/** Whether a drawn element hangs where the new one does (same parent, same source and target). */
+function sameEnds(drawn: cytoscape.CollectionReturnValue, element: TopologyElement): boolean {
+  const data = drawn.data() as TopologyElement['data'];
+  return data.parent === element.data.parent && data.source === element.data.source && data.target === element.data.target;
 }
