@@ -69,7 +69,7 @@ export function routedNodeInterfaces(state: LabState, node: NodeState, pods: Pod
       state: 'UP',
       qlen: 1000,
       ...(weave ? { master: WEAVE.bridge, hairpin: true } : {}),
-      peerIndex: 2,
+      peerIndex: podEth0Index(state),
       linkNetnsId: pod.netnsId,
       addresses: [],
     });
@@ -145,11 +145,31 @@ export function routedNodeFdb(state: LabState, node: NodeState, pods: PodState[]
   return fdb;
 }
 
-export function routedPodInterface(state: LabState, pod: PodState): NetInterface {
+/**
+ * With calico's IPIP the node has the ipip module loaded, so every new netns (each pod's) gets the
+ * module's fallback tunl0 at index 2, down, and the pod's eth0 comes later, as index 4 (OBS).
+ */
+function usesIpipModule(state: LabState): boolean {
+  return state.cluster.cni.plugin === 'calico' && state.cluster.cni.backend === 'ipip';
+}
+
+export function podEth0Index(state: LabState): number {
+  return usesIpipModule(state) ? 4 : 2;
+}
+
+/** The pod's interfaces after lo. */
+export function routedPodInterfaces(state: LabState, pod: PodState): NetInterface[] {
+  const fallbackTunnel: NetInterface[] = usesIpipModule(state)
+    ? [{ index: 2, name: 'tunl0', kind: 'ipip', mac: '', mtu: 1480, flags: ['NOARP'], qdisc: 'noop', state: 'DOWN', qlen: 1000, peerIndex: 0, addresses: [] }]
+    : [];
+  return [...fallbackTunnel, routedPodInterface(state, pod)];
+}
+
+function routedPodInterface(state: LabState, pod: PodState): NetInterface {
   const weave = state.cluster.cni.plugin === 'weave';
   const range = parseCidr(`${pod.ip}/${pod.prefixLength}`, false)!;
   return {
-    index: 2,
+    index: podEth0Index(state),
     name: 'eth0',
     kind: 'veth',
     mac: pod.mac!,

@@ -105,7 +105,11 @@ describe('calico (BGP, ipip, vxlan)', () => {
     expect(app.ip).toBe(base.replace(/\d+$/, (last) => String(Number(last) + 1)));
     expect(ipRoute(node).stdout).toContain(`${blockOf(state, 'minikube-m03')} via 192.168.49.4 dev tunl0 proto bird onlink \n`);
     expect(ipRoute(node).stdout).toContain(`blackhole ${block} proto bird \n`);
-    expect(ipAddr(podNetNamespace(state, 'default', 'app')).stdout).toContain(' mtu 1480 ');
+    const podAddr = ipAddr(podNetNamespace(state, 'default', 'app')).stdout;
+    // The ipip module's fallback tunl0 appears in every new netns, so eth0 is index 4 (datapath-facts §4.2).
+    expect(podAddr).toContain('2: tunl0@NONE: <NOARP> mtu 1480 qdisc noop state DOWN group default qlen 1000\n    link/ipip 0.0.0.0 brd 0.0.0.0\n');
+    expect(podAddr).toContain(`4: eth0@if${app.vethIndex}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1480 `);
+    expect(ipAddr(node, { dev: app.vethName! }).stdout.split('\n')[0]).toBe(`${app.vethIndex}: ${app.vethName}@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1480 qdisc noqueue state UP group default qlen 1000`);
     expect(ipNeigh(node).stdout).toBe('');
   });
 

@@ -2,7 +2,7 @@ import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { FdbEntry, NetInterface, NetNamespace, Neighbour, Route } from './types';
 import { bridgeName, docker0Network, FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, podRouteDestinations, usesVxlan } from '../cni/network-config';
 import { isRoutedPlugin } from '../cni/plugins';
-import { routedNodeFdb, routedNodeInterfaces, routedNodeNeighbours, routedNodeRoutes, routedPodInterface, routedPodRoutes } from '../cni/routed-netns';
+import { routedNodeFdb, routedNodeInterfaces, routedNodeNeighbours, routedNodeRoutes, routedPodInterfaces, routedPodRoutes } from '../cni/routed-netns';
 import { SimulatorError } from '../model/errors';
 import { podKey } from '../model/state';
 import { broadcastOf, cidrContains, formatIp, parseCidr, parseIp } from '../net/ipv4';
@@ -266,7 +266,7 @@ function solicitedNode(mac: string): string {
 }
 
 function podInterfaces(state: LabState, pod: PodState): NetInterface[] {
-  if (isRoutedPlugin(state.cluster.cni.plugin)) return [loopback(), routedPodInterface(state, pod)];
+  if (isRoutedPlugin(state.cluster.cni.plugin)) return [loopback(), ...routedPodInterfaces(state, pod)];
   const range = parseCidr(`${pod.ip}/${pod.prefixLength}`, false)!;
   return [
     loopback(),
