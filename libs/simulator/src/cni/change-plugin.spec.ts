@@ -4,6 +4,7 @@ import { SimulatorError } from '../model/errors';
 import { initialState } from '../model/state';
 import { nodeNetNamespace } from '../netns/derive';
 import { ipRoute } from '../views';
+import { serviceEndpoints } from '../services/endpoints';
 
 function flannelLab() {
   const state = initialState();
@@ -74,6 +75,19 @@ describe('changePlugin', () => {
     const events = applyCommand(state, { type: 'changePlugin', cni: { plugin: 'calico' } });
     for (const event of events) expect(() => labEvents.validate(event.type, event.data)).not.toThrow();
     expect(events.find((event) => event.type === 'PluginChanged')!.data).toMatchObject({ from: { plugin: 'bridge', bridge: 'cbr0' }, to: { plugin: 'calico' } });
+  });
+
+  it("Service endpoints follow the pods through DEL and ADD: kube-proxy's change log names each, the endpoint is the new address", () => {
+    const state = flannelLab();
+    applyCommand(state, { type: 'applyService', service: { namespace: 'default', name: 'web', selector: { run: 'app' }, ports: [{ port: 80 }] } });
+    applyCommand(state, { type: 'createPod', namespace: 'default', name: 'web-1', labels: { run: 'app' }, containers: [{ name: 'c', image: 'nginx' }] });
+    const events = applyCommand(state, { type: 'changePlugin', cni: { plugin: 'calico' } });
+    const seqs = (type: string) => events.filter((event) => event.type === type && (event.data as { name: string }).name === 'web-1').map((event) => event.seq);
+    const logged = state.proxy.changes.filter((change) => change.service === 'default/web' && change.kind === 'endpoints').map((change) => change.seq);
+    expect(logged).toEqual(expect.arrayContaining([...seqs('PodNetworkDetached'), ...seqs('PluginPodAttached')]));
+    const pod = state.pods.get('default/web-1')!;
+    const endpoints = serviceEndpoints(state, state.services.get('default/web')!).flatMap((entry) => entry.addresses.map((address) => address.address.ip));
+    expect(endpoints).toEqual([pod.ip]);
   });
 
   it('is deterministic: the same command on the same state decides the same events', () => {

@@ -45,10 +45,13 @@ export function evolveServices(state: LabState, event: AppliedEvent): void {
       break;
     }
     case 'PodNetworkAttached':
+    case 'PluginPodAttached':
+    case 'PodNetworkDetached':
     case 'PodDeleted': {
       const data = event.data as { namespace: string; name: string };
       const pod = state.pods.get(`${data.namespace}/${data.name}`);
-      if (pod && (event.type === 'PodNetworkAttached' || pod.ip !== '')) logEndpointChanges(state, event, pod);
+      const attached = event.type === 'PodNetworkAttached' || event.type === 'PluginPodAttached';
+      if (pod && (attached || pod.ip !== '')) logEndpointChanges(state, event, pod);
       if (pod && event.type === 'PodDeleted') unindexPod(state, pod.namespace, pod.name, pod.labels);
       break;
     }
