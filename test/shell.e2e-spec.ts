@@ -60,6 +60,14 @@ describe('the lab shell over REST', () => {
     await api().post(`/api/labs/${lab.id}/files`).set(auth()).send({ name: 'x' }).expect(400);
   });
 
+  it('shell variables come back with the answer and are read when sent with the next line', async () => {
+    const set = await exec("DB=$(kubectl get pod db -o jsonpath='{.status.podIP}')").expect(200);
+    expect(set.body.vars.DB).toMatch(/^10\.244\.\d+\.\d+$/);
+    const { body } = await api().post(`/api/labs/${lab.id}/exec`).set(auth()).send({ command: 'echo db=$DB', vars: set.body.vars }).expect(200);
+    expect(body).toMatchObject({ stdout: `db=${set.body.vars.DB}\n`, vars: set.body.vars });
+    await api().post(`/api/labs/${lab.id}/exec`).set(auth()).send({ command: 'echo', vars: { 'not a name': 'x' } }).expect(400);
+  });
+
   it('malformed exec bodies are 400 problems; a missing token 401', async () => {
     await api().post(`/api/labs/${lab.id}/exec`).set(auth()).send({ cmd: 'ls' }).expect(400);
     await api().post(`/api/labs/${lab.id}/exec`).send({ command: 'ls' }).expect(401);

@@ -23,8 +23,8 @@ export class ShellController {
   @ApiResponse({ status: 200, schema: openApi.execResult })
   @ApiResponse({ status: 403, description: 'an observer ran a command that changes the lab' })
   async exec(@Req() request: LabRequest, @Body() body: unknown) {
-    const { command, context } = parseOrThrow(execSchema, body ?? {}, 'exec request');
-    const { stack: _stack, ...result } = await this.shell.execInContext(request.labAccess.lab, request.labAccess.role, command, context);
+    const { command, context, vars } = parseOrThrow(execSchema, body ?? {}, 'exec request');
+    const { stack: _stack, ...result } = await this.shell.execInContext(request.labAccess.lab, request.labAccess.role, command, context, vars);
     return result;
   }
 

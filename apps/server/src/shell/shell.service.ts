@@ -18,6 +18,8 @@ export interface ShellResult {
   context: string;
   /** What the real shell's prompt looks like there, e.g. "root@minikube-m02:/# ". */
   prompt: string;
+  /** The shell variables of the context the line ended in (REST callers send them back with the next line). */
+  vars: Record<string, string>;
   /** The whole context stack, for callers that keep a session (the socket.io gateway per client). */
   stack: ShellStack;
 }
@@ -48,10 +50,11 @@ export class ShellService {
     return this.exec(lab, role, command, stack);
   }
 
-  /** `context` as API.md names it (default: the workstation). */
-  execInContext(lab: LabRecord, role: TokenRole, command: string, context?: string): Promise<ShellResult> {
+  /** `context` as API.md names it (default: the workstation), with its shell variables if the caller kept them. */
+  execInContext(lab: LabRecord, role: TokenRole, command: string, context?: string, vars?: Record<string, string>): Promise<ShellResult> {
     const stack = stackFromContextName(context);
     if (!stack) throw badRequest(`context must be "workstation", "node/<name>" or "pod/<namespace>/<name>", not ${JSON.stringify(context)}.`, [{ path: 'context', message: 'unknown context' }]);
+    if (vars) stack[stack.length - 1] = { ...stack[stack.length - 1], vars };
     return this.exec(lab, role, command, stack);
   }
 
@@ -81,6 +84,7 @@ export class ShellService {
       }
       ({ step, version } = next);
     }
-    return { ...step.output, version, events, context: contextName(step.stack), prompt: step.prompt, stack: step.stack };
+    const vars = step.stack[step.stack.length - 1]?.vars ?? {};
+    return { ...step.output, version, events, context: contextName(step.stack), prompt: step.prompt, vars, stack: step.stack };
   }
 }
