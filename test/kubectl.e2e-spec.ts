@@ -102,6 +102,40 @@ describe('kubectl against a lab', () => {
     expect(logs.stdout).toContain('database system is ready to accept connections');
   });
 
+  it('labels a pod through the model (add, --overwrite, key- removal), refuses an invalid value appending nothing', async () => {
+    const before = await version();
+    expect(await kubectl(['label', 'pod', 'app', 'tier=db'])).toMatchObject({ rc: 0, stdout: 'pod/app labeled\n' });
+    expect(await version()).toBe(before + 1);
+    const taken = await kubectl(['label', 'pod', 'app', 'tier=web']);
+    expect(taken.rc).toBe(1);
+    expect(taken.stderr).toBe("error: 'tier' already has a value (db), and --overwrite is false\n");
+    expect(await kubectl(['label', 'pod', 'app', 'tier=web', '--overwrite'])).toMatchObject({ rc: 0, stdout: 'pod/app labeled\n' });
+    expect((await kubectl(['get', 'pod', 'app', '--show-labels'])).stdout).toMatch(/\napp\s.*\sapp=app,tier=web\n$/);
+    expect(await kubectl(['label', 'pod', 'app', 'tier-'])).toMatchObject({ rc: 0, stdout: 'pod/app unlabeled\n' });
+    expect(JSON.parse((await kubectl(['get', 'pod', 'app', '-o', 'json'])).stdout).metadata.labels).toEqual({ app: 'app' });
+    const settled = await version();
+    const invalidValue = await kubectl(['patch', 'pod', 'app', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"-bad-"}}}']);
+    expect(invalidValue.rc).toBe(1);
+    expect(invalidValue.stderr).toMatch(/^The Pod "app" is invalid: metadata.labels: Invalid value: "-bad-"/);
+    expect(await version()).toBe(settled);
+  });
+
+  it('restarts any DaemonSet with rollout restart: every pod replaced on its node', async () => {
+    const flannelPods = async () => JSON.parse((await kubectl(['get', 'pods', '-n', 'kube-flannel', '-o', 'json'])).stdout).items.map((p: { metadata: { name: string }; spec: { nodeName: string } }) => `${p.metadata.name}@${p.spec.nodeName}`);
+    const before = await flannelPods();
+    const run = await kubectl(['rollout', 'restart', 'ds', 'kube-flannel-ds', '-n', 'kube-flannel']);
+    expect(run).toMatchObject({ rc: 0, stdout: 'daemonset.apps/kube-flannel-ds restarted\n' });
+    const after = await flannelPods();
+    expect(after).toHaveLength(3);
+    expect(after.filter((p: string) => before.includes(p))).toEqual([]);
+    expect(after.map((p: string) => p.split('@')[1]).sort()).toEqual(before.map((p: string) => p.split('@')[1]).sort());
+    const proxy = await kubectl(['rollout', 'restart', 'ds', 'kube-proxy', '-n', 'kube-system']);
+    expect(proxy).toMatchObject({ rc: 0, stdout: 'daemonset.apps/kube-proxy restarted\n' });
+    const missing = await kubectl(['rollout', 'restart', 'ds', 'nope', '-n', 'kube-system']);
+    expect(missing.rc).toBe(1);
+    expect(missing.stderr).toBe('Error from server (NotFound): daemonsets.apps "nope" not found\n');
+  });
+
   it('execs into a pod over WebSocket v5.channel.k8s.io with the remote exit code', async () => {
     expect(await kubectl(['exec', 'app', '--', 'hostname'])).toMatchObject({ rc: 0, stdout: 'app\n' });
     const failed = await kubectl(['exec', 'app', '--', 'false']);

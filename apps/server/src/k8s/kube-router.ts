@@ -222,18 +222,18 @@ export class KubeRouter {
     }
   }
 
-  /** `kubectl rollout restart ds`: kube-proxy restarts on every node (a full sync); other DaemonSets the lab cannot restart yet. */
+  /**
+   * `kubectl rollout restart ds`: the model's restartDaemonSet replaces every pod of the DaemonSet
+   * (kube-proxy's also re-runs its full sync); other template changes are refused.
+   */
   private async restartDaemonSet(access: KubeAccess, path: ObjectPath & { name: string }, request: Request, response: Response): Promise<void> {
     const { resource, namespace, name } = path;
-    const live = await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name));
+    await this.api.view(access, (ctx) => this.api.get(ctx, resource, namespace, name));
     const restartedAt = request.body?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
     if (!restartedAt) throw new KubeStatusError(422, 'Invalid', `DaemonSet.apps "${name}" is invalid: spec.template: Forbidden: this lab only supports restarting a DaemonSet (kubectl rollout restart)`, { name, group: 'apps', kind: 'DaemonSet' });
-    if (namespace !== 'kube-system' || name !== 'kube-proxy') {
-      throw new KubeStatusError(422, 'Invalid', `DaemonSet.apps "${name}" is invalid: spec.template.metadata.annotations: Forbidden: this lab can only restart the kube-proxy DaemonSet`, { name, group: 'apps', kind: 'DaemonSet' });
-    }
     this.refuseDryRun(request);
-    await this.api.write(access, resource, name, () => [{ type: 'restartKubeProxy' }], access.role);
-    response.json(strategicMergePatch(live, request.body));
+    await this.api.write(access, resource, name, () => [{ type: 'restartDaemonSet', namespace: namespace!, name }], access.role);
+    response.json(await this.api.view(access, (ctx) => strategicMergePatch(this.api.get(ctx, resource, namespace, name), request.body)));
   }
 
   private async remove(access: KubeAccess, path: ObjectPath & { name: string }, response: Response): Promise<void> {

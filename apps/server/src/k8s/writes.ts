@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ManifestError, planApply, SimulatorError, type Command, type LabState } from '@hoplab/simulator';
 import type { KubeResource } from './catalog';
 import { alreadyExists, badRequestStatus, invalid, KubeStatusError, notFoundStatus } from './status';
@@ -58,7 +59,12 @@ export function asKubeStatus(error: unknown, resource: KubeResource, name: strin
   }
   if (error instanceof SimulatorError) {
     if (error.code === 'not-found') return new KubeStatusError(404, 'NotFound', error.message);
-    if (error.code === 'invalid') return invalid(resource, name, [{ field: error.path ?? '', message: `Invalid value: ${error.message}` }]);
+    if (error.code === 'invalid') {
+      // The model words some refusals as the API server does ("The Pod "app" is invalid: metadata.labels: Invalid value: ...").
+      const worded = /^The \w+ ".*" is invalid: ([\w.[\]-]+): (.*)$/s.exec(error.message);
+      if (worded) return invalid(resource, name, [{ field: worded[1], message: worded[2] }]);
+      return invalid(resource, name, [{ field: error.path ?? '', message: `Invalid value: ${error.message}` }]);
+    }
     return new KubeStatusError(409, 'Conflict', error.message);
   }
   return error;
@@ -81,7 +87,20 @@ export function planUpdate(state: LabState, resource: KubeResource, namespace: s
   if (object.metadata?.name !== undefined && object.metadata.name !== name) {
     throw badRequestStatus(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
   }
+  if (resource.resource === 'pods') return planPodUpdate(state, resource, namespace!, name, object);
   return planApply(state, [manifestOf(resource, { ...object, metadata: { ...object.metadata, name, ...(namespace ? { namespace } : {}) } })], namespace).commands;
+}
+
+/**
+ * A pod's labels may change (`kubectl label`, a patch, apply): the rest of the pod is checked as
+ * planApply checks it (immutable fields → 422) and a label change becomes the model's labelPod.
+ */
+function planPodUpdate(state: LabState, resource: KubeResource, namespace: string, name: string, object: Json): Command[] {
+  const live = state.pods.get(`${namespace}/${name}`)!;
+  const labels: unknown = object.metadata?.labels ?? {};
+  const rest = planApply(state, [manifestOf(resource, { ...object, metadata: { ...object.metadata, name, namespace, labels: live.labels } })], namespace).commands;
+  if (isDeepStrictEqual(labels, live.labels)) return rest;
+  return [...rest, { type: 'labelPod', namespace, name, labels: labels as Record<string, string> }];
 }
 
 export function planDelete(state: LabState, resource: KubeResource, namespace: string | undefined, name: string): Command[] {
