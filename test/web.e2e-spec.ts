@@ -140,8 +140,8 @@ describe('the web client in a browser', () => {
     }, undefined, { timeout: 10_000 });
     expect((await topologyLabels(bob, 'pod')).find((label) => label.startsWith('default/web'))).toMatch(/^default\/web\n10\.244\.\d+\.\d+\napp=web$/);
 
-    // The cursor on the last event before the apply: the lab as it was, without the pod.
-    await bob.locator('#cursor').fill(String(before));
+    // The cursor on the last event before the apply (a click on its mark): the lab as it was, without the pod.
+    await bob.click(`#ticks .tick[data-seq="${before}"]`);
     await bob.waitForFunction(() => !document.querySelector<HTMLElement>('#past-banner')?.hidden);
     await bob.waitForFunction(() => !(document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg?.cy.getElementById('pod:default/web').nonempty());
     expect(await bob.textContent('#cursor-label')).toContain(`as of event #${before}`);
@@ -210,6 +210,10 @@ describe('the web client in a browser', () => {
     expect(await page.textContent('#trace-verdict')).toBe('');
     await page.click('#step-forward');
     expect(await page.textContent('#trace-verdict')).toContain('delivered');
+    // A click in the list shows that hop: the SYN arriving at b.
+    await page.click(`#hops li.hop[data-index="${delivered?.index}"]`);
+    expect(await elementHasClass(page, 'pod:default/b', 'hop-current')).toBe(true);
+    expect(await page.locator('#hops li.hop.current table.pdu').textContent()).toContain('flags=SYN');
     await page.context().close();
   });
 

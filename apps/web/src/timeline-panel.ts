@@ -33,6 +33,12 @@ export class TimelinePanel {
     const cursor = $<HTMLInputElement>(this.element, '#cursor');
     cursor.addEventListener('input', () => this.select(Number(cursor.value)));
     $(this.element, '#back-to-live').addEventListener('click', () => this.select(undefined));
+    $(this.element, '#ticks').addEventListener('click', (event) => {
+      const seq = Number((event.target as HTMLElement).closest<HTMLElement>('.tick')?.dataset.seq);
+      if (!seq) return;
+      cursor.value = String(seq);
+      this.select(seq);
+    });
     $(this.element, '#fork-here').addEventListener('click', () => this.onFork(this.cursorSeq() ?? this.last));
     for (const button of this.element.querySelectorAll<HTMLButtonElement>('[data-clock]')) {
       button.addEventListener('click', () => void this.clock(button.dataset.clock as 'pause' | 'resume' | 'advance'));

@@ -56,6 +56,10 @@ export class TracePanel {
     $(this.element, '#step-forward').addEventListener('click', () => this.player.step(1));
     $(this.element, '#play-pause').addEventListener('click', () => this.player.toggle());
     $(this.element, '#follow-me').addEventListener('click', () => void this.lead());
+    $(this.element, '#hops').addEventListener('click', (event) => {
+      const item = (event.target as HTMLElement).closest<HTMLElement>('li.hop');
+      if (item) this.player.seek([...item.parentElement!.children].indexOf(item));
+    });
     $<HTMLSelectElement>(this.element, '#trace-history').addEventListener('change', (event) => this.replay((event.target as HTMLSelectElement).value));
     $<HTMLSelectElement>(this.element, '#speed').addEventListener('change', (event) => {
       this.player.speed = Number((event.target as HTMLSelectElement).value);

@@ -39,6 +39,18 @@ describe('TracePlayer', () => {
     expect(changes.slice(-4)).toEqual([0, 1, 0, -1]);
   });
 
+  it('seeks to a hop and pauses there', () => {
+    const player = new TracePlayer(() => undefined);
+    player.finish([hop(0), hop(1), hop(2)]);
+    player.seek(1);
+    expect(player.current?.index).toBe(1);
+    expect(player.playing).toBe(false);
+    player.tick();
+    expect(player.position).toBe(1);
+    player.seek(9);
+    expect(player.position).toBe(2);
+  });
+
   it('shortens the interval as the speed grows', () => {
     const player = new TracePlayer(() => undefined);
     player.speed = 2;

@@ -47,6 +47,13 @@ export class TracePlayer {
     this.onChange(this);
   }
 
+  /** Shows one hop and pauses there (a click in the hop list). */
+  seek(position: number): void {
+    this.playing = false;
+    this.position = Math.min(this.hops.length - 1, Math.max(-1, position));
+    this.onChange(this);
+  }
+
   toggle(): void {
     this.playing = !this.playing;
     this.onChange(this);
