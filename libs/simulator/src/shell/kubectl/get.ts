@@ -1,10 +1,10 @@
 import { stringify } from 'yaml';
-import { printTable, type Table } from '../../views';
+import { alignTabs, kubectlTableSettings, printTable, type Table } from '../../views';
 import { failure, printed, type Invocation, type Printed } from '../types';
 import { kubectlErrors, qualifiedPlural } from './errors';
 import { boolFlag, flag, type FlagSpec, type ParsedFlags } from './flags';
 import { resourceInfo, unknownResource, type ResourceInfo } from './resources';
-import { jsonpath } from './jsonpath';
+import { evaluate, jsonpath } from './jsonpath';
 import { resourceTable } from './tables';
 import { formatLabels, parseLabelSelector } from './selector';
 
@@ -65,8 +65,9 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
   const namespace = namespaceOf(parsed);
   const output = flag(parsed, 'output');
   const template = output?.startsWith('jsonpath=') ? output.slice(9) : undefined;
-  const structured = output === 'yaml' || output === 'json' || template !== undefined;
-  if (output !== undefined && !['wide', 'name', 'yaml', 'json'].includes(output) && template === undefined) {
+  const columns = output?.startsWith('custom-columns=') ? output.slice(15) : undefined;
+  const structured = output === 'yaml' || output === 'json' || template !== undefined || columns !== undefined;
+  if (output !== undefined && !['wide', 'name', 'yaml', 'json'].includes(output) && template === undefined && columns === undefined) {
     return kubectlErrors.plain(`unable to match a printer suitable for the output format "${output}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`);
   }
   let test: ((labels: Record<string, string>) => boolean) | undefined;
@@ -131,7 +132,11 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
     const single = found.length === 1 && found[0].names.length === 1;
     const document = single ? objects[0] : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
     if (document === undefined) return printed(stdout, stderr, exitCode);
-    if (template !== undefined) {
+    if (columns !== undefined) {
+      const table = customColumns(columns, single ? [document] : objects, boolFlag(parsed, 'no-headers'));
+      if (typeof table === 'string') stdout += table;
+      else return table;
+    } else if (template !== undefined) {
       try {
         stdout += jsonpath(template, document);
       } catch (error) {
@@ -172,6 +177,23 @@ function parseFieldSelector(text: string): ((values: Record<string, string>) => 
     tests.push(op === '!=' ? (v) => v[field] !== value : (v) => v[field] === value);
   }
   return (values) => tests.every((t) => t(values));
+}
+
+/** `-o custom-columns=NAME:.metadata.name,IP:.status.podIP`: one column per spec, `<none>` where the path reaches nothing. */
+function customColumns(spec: string, objects: unknown[], noHeaders: boolean): string | Printed {
+  const columns = spec.split(',').map((part) => {
+    const colon = part.indexOf(':');
+    return colon < 0 ? null : { header: part.slice(0, colon), path: part.slice(colon + 1).replace(/^\{(.*)\}$/, '$1') };
+  });
+  if (columns.some((c) => c === null)) return kubectlErrors.plain(`unexpected custom-columns spec: ${spec}, expected <header>:<json-path-expr>`);
+  const rows = objects.map((object) =>
+    columns.map((c) => {
+      const values = evaluate(c!.path.startsWith('.') ? c!.path : `.${c!.path}`, object);
+      return values.length === 0 ? '<none>' : values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
+    }),
+  );
+  const lines = noHeaders ? rows : [columns.map((c) => c!.header), ...rows];
+  return alignTabs(lines.map((cells) => `${cells.join('\t')}\n`).join(''), kubectlTableSettings);
 }
 
 /** kubectl's YAML: keys sorted (objects go through JSON maps), sequences not indented under their key. */

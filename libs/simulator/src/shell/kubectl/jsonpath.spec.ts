@@ -21,6 +21,9 @@ describe('kubectl -o jsonpath', () => {
     const onNode = t.run(`kubectl get po -A --field-selector spec.nodeName=${pod.node} -o name`).output.stdout;
     expect(onNode.split('\n').filter(Boolean).length).toBe([...t.state.pods.values()].filter((p) => p.node === pod.node).length);
     expect(t.run('kubectl get po --field-selector status.phase!=Running').output.stderr).toBe('No resources found in default namespace.\n');
+    expect(t.run('kubectl get po -o custom-columns=NAME:.metadata.name,IP:.status.podIP,X:.nope').output.stdout).toBe(`NAME   IP           X\ndb     ${pod.ip}   <none>\n`);
+    expect(t.run('kubectl get po -o custom-columns=NAME:{.metadata.name} --no-headers').output.stdout).toBe('db\n');
+    expect(t.run('kubectl get po -o custom-columns=NAME').output.stderr).toBe('error: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>\n');
     expect(t.run('kubectl get po --field-selector nonsense').output.stderr).toBe("error: invalid selector: 'nonsense'; can't understand 'nonsense'\n");
   });
 });

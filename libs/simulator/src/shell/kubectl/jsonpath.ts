@@ -70,7 +70,7 @@ function matchingEnd(tokens: Token[], start: number): number {
 }
 
 /** `.a.b[0].c`, `.items[*].x`, `@`, `$`: every value the path reaches (missing fields reach nothing). */
-function evaluate(path: string, data: unknown): unknown[] {
+export function evaluate(path: string, data: unknown): unknown[] {
   let values: unknown[] = [data];
   const steps = path.replace(/^[$@]/, '').match(/\.[^.[\]]+|\[[^\]]*\]/g) ?? [];
   for (const step of steps) {
