@@ -1,6 +1,6 @@
 import type { PluginDevice } from '@hoplab/events';
 import type { LabState, NodeState } from '../cluster/types';
-import { claimCalicoBlock } from '../ipam/calico-ipam';
+import { CALICO_BLOCK_PREFIX, claimCalicoBlock } from '../ipam/calico-ipam';
 import { formatIp, parseCidr } from '../net/ipv4';
 import type { Prng } from '../net/prng';
 import { SimulatorError } from '../model/errors';
@@ -35,7 +35,7 @@ export function pluginNodeReady(
 
   if (plugin === 'calico') {
     const block = claimCalicoBlock(state.cluster.podCIDR, node.name, new Set(others.map((other) => other.pluginNet!.podRange)));
-    if (!block) throw new SimulatorError('exhausted', `calico-ipam: no free /${CALICO.blockPrefix} block left in the pool ${state.cluster.podCIDR} for node ${node.name}`, 'podCIDR');
+    if (!block) throw new SimulatorError('exhausted', `calico-ipam: no free /${CALICO_BLOCK_PREFIX} block left in the pool ${state.cluster.podCIDR} for node ${node.name}`, 'podCIDR');
     const tunnelAddress = `${formatIp(parseCidr(block)!.network)}/32`;
     const devices: PluginDevice[] = [];
     if (backend === 'ipip' || backend === 'vxlan') devices.push(device(CALICO.tunnelDevice[backend], backend === 'ipip' ? 'ipip' : 'vxlan', { address: tunnelAddress }));

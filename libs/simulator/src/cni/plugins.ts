@@ -12,7 +12,6 @@ export const CALICO = {
   vxlanVni: 4096,
   wireguardDevice: 'wireguard.cali',
   wireguardPort: 51820,
-  blockPrefix: 26,
   /** The link-local gateway every calico pod routes through, answered by proxy ARP on the cali veth. */
   gateway: '169.254.1.1',
   hostMac: 'ee:ee:ee:ee:ee:ee',
@@ -23,7 +22,6 @@ export const WEAVE = {
   bridge: 'weave',
   range: '10.32.0.0/12',
   mtu: 1376,
-  controlPort: 6783,
   sleevePort: 6783,
   fastdpPort: 6784,
 } as const;
