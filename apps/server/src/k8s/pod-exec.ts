@@ -5,38 +5,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { KubeApiService } from './kube-api.service';
 import { splitPathToken } from './kube-router';
+import { WORKSTATION, type ShellStack } from '@hoplab/simulator/shell';
+import { ShellService } from '../shell/shell.service';
+import { Channel, ExecSession } from './exec-session';
 import { KubeStatusError } from './status';
 
 export const EXEC_PROTOCOL = 'v5.channel.k8s.io';
 const EXEC_PATH = /^\/k8s\/([^/]+)(\/token\/[^/]+)?\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
-const enum Channel {
-  Stdout = 1,
-  Stderr = 2,
-  Status = 3,
-}
-
-export interface ExecResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
-
-/** What the pod answers until the lab shell lands: the few commands that need no network. */
-export function runInPod(pod: { name: string }, argv: string[]): ExecResult {
-  const [command, ...args] = argv;
-  switch (command) {
-    case 'hostname':
-      return { stdout: `${pod.name}\n`, stderr: '', exitCode: 0 };
-    case 'echo':
-      return { stdout: `${args.join(' ')}\n`, stderr: '', exitCode: 0 };
-    case 'true':
-      return { stdout: '', stderr: '', exitCode: 0 };
-    case 'false':
-      return { stdout: '', stderr: '', exitCode: 1 };
-    default:
-      return { stdout: '', stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command}": executable file not found in $PATH: unknown\r\n`, exitCode: 126 };
-  }
-}
 
 /** metav1.Status on channel 3: how kubectl learns the exit code. */
 export function exitStatus(exitCode: number): string {
@@ -60,6 +35,7 @@ export class KubeExecServer implements OnApplicationBootstrap {
   constructor(
     @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
     @Inject(KubeApiService) private readonly api: KubeApiService,
+    @Inject(ShellService) private readonly shell: ShellService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -76,17 +52,32 @@ export class KubeExecServer implements OnApplicationBootstrap {
     const token = tokenPart ? splitPathToken(tokenPart).token : undefined;
     const access = await this.api.access(labId, token ? `Bearer ${token}` : request.headers.authorization);
     const argv = url.searchParams.getAll('command');
-    const result = await this.api.view(access, (ctx) => {
+    const container = url.searchParams.get('container');
+    const flag = (key: string) => url.searchParams.get(key) === 'true';
+    const shell = await this.api.view(access, (ctx) => {
       const pod = ctx.state.pods.get(`${namespace}/${name}`);
       if (!pod) throw new KubeStatusError(404, 'NotFound', `pods "${name}" not found`);
-      if (pod.phase !== 'Running') throw new KubeStatusError(400, 'BadRequest', `container "${pod.containers[0].name}" in pod "${name}" is waiting to start: ContainerCreating`);
-      return runInPod(pod, argv);
+      if (container !== null && !pod.containers.some((c) => c.name === container)) throw new KubeStatusError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+      if (pod.phase !== 'Running') throw new KubeStatusError(400, 'BadRequest', `container "${container ?? pod.containers[0].name}" in pod "${name}" is waiting to start: ContainerCreating`);
+      return argv[0]?.replace(/^.*\//, '') || 'bash';
     });
+    if (argv.length === 0) throw new KubeStatusError(400, 'BadRequest', 'you must specify at least one command for the container');
+    const stack: ShellStack = [WORKSTATION, { kind: 'pod', namespace, name, shell }];
+    const tty = flag('tty');
     this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      if (result.stdout) ws.send(frame(Channel.Stdout, result.stdout));
-      if (result.stderr) ws.send(frame(url.searchParams.get('tty') === 'true' ? Channel.Stdout : Channel.Stderr, result.stderr));
-      ws.send(frame(Channel.Status, exitStatus(result.exitCode)));
-      ws.close(1000);
+      const session = new ExecSession(
+        { argv, stdin: flag('stdin'), tty, stack },
+        {
+          run: (line, at) => this.shell.execById(labId, access.role, line, at),
+          send: (channel, text) => ws.send(frame(channel, text)),
+          finish: (exitCode) => {
+            ws.send(frame(Channel.Status, exitStatus(exitCode)));
+            ws.close(1000);
+          },
+        },
+      );
+      ws.on('message', (data: Buffer, isBinary: boolean) => session.receive(isBinary ? data : Buffer.from(data)));
+      session.start();
     });
   }
 }
