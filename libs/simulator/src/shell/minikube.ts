@@ -31,7 +31,11 @@ export function minikube(call: Invocation, onNode: NodeRunner): ProgramResult {
       return start(call.state, args);
     case 'node':
       if (args[0] === 'list') return fromView(minikubeNodeList(call.state));
+      if (args[0] === 'add') return nodeAdd(call.state);
+      if (args[0] === 'delete') return nodeDelete(call.state, args[1]);
       return failure(`Error: unknown command "${args[0] ?? ''}" for "minikube node"\nRun 'minikube node --help' for usage.\n`);
+    case 'delete':
+      return deleteCluster(call.state);
     case 'ssh':
       return ssh(call, args, onNode);
     case 'ip': {
@@ -87,6 +91,51 @@ function start(state: LabState, args: string[]): ProgramResult {
   if (state.nodes.size > 0) return printed(startOutput(state, [...state.nodes.keys()], true));
   const commands: Command[] = Array.from({ length: count }, () => ({ type: 'addNode' as const }));
   return { kind: 'mutation', commands, render: (after) => printed(startOutput(after, [...after.nodes.keys()], false)) };
+}
+
+/** minikube's short node name: "m02" for minikube-m02, the profile name for the first node. */
+const shortName = (node: string) => node.replace(/^minikube-/, '');
+
+/** `minikube node add`: a worker joins, named and addressed as minikube names them. */
+function nodeAdd(state: LabState): ProgramResult {
+  if (state.nodes.size === 0) return failure('🤷  The control-plane node minikube host does not exist\n👉  To start a cluster, run: "minikube start"\n', 85);
+  const before = new Set(state.nodes.keys());
+  return {
+    kind: 'mutation',
+    commands: [{ type: 'addNode' }],
+    render: (after) => {
+      const added = [...after.nodes.keys()].find((n) => !before.has(n))!;
+      const docker = nodeSoftware(after.cluster).containerRuntimeVersion.replace('docker://', '');
+      return printed(
+        `😄  Adding node ${shortName(added)} to cluster minikube\n👍  Starting worker node ${added} in cluster minikube\n🚜  Pulling base image ...\n` +
+          `🔥  Creating docker container (CPUs=2, Memory=2200MB) ...\n🐳  Preparing Kubernetes ${kubernetesVersion(after.cluster)} on Docker ${docker} ...\n` +
+          `🔎  Verifying Kubernetes components...\n🏄  Successfully added ${shortName(added)} to minikube!\n`,
+      );
+    },
+  };
+}
+
+/** `minikube node delete m03`: the node and its pods go. */
+function nodeDelete(state: LabState, given: string | undefined): ProgramResult {
+  if (!given) return failure('❌  Exiting due to MK_USAGE: Usage: minikube node delete [name]\n', 14);
+  const node = nodeName(state, given);
+  if (!node) return failure(`❌  Exiting due to GUEST_NODE_RETRIEVE: retrieving node: Could not find node ${given}\n`, 85);
+  const name = shortName(node);
+  return {
+    kind: 'mutation',
+    commands: [{ type: 'removeNode', name: node }],
+    render: () => printed(`🔥  Deleting node ${name} from cluster minikube\n✋  Stopping node "${node}"  ...\n🛑  Powering off "${node}" via SSH ...\n🔥  Deleting "${node}" in docker ...\n💀  Node ${name} was successfully deleted.\n`),
+  };
+}
+
+/** `minikube delete`: every node goes (workers first); `minikube start` builds the cluster again. */
+function deleteCluster(state: LabState): ProgramResult {
+  const nodes = [...state.nodes.keys()];
+  if (nodes.length === 0) return printed('🤷  Profile "minikube" not found. Run "minikube profile list" to view all profiles.\n👉  To start a cluster, run: "minikube start"\n');
+  const said =
+    `🔥  Deleting "minikube" in docker ...\n${nodes.map((n) => `🔥  Deleting container "${n}" ...\n`).join('')}` +
+    `${nodes.map((n) => `🔥  Removing /home/student/.minikube/machines/${n} ...\n`).join('')}💀  Removed all traces of the "minikube" cluster.\n`;
+  return { kind: 'mutation', commands: [...nodes].reverse().map((name) => ({ type: 'removeNode' as const, name })), render: () => printed(said) };
 }
 
 function startOutput(state: LabState, nodes: string[], existing: boolean): string {

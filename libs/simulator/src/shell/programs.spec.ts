@@ -19,6 +19,21 @@ describe('minikube and docker on the workstation', () => {
     expect(t.run('minikube ip -n minikube-m03').output.stdout).toBe('192.168.67.4\n');
   });
 
+  it('minikube node add / node delete / delete change the cluster as minikube does', () => {
+    const t = terminal(testLab({}, 2));
+    const added = t.run('minikube node add').output.stdout;
+    expect(added.split('\n')[0]).toBe('😄  Adding node m03 to cluster minikube');
+    expect(added.endsWith('🏄  Successfully added m03 to minikube!\n')).toBe(true);
+    expect([...t.state.nodes.keys()]).toEqual(['minikube', 'minikube-m02', 'minikube-m03']);
+    expect(t.run('minikube node delete m02').output.stdout.split('\n').slice(-2)).toEqual(['💀  Node m02 was successfully deleted.', '']);
+    expect([...t.state.nodes.keys()]).toEqual(['minikube', 'minikube-m03']);
+    expect(t.run('minikube node delete m09').output.exitCode).toBe(85);
+    expect(t.run('minikube delete').output.stdout).toContain('💀  Removed all traces of the "minikube" cluster.\n');
+    expect(t.state.nodes.size).toBe(0);
+    expect(t.run('minikube start --nodes 2').output.exitCode).toBe(0);
+    expect(t.run('minikube node list').output.stdout).toBe('minikube\t192.168.49.2\nminikube-m02\t192.168.49.3\n');
+  });
+
   it('minikube start with another CNI than the lab was made for is refused', () => {
     const t = terminal(testLab());
     expect(t.run('minikube start --cni calico').output).toMatchObject({ exitCode: 14, stdout: '' });
