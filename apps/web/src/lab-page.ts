@@ -1,6 +1,6 @@
 import { ApplyPanel } from './apply-panel';
 import { ClassroomPanel } from './classroom-panel';
-import { labApi, request, type CreatedLab, type LabSession, type LabStateView } from './api';
+import { labApi, type LabSession, type LabStateView } from './api';
 import { $, escapeHtml, html } from './dom';
 import { currentLanguage, setLanguage, t, translate } from './i18n';
 import { LiveFeed, type Member } from './live';
@@ -153,7 +153,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
 
   async function fork(at: number): Promise<void> {
     try {
-      const created = await request<CreatedLab>('POST', `/labs/${encodeURIComponent(session.lab)}/fork`, { token: session.token, body: { at } });
+      const created = await api.fork(at);
       showError(undefined);
       $(page, '#page-error').textContent = t('forked');
       location.assign(labLink(created.id, created.tokens.instructor));
