@@ -38,6 +38,9 @@ function topologyLabels(page: Page, kind: string): Promise<string[]> {
   }, kind);
 }
 
+// A browser test waits for animations and live updates; on a busy two-core CI machine that can take a while.
+jest.setTimeout(90_000);
+
 // The server serves apps/web/dist: build it from the current sources first.
 beforeAll(() => {
   execFileSync('npx', ['vite', 'build', 'apps/web', '--logLevel', 'error'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
