@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import WebSocket from 'ws';
+import { startServer, tempDatabase, type TestServer } from './support/test-server';
+
+interface CreatedLab {
+  id: string;
+  tokens: Record<'instructor' | 'student' | 'observer', string>;
+}
+
+interface Run {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+const denyAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n';
+const allow =
+  'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: postgres-allow\nspec:\n  podSelector:\n    matchLabels:\n      app: database\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          app: app\n    ports:\n    - protocol: TCP\n      port: 5432\n';
+
+/**
+ * The seed lab's commands through the real kubectl (v1.32) against a lab's Kubernetes API, each
+ * compared with what the lab shell's own `kubectl` prints for the same command on the same state
+ * (clocks paused, so ages agree).
+ */
+describe('the seed commands: real kubectl and the lab shell agree', () => {
+  const database = tempDatabase();
+  const home = mkdtempSync(join(tmpdir(), 'hoplab-kubectl-seed-'));
+  let server: TestServer;
+
+  const request = (lab: CreatedLab, path: string, body?: unknown) =>
+    fetch(`${server.url}/api/labs/${lab.id}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${lab.tokens.student}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const createLab = async (body: Record<string, unknown>): Promise<CreatedLab> => {
+    const response = await fetch(`${server.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(response.status).toBe(201);
+    return (await response.json()) as CreatedLab;
+  };
+  const shell = async (lab: CreatedLab, command: string, context?: string): Promise<Run> => {
+    const response = await request(lab, '/exec', context ? { command, context } : { command });
+    expect(response.status).toBe(200);
+    const out = await response.json();
+    return { rc: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+  };
+  const pauseClock = async (lab: CreatedLab) => expect((await request(lab, '/clock', { speed: 0 })).status).toBeLessThan(300);
+  const kubeconfigOf = async (lab: CreatedLab) => {
+    const path = join(home, `${lab.id}.kubeconfig`);
+    writeFileSync(path, await (await request(lab, '/kubeconfig')).text());
+    return path;
+  };
+  const kubectl = (kubeconfig: string, args: string[], input?: string): Promise<Run> =>
+    new Promise((resolve) => {
+      const child = execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], { env: { ...process.env, HOME: home }, timeout: 20_000 }, (error, stdout, stderr) =>
+        resolve({ rc: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      if (input !== undefined) child.stdin!.end(input);
+    });
+
+  beforeAll(async () => {
+    server = await startServer({ databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await server.app.close();
+    database.cleanup();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  describe('minikube with flannel', () => {
+    let lab: CreatedLab;
+    let kubeconfig: string;
+    beforeAll(async () => {
+      lab = await createLab({ name: 'seed', scenario: 'minikube-flannel' });
+      await pauseClock(lab);
+      kubeconfig = await kubeconfigOf(lab);
+    });
+
+    it.each([
+      ['get nodes'],
+      ['get nodes -o wide'],
+      ['get pods -A -o wide'],
+      ['get ds -A'],
+      ['describe configmaps kube-flannel-cfg -n kube-flannel'],
+      ['get po -o wide'],
+      ['get pods -n kube-system --show-labels'],
+    ])('kubectl %s', async (command) => {
+      const real = await kubectl(kubeconfig, command.split(' '));
+      const lab_ = await shell(lab, `kubectl ${command}`);
+      expect(real.stdout).toBe(lab_.stdout);
+      expect(real.stderr).toBe(lab_.stderr);
+      expect(real.rc).toBe(lab_.rc);
+    });
+  });
+
+  describe('NetworkPolicy on calico: the same steps on two twin labs, one through the API, one through the shell', () => {
+    let api: CreatedLab;
+    let twin: CreatedLab;
+    let kubeconfig: string;
+    let dbIp: string;
+    const files: Record<string, string> = {};
+    /** The command through real kubectl on one lab and through the shell on its twin: same output, same exit code. */
+    const both = async (args: string[], line = `kubectl ${args.join(' ')}`) => {
+      const real = await kubectl(kubeconfig, args.map((a) => files[a] ?? a));
+      const lab_ = await shell(twin, line);
+      expect({ stdout: real.stdout, stderr: real.stderr, rc: real.rc }).toEqual(lab_);
+      return real;
+    };
+
+    beforeAll(async () => {
+      [api, twin] = [await createLab({ name: 'netpol', cluster: { cni: { plugin: 'calico' } } }), await createLab({ name: 'netpol', cluster: { cni: { plugin: 'calico' } } })];
+      for (const lab of [api, twin]) {
+        expect((await shell(lab, 'minikube start --cni calico')).rc).toBe(0);
+        await pauseClock(lab);
+        for (const [name, content] of [['deny-all.yaml', denyAll], ['allow.yaml', allow]]) expect((await request(lab, '/files', { name, content })).status).toBe(201);
+      }
+      for (const [name, content] of [['deny-all.yaml', denyAll], ['allow.yaml', allow]]) {
+        files[name] = join(home, name);
+        writeFileSync(files[name], content);
+      }
+      kubeconfig = await kubeconfigOf(api);
+    });
+
+    it('apply -f deny-all.yaml, run app and db, get po -o wide', async () => {
+      expect((await both(['apply', '-f', 'deny-all.yaml'])).stdout).toBe('networkpolicy.networking.k8s.io/default-deny created\n');
+      await both(['run', 'app', '--image', 'nicolaka/netshoot', '--labels=app=app', '--', '/bin/bash', '-c', 'sleep 3600'], 'kubectl run app --image nicolaka/netshoot --labels="app=app" -- /bin/bash -c "sleep 3600"');
+      await both(['run', 'db', '--image', 'postgres', '--labels=app=database', '--env=POSTGRES_PASSWORD=123'], 'kubectl run db --image postgres --labels="app=database" --env="POSTGRES_PASSWORD=123"');
+      const wide = await both(['get', 'po', '-o', 'wide']);
+      dbIp = wide.stdout.trimEnd().split('\n')[2].split(/\s+/)[5];
+      expect(dbIp).toMatch(/^10\.244\.\d+\.\d+$/);
+      await both(['get', 'netpol']);
+    });
+
+    it('exec app -- telnet <db ip> 5432 times out under deny-all (exit code 1 from the status channel)', async () => {
+      const run = await both(['exec', 'app', '--', 'telnet', dbIp, '5432']);
+      expect(run).toEqual({ rc: 1, stdout: `Trying ${dbIp}...\n`, stderr: 'telnet: Unable to connect to remote host: Connection timed out\ncommand terminated with exit code 1\n' });
+    });
+
+    it('after apply -f allow.yaml the same telnet connects; re-applying prints unchanged', async () => {
+      expect((await both(['apply', '-f', 'allow.yaml'])).stdout).toBe('networkpolicy.networking.k8s.io/postgres-allow created\n');
+      const run = await both(['exec', 'app', '--', 'telnet', dbIp, '5432']);
+      expect(run).toMatchObject({ rc: 0, stdout: `Trying ${dbIp}...\nConnected to ${dbIp}.\nEscape character is '^]'.\n` });
+      await both(['exec', 'app', '--', '/bin/bash', '-c', `telnet ${dbIp} 5432 | head -1`], `kubectl exec app -- /bin/bash -c "telnet ${dbIp} 5432 | head -1"`);
+    });
+
+    it('exec -i app -- bash reads the commands from piped stdin', async () => {
+      const run = await kubectl(kubeconfig, ['exec', '-i', 'app', '--', 'bash'], `hostname\ntelnet ${dbIp} 5432\n`);
+      expect(run).toEqual({ rc: 0, stdout: `app\nTrying ${dbIp}...\nConnected to ${dbIp}.\nEscape character is '^]'.\n`, stderr: '' });
+    });
+
+    it('exec -it app -- bash over the websocket: prompt, echo, the shell answering in CRLF, exit', async () => {
+      const server_ = (parseYaml(await (await request(api, '/kubeconfig')).text()) as { clusters: { cluster: { server: string } }[] }).clusters[0].cluster.server;
+      const url = `${server_.replace(/^http/, 'ws')}/api/v1/namespaces/default/pods/app/exec?command=bash&container=app&stdin=true&stdout=true&tty=true`;
+      const ws = new WebSocket(url, ['v5.channel.k8s.io']);
+      const frames: [number, string][] = [];
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      ws.on('message', (data: Buffer) => frames.push([data[0], data.subarray(1).toString()]));
+      await new Promise((resolve) => ws.on('open', resolve));
+      const send = (channel: number, text: string) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(text)]));
+      send(4, '{"Width":80,"Height":24}\n');
+      send(0, `telnet ${dbIp} 5432\r`);
+      send(0, 'exit\r');
+      expect(await closed).toBe(1000);
+      const stdout = frames.filter(([c]) => c === 1).map(([, t]) => t).join('');
+      expect(stdout).toBe(`app:~# telnet ${dbIp} 5432\r\nTrying ${dbIp}...\r\nConnected to ${dbIp}.\r\nEscape character is '^]'.\r\napp:~# exit\r\nexit\r\n`);
+      expect(JSON.parse(frames.find(([c]) => c === 3)![1])).toEqual({ metadata: {}, status: 'Success' });
+    });
+  });
+});
