@@ -44,6 +44,8 @@ function isLocalTo(own: readonly string[]): (ip: number) => boolean {
 
 export class NodeNetfilter {
   readonly traversed: TracedRule[] = [];
+  /** Per node of this trace: its own addresses and the addrtype LOCAL test over them. */
+  private readonly locals = new Map<string, { own: string[]; isLocal: (ip: number) => boolean }>();
 
   constructor(
     private readonly state: LabState,
@@ -57,7 +59,12 @@ export class NodeNetfilter {
     packet: NetfilterPacket,
     hook: { inDev?: string; outDev?: string; mark?: number; ctstates?: ConntrackState[]; seed: number },
   ): ChainResult & { source: ChainSource } {
-    const own = nodeOwnAddresses(node);
+    let local = this.locals.get(node.name);
+    if (!local) {
+      const own = nodeOwnAddresses(node);
+      this.locals.set(node.name, (local = { own, isLocal: isLocalTo(own) }));
+    }
+    const { own, isLocal } = local;
     const source = nodeChainSource(this.state, node, this.time, packet.dst, packet.dstPort, own.includes(packet.dst));
     const filterPacket: FilterPacket = {
       src: parseIp(packet.src)!,
@@ -69,7 +76,7 @@ export class NodeNetfilter {
       ...(hook.outDev !== undefined ? { outInterface: hook.outDev } : {}),
       mark: hook.mark ?? 0,
       ctstates: hook.ctstates ?? ['NEW'],
-      isLocal: isLocalTo(own),
+      isLocal,
     };
     const result = runChain(source, table, chain, filterPacket, flowDraws(hook.seed));
     for (const matched of result.matched) {

@@ -7,6 +7,9 @@
 import type { LabState, NodeState, RouterState } from '../cluster/types';
 import { docker0Network, FLANNEL_VNI, usesVxlan } from '../cni/network-config';
 import type { Route } from '../netns/types';
+import { isRoutedPlugin } from '../cni/plugins';
+import { routedRouteCandidates } from '../cni/routed-netns';
+import { calicoBlocks } from '../cni/routed-ipam';
 import { cidrContains, formatIp, parseCidr, parseIp, type Cidr } from '../net/ipv4';
 
 
@@ -42,6 +45,7 @@ interface PodCidrIndex {
   segments: Set<string>;
   /** The default gateway per node (what nodeDefaultGateway derives). */
   gateways: Map<string, string | undefined>;
+  cidrs: Map<string, { segment: Cidr; own: Cidr }>;
 }
 
 const indexes = new WeakMap<LabState, PodCidrIndex>();
@@ -49,19 +53,29 @@ const indexes = new WeakMap<LabState, PodCidrIndex>();
 function indexOf(state: LabState): PodCidrIndex {
   let index = indexes.get(state);
   if (!index || index.version !== state.version) {
-    const byPrefix = new Map<number, Map<number, NodeState>>();
+    let byPrefix = new Map<number, Map<number, NodeState>>();
     const byIp = new Map<string, NodeState>();
     for (const node of state.nodes.values()) {
-      const cidr = parseCidr(node.podCIDR)!;
-      let map = byPrefix.get(cidr.prefix);
-      if (!map) byPrefix.set(cidr.prefix, (map = new Map()));
-      map.set(cidr.network, node);
+      for (const range of podRanges(state, node)) {
+        const cidr = parseCidr(range)!;
+        let map = byPrefix.get(cidr.prefix);
+        if (!map) byPrefix.set(cidr.prefix, (map = new Map()));
+        map.set(cidr.network, node);
+      }
       byIp.set(node.ip, node);
     }
+    // Most specific first: a weave peer's share sits inside the share of the peer that gave it.
+    byPrefix = new Map([...byPrefix].sort(([a], [b]) => b - a));
     const segments = new Set([...state.nodes.values()].map((node) => node.network));
-    indexes.set(state, (index = { version: state.version, byPrefix, byIp, segments, gateways: new Map() }));
+    indexes.set(state, (index = { version: state.version, byPrefix, byIp, segments, gateways: new Map(), cidrs: new Map() }));
   }
   return index;
+}
+
+/** The ranges a node's pods take addresses from: calico's blocks, weave's share, else the node's podCIDR. */
+function podRanges(state: LabState, node: NodeState): string[] {
+  if (!isRoutedPlugin(state.cluster.cni.plugin) || !node.pluginNet) return [node.podCIDR];
+  return state.cluster.cni.plugin === 'calico' ? calicoBlocks(node) : [node.pluginNet.podRange];
 }
 
 /** The L2 segments the lab's nodes sit on. */
@@ -105,18 +119,29 @@ export function nodeOwningPodAddress(state: LabState, ip: number): NodeState | u
   return undefined;
 }
 
+/** The node's eth0 segment and pod CIDR, parsed once per state version (every hop on the node asks). */
+function nodeCidrs(state: LabState, node: NodeState): { segment: Cidr; own: Cidr } {
+  const { cidrs } = indexOf(state);
+  let entry = cidrs.get(node.name);
+  if (!entry) cidrs.set(node.name, (entry = { segment: parseCidr(node.network)!, own: parseCidr(node.podCIDR)! }));
+  return entry;
+}
+
 /** The route nodeNetNamespace(state, node).routes would choose for `ip`, without building the table. */
 export function nodeRoute(state: LabState, node: NodeState, ip: string): Route | undefined {
   const address = parseIp(ip);
   if (address === undefined) return undefined;
-  const segment = parseCidr(node.network)!;
-  const own = parseCidr(node.podCIDR)!;
+  const { segment, own } = nodeCidrs(state, node);
   const candidates: Route[] = [];
   if (node.bridge && cidrContains(own, address)) {
-    const podsOnNode = [...node.pods].some((key) => {
+    let podsOnNode = false;
+    for (const key of node.pods) {
       const pod = state.pods.get(key);
-      return pod !== undefined && !pod.hostNetwork && pod.vethIndex !== undefined;
-    });
+      if (pod !== undefined && !pod.hostNetwork && pod.vethIndex !== undefined) {
+        podsOnNode = true;
+        break;
+      }
+    }
     candidates.push({
       dst: node.podCIDR,
       dev: node.bridge.name,
@@ -136,7 +161,10 @@ export function nodeRoute(state: LabState, node: NodeState, ip: string): Route |
           : { dst: other.podCIDR, via: other.ip, dev: 'eth0' },
       );
     }
-  } else if (!state.cluster.node?.dhcp) {
+  } else if (isRoutedPlugin(state.cluster.cni.plugin)) {
+    candidates.push(...routedRouteCandidates(state, node, ip));
+  }
+  if (state.cluster.cni.plugin !== 'flannel' && !state.cluster.node?.dhcp) {
     candidates.push(...routerRoutesFor(state, node, segment).filter((route) => routeContains(route, address)));
   }
   if (cidrContains(segment, address)) candidates.push({ dst: node.network, dev: 'eth0', proto: 'kernel', scope: 'link', src: node.ip });
