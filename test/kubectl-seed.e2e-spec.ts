@@ -144,6 +144,7 @@ describe('the seed commands: real kubectl and the lab shell agree', () => {
       expect((await both(['apply', '-f', 'allow.yaml'])).stdout).toBe('networkpolicy.networking.k8s.io/postgres-allow created\n');
       const run = await both(['exec', 'app', '--', 'telnet', dbIp, '5432']);
       expect(run).toMatchObject({ rc: 0, stdout: `Trying ${dbIp}...\nConnected to ${dbIp}.\nEscape character is '^]'.\n` });
+      expect(await kubectl(kubeconfig, ['apply', '-f', files['allow.yaml']])).toMatchObject({ rc: 0, stdout: 'networkpolicy.networking.k8s.io/postgres-allow unchanged\n' });
       await both(['exec', 'app', '--', '/bin/bash', '-c', `telnet ${dbIp} 5432 | head -1`], `kubectl exec app -- /bin/bash -c "telnet ${dbIp} 5432 | head -1"`);
     });
 

@@ -156,6 +156,11 @@ describe('kubectl against a lab', () => {
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: postgres-allow\nspec:\n  podSelector:\n    matchLabels:\n      app: database\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          app: app\n    ports:\n    - port: 5432\n',
     );
     expect((await kubectl(['apply', '-f', allow])).stdout).toBe('networkpolicy.networking.k8s.io/postgres-allow created\n');
+    const before = await version();
+    expect(await kubectl(['apply', '-f', denyAll])).toMatchObject({ rc: 0, stdout: 'networkpolicy.networking.k8s.io/default-deny unchanged\n' });
+    expect(await version()).toBe(before);
+    const annotations = JSON.parse((await kubectl(['get', 'netpol', 'default-deny', '-o', 'json'])).stdout).metadata.annotations;
+    expect(JSON.parse(annotations['kubectl.kubernetes.io/last-applied-configuration'])).toMatchObject({ kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'default' } });
     const changed = await kubectl(['apply', '-f', file('allow2.yaml', readAllowWithPort(5433))]);
     expect(changed).toMatchObject({ rc: 0, stdout: 'networkpolicy.networking.k8s.io/postgres-allow configured\n' });
     const get = await kubectl(['get', 'netpol']);

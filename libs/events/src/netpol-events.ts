@@ -34,7 +34,7 @@ export const networkPolicySchema = z
   .object({
     apiVersion: z.literal('networking.k8s.io/v1').optional(),
     kind: z.literal('NetworkPolicy').optional(),
-    metadata: z.object({ name: z.string(), namespace: z.string(), labels: z.record(z.string(), z.string()).optional() }).strict(),
+    metadata: z.object({ name: z.string(), namespace: z.string(), labels: z.record(z.string(), z.string()).optional(), annotations: z.record(z.string(), z.string()).optional() }).strict(),
     spec: z
       .object({
         podSelector: labelSelector,

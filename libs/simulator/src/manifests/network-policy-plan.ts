@@ -14,13 +14,18 @@ import type { ApplyPlan } from './to-commands';
 export function planNetworkPolicy(
   state: LabState,
   manifest: ManifestObject,
-  metadata: { name: string; namespace: string; labels: Record<string, string> },
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> },
   plan: ApplyPlan,
   issues: ManifestIssue[],
 ): void {
   const { spec } = manifest.object;
   const input = {
-    metadata: { name: metadata.name, namespace: metadata.namespace, ...(Object.keys(metadata.labels).length ? { labels: metadata.labels } : {}) },
+    metadata: {
+      name: metadata.name,
+      namespace: metadata.namespace,
+      ...(Object.keys(metadata.labels).length ? { labels: metadata.labels } : {}),
+      ...(Object.keys(metadata.annotations).length ? { annotations: metadata.annotations } : {}),
+    },
     spec: spec ?? {},
   } as NetworkPolicy;
   const admission = admitNetworkPolicy(input);

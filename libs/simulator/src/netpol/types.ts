@@ -53,7 +53,8 @@ export interface NetworkPolicySpec {
 export interface NetworkPolicy {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  /** annotations: kept for kubectl apply's last-applied-configuration (re-applying unchanged prints `unchanged`). */
+  metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: NetworkPolicySpec;
 }
 

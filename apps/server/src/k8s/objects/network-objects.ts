@@ -79,7 +79,7 @@ export function renderNetworkPolicies(ctx: RenderContext): KubeObject[] {
   return [...ctx.state.networkPolicies.values()].map(({ policy, createdAt }) => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: metadata(ctx, 'NetworkPolicy', { ...policy.metadata, createdAt, annotations: (policy.metadata as { annotations?: Record<string, string> }).annotations }),
+    metadata: metadata(ctx, 'NetworkPolicy', { ...policy.metadata, createdAt }),
     spec: policy.spec,
   }));
 }
