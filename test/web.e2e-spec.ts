@@ -153,6 +153,13 @@ describe('the web client in a browser', () => {
     await bob.click('#back-to-live');
     await bob.waitForFunction(() => (document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg?.cy.getElementById('pod:default/web').nonempty());
     expect(await bob.isHidden('#past-banner')).toBe(true);
+
+    // Replay walks the cursor through the history from the first event, one a second, until stopped.
+    await bob.click('#replay');
+    await bob.waitForFunction(() => document.querySelector('#cursor-label')?.textContent?.startsWith('as of event #2 '));
+    await bob.click('#replay');
+    expect(await bob.textContent('#cursor-label')).toMatch(/^as of event #\d+ /);
+    await bob.click('#back-to-live');
     await alice.context().close();
     await bob.context().close();
   });

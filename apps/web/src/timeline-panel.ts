@@ -2,10 +2,13 @@ import type { LabApi, TimelineEntry } from './api';
 import { $, escapeHtml, html } from './dom';
 import { t, translate } from './i18n';
 
+const REPLAY_STEP_MS = 1000;
+
 /** The lab's events along simulated time, a cursor to view the lab as of one of them, fork from there or go back to live. */
 export class TimelinePanel {
   readonly element: HTMLElement;
   private entries: TimelineEntry[] = [];
+  private replaying: ReturnType<typeof setInterval> | undefined;
   private last = 0;
 
   constructor(
@@ -19,6 +22,7 @@ export class TimelinePanel {
           <strong data-i18n="timeline"></strong>
           <input type="range" id="cursor" min="1" max="1" value="1" step="1" />
           <span id="cursor-label"></span>
+          <button type="button" id="replay" data-i18n="replay"></button>
           <button type="button" id="back-to-live" data-i18n="backToLive"></button>
           <button type="button" id="fork-here" data-i18n="forkHere"></button>
           <span class="clock"><span data-i18n="clock"></span>:
@@ -31,8 +35,15 @@ export class TimelinePanel {
       </section>`);
     translate(this.element);
     const cursor = $<HTMLInputElement>(this.element, '#cursor');
-    cursor.addEventListener('input', () => this.select(Number(cursor.value)));
-    $(this.element, '#back-to-live').addEventListener('click', () => this.select(undefined));
+    cursor.addEventListener('input', () => {
+      this.stopReplay();
+      this.select(Number(cursor.value));
+    });
+    $(this.element, '#back-to-live').addEventListener('click', () => {
+      this.stopReplay();
+      this.select(undefined);
+    });
+    $(this.element, '#replay').addEventListener('click', () => this.replay());
     $(this.element, '#ticks').addEventListener('click', (event) => {
       const seq = Number((event.target as HTMLElement).closest<HTMLElement>('.tick')?.dataset.seq);
       if (!seq) return;
@@ -87,6 +98,24 @@ export class TimelinePanel {
       .join('');
     const ticks = $(this.element, '#ticks');
     ticks.scrollLeft = ticks.scrollWidth;
+  }
+
+  /** Walks the cursor forward one event a second from where it stands (or from the first event) until live. */
+  private replay(): void {
+    if (this.replaying) return this.stopReplay();
+    const cursor = $<HTMLInputElement>(this.element, '#cursor');
+    let at = this.cursorSeq() ?? 0;
+    this.replaying = setInterval(() => {
+      at += 1;
+      if (at >= this.last) this.stopReplay();
+      cursor.value = String(at);
+      this.select(at);
+    }, REPLAY_STEP_MS);
+  }
+
+  private stopReplay(): void {
+    clearInterval(this.replaying);
+    this.replaying = undefined;
   }
 
   /** The seq the cursor stands on, or undefined when live. */
