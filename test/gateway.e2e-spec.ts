@@ -129,7 +129,7 @@ describe('live lab sessions over socket.io', () => {
       student.socket.emitWithAck('command', { type: 'delete', resource: 'gadgets', namespace: 'default', name: 'x' }),
       student.socket.emitWithAck('no-such-message', {}),
       student.socket.emitWithAck('replay', { from: 'yesterday' }),
-      student.socket.emitWithAck('exec', { command: 'ip a' }),
+      student.socket.emitWithAck('exec', { cmd: 'ip a' }),
     ]);
     expect(acks.map((ack) => [ack.ok, ack.error?.status])).toEqual([
       [false, 400],
@@ -139,12 +139,35 @@ describe('live lab sessions over socket.io', () => {
       [false, 404],
       [false, 400],
       [false, 400],
-      [false, 501],
+      [false, 400],
     ]);
     const rest = await api().post(`/api/labs/${lab.id}/nodes`).set({ Authorization: `Bearer ${lab.tokens.student}` }).send({ ip: 'not-an-ip' }).expect(400);
     expect(acks[2].error).toEqual(rest.body);
     expect(student.socket.connected).toBe(true);
     expect(await storedSeqs(lab)).toEqual(range(1, lab.version));
+  });
+
+  it('runs the lab shell per client: each socket keeps its own context, changes are events everyone sees', async () => {
+    const lab = await newLab({ scenario: 'minikube-flannel' });
+    const alice = client(lab, 'student');
+    const bob = client(lab, 'observer');
+    await Promise.all([connected(alice), connected(bob)]);
+
+    const entered = await alice.socket.emitWithAck('exec', { command: 'docker exec -it minikube-m02 bash' });
+    expect(entered).toMatchObject({ ok: true, exitCode: 0, context: 'node/minikube-m02', prompt: 'root@minikube-m02:/# ' });
+    const inNode = await alice.socket.emitWithAck('exec', { command: 'ip -details link show flannel.1' });
+    expect(inNode.stdout).toContain('vxlan id 1 local 192.168.49.3 dev eth0');
+    const onWorkstation = await bob.socket.emitWithAck('exec', { command: 'kubectl get nodes' });
+    expect(onWorkstation).toMatchObject({ ok: true, context: 'workstation' });
+    expect(onWorkstation.stdout).toMatch(/^NAME +STATUS +ROLES +AGE +VERSION\nminikube +Ready +control-plane/);
+
+    const refused = await bob.socket.emitWithAck('exec', { command: 'kubectl run web --image nginx' });
+    expect(refused).toMatchObject({ ok: false, error: { status: 403 } });
+    const seen = nextMessage<{ type: string }>(bob.socket, 'event');
+    const run = await alice.socket.emitWithAck('exec', { command: 'exit' }).then(() => alice.socket.emitWithAck('exec', { command: 'kubectl run web --image nginx' }));
+    expect(run).toMatchObject({ ok: true, stdout: 'pod/web created\n', context: 'workstation' });
+    expect(run.events[0].type).toBe('PodCreated');
+    expect((await seen).type).toBe('PodCreated');
   });
 
   it('drops a connection whose message is larger than the body limit, and nothing changes', async () => {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ClassroomModule } from './classroom/classroom.module';
+import { CompareModule } from './compare/compare.controller';
 import { SERVER_CONFIG, ServerConfig } from './config/server-config';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.controller';
@@ -39,6 +40,7 @@ export class AppModule {
         ShellModule,
         ScenariosModule,
         TracesModule,
+        CompareModule,
       ],
       providers: [
         { provide: SERVER_CONFIG, useValue: config },

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { RuntimeModule } from '../runtime/runtime.module';
+import { ShellModule } from '../shell/shell.module';
 import { TracesModule } from '../traces/traces.module';
 import { ActivityLog } from './activity-log';
 import { LabFeeds } from './lab-feeds.service';
@@ -10,7 +11,7 @@ import { LiveBroadcaster } from './live-broadcaster.service';
 /** Live lab sessions over socket.io; LiveBroadcaster and ActivityLog are for the tracer and the runtime to push through. */
 @Global()
 @Module({
-  imports: [RuntimeModule, TracesModule],
+  imports: [RuntimeModule, TracesModule, ShellModule],
   providers: [LabsGateway, LabFeeds, LabsNamespace, LiveBroadcaster, ActivityLog],
   exports: [LiveBroadcaster, ActivityLog, LabsNamespace],
 })

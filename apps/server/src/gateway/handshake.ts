@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ShellStack } from '@hoplab/simulator/shell';
 import type { EventStore, TokenRole } from '@hoplab/event-store';
 import { hashToken } from '../auth/tokens';
 import { notFound, unauthorized, unprocessable } from '../problem/problem';
@@ -17,6 +18,8 @@ export interface LabSocketData {
   member: LabMember;
   /** Replay the events after this seq before streaming live; undefined: live only. */
   after?: number;
+  /** This client's lab-shell contexts (workstation → node → pod ...); absent until its first `exec`. */
+  shell?: ShellStack;
 }
 
 const handshakeSchema = z.object({

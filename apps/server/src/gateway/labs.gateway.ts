@@ -11,10 +11,12 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { EventStore, type TokenRole } from '@hoplab/event-store';
+import { WORKSTATION } from '@hoplab/simulator/shell';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config';
 import { LabCommandsService } from '../mutations/lab-commands.service';
 import { badRequest, forbidden, ProblemException } from '../problem/problem';
 import { toProblem } from '../problem/problem.filter';
+import { ShellService } from '../shell/shell.service';
 import { traceRequestSchema } from '../traces/trace.schemas';
 import { TracesService } from '../traces/traces.service';
 import { parseOrThrow } from '../validation/zod-body';
@@ -37,6 +39,7 @@ const PRESENCE_INTERVAL_MS = 200;
 
 const messages = ['command', 'exec', 'trace', 'follow', 'replay', 'replay:pause', 'replay:resume', 'replay:step', 'replay:seek', 'replay:stop'];
 const followSchema = z.object({ traceId: z.string().min(1).max(128) }).strict();
+const execSchema = z.object({ command: z.string().min(1).max(100_000) }).strict();
 const replaySchema = z
   .object({ from: z.number().int().min(1), to: z.number().int().min(1).optional(), speed: z.number().positive().max(10_000).default(1) })
   .strict();
@@ -62,6 +65,7 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(LabCommandsService) private readonly commands: LabCommandsService,
     @Inject(ActivityLog) private readonly activity: ActivityLog,
     @Inject(TracesService) private readonly traces: TracesService,
+    @Inject(ShellService) private readonly shell: ShellService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -119,9 +123,16 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
+  /** One line of the lab shell in this client's own context (the context stack lives with the socket). */
   @SubscribeMessage('exec')
-  exec() {
-    return failure(new ProblemException(501, 'not-implemented', 'The lab shell is not available over socket.io yet; nothing was run.'));
+  exec(@ConnectedSocket() socket: LabSocket, @MessageBody() message: unknown) {
+    return answer(async () => {
+      const { command } = parseOrThrow(execSchema, message, 'exec message');
+      const result = await this.shell.execById(socket.data.labId, socket.data.role, command, socket.data.shell ?? [WORKSTATION]);
+      socket.data.shell = result.stack;
+      const { stack: _stack, events, ...rest } = result;
+      return { ...rest, events: events.map(eventView) };
+    });
   }
 
   /** The body of POST /api/labs/:lab/traces; the ack carries its answer or its problem. */
