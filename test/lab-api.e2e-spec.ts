@@ -102,6 +102,37 @@ describe('the event-sourced lab API', () => {
     await expectLiveEqualsReplay(lab);
   });
 
+  it('deletes services and network policies, and moves the lab to another plugin with new pod addresses', async () => {
+    const lab = await newLab({ scenario: 'minikube-flannel' });
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } };
+    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {} } };
+    const web = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', labels: { app: 'web' } }, spec: { nodeName: 'minikube-m02', containers: [{ name: 'web', image: 'nginx' }] } };
+    await api().post(`/api/labs/${lab.id}/apply`).set(as(lab)).send({ apiVersion: 'v1', kind: 'List', items: [svc, policy, web] }).expect(200);
+    let state = await stateOf(lab);
+    expect(state.services.map((s: { name: string }) => s.name)).toContain('web');
+    expect(state.networkPolicies.map((p: { metadata: { name: string } }) => p.metadata.name)).toEqual(['deny']);
+    const before = state.pods.find((p: { name: string }) => p.name === 'web').ip;
+    expect(before).toMatch(/^10\.244\.1\./);
+    expect(state.services.find((s: { name: string }) => s.name === 'web')).toMatchObject({ type: 'ClusterIP', clusterIP: expect.stringMatching(/^10\.96\./), endpoints: [`${before}:80`] });
+
+    await api().delete(`/api/labs/${lab.id}/objects/services/default/web`).set(as(lab)).expect(200);
+    await api().delete(`/api/labs/${lab.id}/objects/networkpolicies/default/deny`).set(as(lab)).expect(200);
+    await api().delete(`/api/labs/${lab.id}/objects/services/default/web`).set(as(lab)).expect(404);
+
+    const moved = await api().post(`/api/labs/${lab.id}/cni`).set(as(lab)).send({ plugin: 'calico' }).expect(201);
+    expect(moved.body.events.map((e: { type: string }) => e.type)).toContain('PluginChanged');
+    state = await stateOf(lab);
+    expect(state.cluster.cni).toMatchObject({ plugin: 'calico', backend: 'ipip' });
+    expect(state.services.map((s: { name: string }) => s.name)).not.toContain('web');
+    expect(state.networkPolicies).toEqual([]);
+    const after = state.pods.find((p: { name: string }) => p.name === 'web');
+    expect(after.ip).not.toBe(before);
+    expect(after.node).toBe('minikube-m02');
+    await api().post(`/api/labs/${lab.id}/cni`).set(as(lab)).send({ plugin: 'ovn' }).expect(400);
+    await api().post(`/api/labs/${lab.id}/cni`).set(as(lab, 'observer')).send({ plugin: 'weave' }).expect(403);
+    await expectLiveEqualsReplay(lab);
+  });
+
   it('honours If-Match and appends nothing on a mismatch', async () => {
     const lab = await newLab();
     const stale = await api().post(`/api/labs/${lab.id}/nodes`).set(as(lab)).set('If-Match', `"${lab.version + 5}"`).send({}).expect(409);

@@ -5,7 +5,7 @@ import { badRequest, notFound } from '../problem/problem';
 import { parseDuration } from '../runtime/lab-clock';
 import { LabRuntime, type CommandPlan, type MutationResult } from '../runtime/lab-runtime.service';
 import { parseOrThrow } from '../validation/zod-body';
-import { addNodeSchema, addRouterSchema, clockSchema } from './mutation.schemas';
+import { addNodeSchema, addRouterSchema, clockSchema, cniSchema } from './mutation.schemas';
 
 /** A request turned into commands, not yet run; `results` reads what an apply decided once it ran. */
 export interface PreparedMutation {
@@ -20,13 +20,15 @@ export interface LabMutationResult extends MutationResult {
 /** kubectl's delete resources as the lab knows them: plural, and whether they live in a namespace. */
 const deletable: Record<string, (namespace: string, name: string) => Command> = {
   pods: (namespace, name) => ({ type: 'deletePod', namespace, name }),
+  services: (namespace, name) => ({ type: 'deleteService', namespace, name }),
+  networkpolicies: (namespace, name) => ({ type: 'deleteNetworkPolicy', namespace, name }),
   namespaces: (_namespace, name) => ({ type: 'deleteNamespace', name }),
 };
 
 const name = z.string().min(1).max(253);
 /** The envelope of a socket.io `command` message: the REST body plus its type (and an optional If-Match version). */
 const commandMessageSchema = z.looseObject({
-  type: z.enum(['addNode', 'removeNode', 'addRouter', 'apply', 'delete', 'clock']),
+  type: z.enum(['addNode', 'removeNode', 'addRouter', 'apply', 'delete', 'clock', 'cni']),
   ifMatch: z.number().int().min(0).optional(),
 });
 const removeNodeMessageSchema = z.object({ name }).strict();
@@ -78,6 +80,12 @@ export class LabCommandsService {
     return { plan: [{ type: 'setClock', speed, advanceMs }] };
   }
 
+  /** Moves the lab to another CNI plugin: every pod goes through CNI DEL, then ADD through the new plugin. */
+  changePlugin(body: unknown): PreparedMutation {
+    const cni = parseOrThrow(cniSchema, body, 'plugin change');
+    return { plan: [{ type: 'changePlugin', cni }] };
+  }
+
   deleteObject(resource: string, namespace: string, objectName: string): PreparedMutation {
     const command = deletable[resource];
     if (!command) throw notFound(`The lab has no resource type "${resource}"; it knows ${Object.keys(deletable).join(', ')}.`);
@@ -102,6 +110,8 @@ export class LabCommandsService {
       }
       case 'clock':
         return { prepared: this.clock(body), ifMatch };
+      case 'cni':
+        return { prepared: this.changePlugin(body), ifMatch };
     }
   }
 

@@ -28,9 +28,18 @@ export const clockSchema = z
   .strict()
   .refine((body) => body.advance !== undefined || body.speed !== undefined, { message: 'give advance, speed or both' });
 
+export const cniSchema = z
+  .object({
+    plugin: z.enum(['bridge', 'flannel', 'calico', 'weave', 'cilium']),
+    backend: z.string().nullable().optional(),
+    encryption: z.enum(['wireguard', 'ipsec']).nullable().optional(),
+  })
+  .strict();
+
 export const openApi = {
   addNode: z.toJSONSchema(addNodeSchema, { io: 'input' }) as Record<string, unknown>,
   addRouter: z.toJSONSchema(addRouterSchema, { io: 'input' }) as Record<string, unknown>,
+  cni: z.toJSONSchema(cniSchema, { io: 'input' }) as Record<string, unknown>,
   clock: z.toJSONSchema(clockSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
   mutation: {
     type: 'object',

@@ -55,6 +55,14 @@ export class MutationsController {
     return this.mutate(request, prepared, version, response);
   }
 
+  @Post('cni')
+  @ApiOperation({ summary: 'Move the lab to another CNI plugin (a real migration: every pod is re-added through the new plugin and gets a new address)' })
+  @ApiBody({ schema: openApi.cni })
+  @ApiResponse({ status: 201, schema: openApi.mutation })
+  changePlugin(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return this.mutate(request, this.commands.changePlugin(body), version, response);
+  }
+
   @Post('clock')
   @ApiOperation({ summary: 'Change the simulated clock: advance it ("30s", "1m30s") and/or set its speed (0 pauses)' })
   @ApiBody({ schema: openApi.clock })
@@ -64,7 +72,7 @@ export class MutationsController {
   }
 
   @Delete('objects/:resource/:namespace/:name')
-  @ApiOperation({ summary: 'Delete one object: pods/<ns>/<name>, namespaces/_/<name>' })
+  @ApiOperation({ summary: 'Delete one object: pods|services|networkpolicies/<ns>/<name>, namespaces/_/<name>' })
   @ApiResponse({ status: 200, schema: openApi.mutation })
   deleteObject(
     @Req() request: LabRequest,

@@ -1,4 +1,4 @@
-import type { LabState } from '@hoplab/simulator';
+import { serviceEndpoints, type LabState } from '@hoplab/simulator';
 
 /** GET /state: the lab as API.md shows it. */
 export function stateView(state: LabState, time: number) {
@@ -22,7 +22,14 @@ export function stateView(state: LabState, time: number) {
       })),
     })),
     routers: [...state.routers.values()],
-    services: [] as unknown[],
-    networkPolicies: [] as unknown[],
+    services: [...state.services.values()].map((service) => ({
+      namespace: service.namespace,
+      name: service.name,
+      type: service.type,
+      clusterIP: service.clusterIP,
+      ports: service.ports.map((port) => ({ name: port.name, port: port.port, targetPort: port.targetPort, protocol: port.protocol, nodePort: port.nodePort })),
+      endpoints: serviceEndpoints(state, service).flatMap((entry) => entry.addresses.map(({ address, port }) => `${address.ip}:${port}`)),
+    })),
+    networkPolicies: [...state.networkPolicies.values()].map((entry) => entry.policy),
   };
 }
