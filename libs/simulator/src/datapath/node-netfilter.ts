@@ -9,6 +9,8 @@ import type { LabState, NodeState } from '../cluster/types';
 import { parseIptablesArgs, saveRuleSpec, type ConntrackState, type TableName } from '../iptables';
 import { formatIp, parseCidr, parseIp } from '../net/ipv4';
 import { flowDraws, runChain, type ChainResult, type ChainSource, type FilterPacket, type MatchedRule } from './netfilter-eval';
+import { servicePortName } from '../kube-proxy/chain-names';
+import { clusterServices } from '../node-iptables/kube-proxy-input';
 import { nodeChainSource, servicesOnClusterIP, tablesTouched } from './node-filters';
 import type { TracedRule, TraceProtocol } from './types';
 
@@ -28,12 +30,14 @@ export interface NodeMutation {
   args: string[];
 }
 
-/** The node's own addresses: eth0's, the bridge's (the pods' gateway) and flannel.1's. */
+/** The node's own addresses: eth0's, the bridge's (the pods' gateway), flannel.1's and the routed plugins' devices'. */
 export function nodeOwnAddresses(node: NodeState): string[] {
   const addresses = [node.ip];
   const range = parseCidr(node.podCIDR)!;
   if (node.bridge) addresses.push(formatIp(range.network + 1));
   if (node.vtepMac) addresses.push(formatIp(range.network));
+  // calico's tunnel address, weave's bridge, cilium_host's router IP.
+  for (const device of node.pluginNet?.devices ?? []) if (device.address) addresses.push(device.address.slice(0, device.address.indexOf('/')));
   return addresses;
 }
 
@@ -145,12 +149,15 @@ export class NodeNetfilter {
       });
   }
 
-  /** The Service (and port) kube-proxy would DNAT this packet for, when it targets a ClusterIP. */
-  expectedService(packet: NetfilterPacket): string | undefined {
+  /** The Service ("ns/name") whose ClusterIP and port the packet targets, and whether kube-proxy has endpoints to DNAT it to. */
+  expectedService(packet: NetfilterPacket): { name: string; hasEndpoints: boolean } | undefined {
     if (packet.dstPort === undefined) return undefined;
-    const service = servicesOnClusterIP(this.state, packet.dst).find((candidate) =>
-      candidate.ports.some((port) => port.port === packet.dstPort && port.protocol === packet.protocol),
-    );
-    return service && `${service.namespace}/${service.name}`;
+    for (const service of servicesOnClusterIP(this.state, packet.dst)) {
+      const port = service.ports.find((candidate) => candidate.port === packet.dstPort && candidate.protocol === packet.protocol);
+      if (!port) continue;
+      const endpoints = clusterServices(this.state).endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? [];
+      return { name: `${service.namespace}/${service.name}`, hasEndpoints: endpoints.length > 0 };
+    }
+    return undefined;
   }
 }

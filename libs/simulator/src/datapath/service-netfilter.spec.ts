@@ -84,6 +84,9 @@ describe('trace: Services through the nodes\' netfilter tables', () => {
     const comeBack = /come back at (\d\d):(\d\d)/.exec(result.explanation)!;
     const restoredAt = (Number(comeBack[1]) * 60 + Number(comeBack[2])) * 1000;
     expect(restoredAt).toBeGreaterThan(45_000);
+    // A Service without endpoints never had a nat rule: the intact filter table still refuses it.
+    applyCommand(state, { type: 'applyService', service: { namespace: 'default', name: 'empty', selector: { app: 'none' }, ports: [{ port: 80 }] } }, 41_000);
+    expect(trace(state, { from: 'default/client-0', to: 'empty.default', port: 80, protocol: 'TCP' }, { now: 45_000 }).verdict).toBe('refused');
     // Another node's tables are intact; after kube-proxy's sync this node delivers again.
     expect(trace(state, { from: { node: 'minikube-m02' }, to: 'web.default', port: 8080, protocol: 'TCP' }, { now: 45_000 }).verdict).not.toBe('dropped');
     expect(trace(state, { from: 'default/client-0', to: 'web.default', port: 8080, protocol: 'TCP' }, { now: restoredAt }).verdict).toBe('delivered');

@@ -10,6 +10,10 @@ import { podNetNamespace } from '../netns/derive';
 import type { Route } from '../netns/types';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../net/ipv4';
 import { podByIp } from './endpoints';
+import { pluginDatapath } from '../cni/plugin-datapath';
+import { deviceAddress } from '../cni/plugin-node';
+import { CALICO, CILIUM, WEAVE } from '../cni/plugins';
+import { firstHopOf, outerHeader, podBridgeOf } from './plugin-hops';
 import { findListener, nodeListeners, podListeners, type Listener } from './listeners';
 import type { NeighbourCache } from './neighbour-cache';
 import type { PolicyGate } from './policy-gate';
@@ -145,25 +149,25 @@ export class Walk {
     if (this.packet.length > mtu) return this.tooBig(pod.node, netns, 'eth0', mtu);
     const nexthop = route.via ?? this.packet.dst;
     const node = this.state.nodes.get(pod.node)!;
-    const gateway = node.bridge && nexthop === formatIp(parseCidr(node.podCIDR)!.network + 1);
-    const neighbourPod = gateway ? undefined : sameNodePod(this.state, node, nexthop);
-    const mac = gateway ? node.bridge!.mac : neighbourPod?.mac;
-    const resolved = this.resolve(netns, pod.node, 'eth0', nexthop, mac, gateway ? `the bridge ${node.bridge!.name} (the pod's gateway)` : neighbourPod ? `pod ${neighbourPod.namespace}/${neighbourPod.name} (same node, same /24)` : '', pod.mac!, undefined, undefined, {
-      cache: gateway ? `node ${node.name}` : `pod ${neighbourPod?.namespace}/${neighbourPod?.name}`,
-      requester: pod.ip,
-    });
-    if (!resolved) return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `no answer to ARP for ${nexthop} on ${pod.namespace}/${pod.name}'s eth0: No route to host` };
+    const first = firstHopOf(this.state, node, pod, nexthop);
+    const resolved = this.resolve(netns, pod.node, 'eth0', nexthop, first?.mac, first?.holder ?? '', pod.mac!, undefined, undefined, first?.answerer);
+    if (!resolved || !first) return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `no answer to ARP for ${nexthop} on ${pod.namespace}/${pod.name}'s eth0: No route to host` };
     this.packet.srcMac = pod.mac;
-    this.packet.dstMac = mac;
-    this.push({ node: pod.node, netns, device: 'eth0', layer: 'L2', action: 'send', summary: `The frame ${pod.mac} → ${mac} leaves through eth0, one end of the pod's veth pair.` });
-    this.push({ node: pod.node, netns: 'node', device: pod.vethName!, layer: 'L2', action: 'veth-transit', summary: `It comes out of ${pod.vethName} in the node's root netns, a port of ${node.bridge?.name ?? 'cni0'}.` });
+    this.packet.dstMac = first.mac;
+    const bridge = podBridgeOf(this.state, node);
+    this.push({ node: pod.node, netns, device: 'eth0', layer: 'L2', action: 'send', summary: `The frame ${pod.mac} → ${first.mac} leaves through eth0, one end of the pod's veth pair.` });
+    const port = bridge ? `a port of ${bridge.name}` : 'a point-to-point veth on no bridge: the node routes whatever comes out of it';
+    this.push({ node: pod.node, netns: 'node', device: pod.vethName!, layer: 'L2', action: 'veth-transit', summary: `It comes out of ${pod.vethName} in the node's root netns, ${port}.` });
     const egress = this.reply ? true : this.policy.egress(this, pod.node, pod.vethName!);
     if (!egress) return this.policy.denied('egress');
-    if (gateway) {
-      this.push({ node: pod.node, netns: 'node', device: node.bridge!.name, layer: 'L2', action: 'bridge-local', summary: `The destination MAC is ${node.bridge!.name}'s own: the bridge hands the packet up to the node's IP stack (it routes as the pod's gateway).` });
-      return { kind: 'node', node, inDev: node.bridge!.name };
+    if (first.kind === 'gateway') {
+      if (!bridge) return { kind: 'node', node, inDev: pod.vethName! };
+      this.push({ node: pod.node, netns: 'node', device: bridge.name, layer: 'L2', action: 'bridge-local', summary: `The destination MAC is ${bridge.name}'s own: the bridge hands the packet up to the node's IP stack (it routes as the pod's gateway).` });
+      return { kind: 'node', node, inDev: bridge.name };
     }
-    return this.bridgeToPod(node, neighbourPod!, pod.vethName!);
+    const target = first.target!;
+    if (target.node === node.name) return this.bridgeToPod(node, target, pod.vethName!);
+    return this.weaveOverlay(node, target);
   }
 
   /** conntrack reverses a Service DNAT of this node on the reply (bridged replies too: kube-proxy needs br_netfilter). */
@@ -176,7 +180,7 @@ export class Walk {
   }
 
   private bridgeToPod(node: NodeState, target: PodState, fromPort: string): Location | WalkEnd {
-    const bridge = node.bridge!.name;
+    const bridge = podBridgeOf(this.state, node)!.name;
     if (this.reply && fromPort !== bridge) this.undoDnat(node, bridge, 'The frame is bridged, but br_netfilter passes it through iptables: ');
     if (!this.reply && fromPort !== bridge) {
       // br_netfilter (bridge-nf-call-iptables=1 on minikube): a bridged frame meets filter FORWARD too.
@@ -219,7 +223,8 @@ export class Walk {
     }
     const route = nodeRoute(this.state, node, this.packet.dst);
     if (!route) return this.noRoute(node.name, netns);
-    if (!origin) {
+    // Cilium 1.17: a packet out of cilium_vxlan is redirected by eBPF straight to the endpoint, without a decrement.
+    if (!origin && inDev !== CILIUM.vxlanDevice) {
       this.routeAddresses.push(this.deviceAddress(node, inDev));
       this.packet.ttl -= 1;
       if (this.packet.ttl <= 0) {
@@ -240,9 +245,109 @@ export class Walk {
   }
 
   private afterRoute(node: NodeState, netns: string, route: Route): Location | WalkEnd {
-    if (route.dev === node.bridge?.name) return this.nodeToBridge(node);
+    if (route.dev === podBridgeOf(this.state, node)?.name) return this.nodeToBridge(node);
     if (route.dev.startsWith('flannel.')) return this.encapsulate(node, route);
-    return this.outOfEth0(node, netns, route.via ?? this.packet.dst, route);
+    return this.routedStep(node, route) ?? this.outOfEth0(node, netns, route.via ?? this.packet.dst, route);
+  }
+
+  /**
+   * calico and cilium: a /32 route to a local pod's veth (cilium: cilium_host, where eBPF redirects to
+   * the endpoint's lxc), or a remote block through tunl0 / vxlan.calico / cilium's tunnel map.
+   */
+  private routedStep(node: NodeState, route: Route): Location | WalkEnd | undefined {
+    const target = podByIp(this.state, this.packet.dst);
+    const local = target && target.node === node.name && !target.hostNetwork ? target : undefined;
+    if (local && route.dev === local.vethName) return this.toRoutedPod(node, local, false);
+    if (route.dev === CILIUM.host) {
+      if (local) return this.toRoutedPod(node, local, true);
+      const remote = target && this.state.nodes.get(target.node);
+      if (!remote || remote === node) return { verdict: 'dropped', reason: `no cilium endpoint owns ${this.packet.dst} (drop reason 150: Unknown L3 target address)` };
+      this.push({ node: node.name, netns: 'node', device: CILIUM.host, layer: 'L3', action: 'tunnel-lookup', summary: `eBPF looks ${this.packet.dst} up in the ipcache: it lives on ${remote.name}, tunnel endpoint ${remote.ip}; the packet is redirected to ${CILIUM.vxlanDevice}.`, rule: `${this.packet.dst} → tunnelendpoint ${remote.ip}` });
+      return this.tunnel(node, remote, CILIUM.vxlanDevice);
+    }
+    if (route.dev === CALICO.tunnelDevice.ipip) {
+      const remote = nodeByIp(this.state, route.via!);
+      if (!remote) return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `no node holds ${route.via}, the IPIP peer of ${route.dst}` };
+      return this.tunnel(node, remote, route.dev);
+    }
+    if (route.dev === CALICO.tunnelDevice.vxlan) {
+      const remote = [...this.state.nodes.values()].find((other) => deviceAddress(other, route.dev) === route.via);
+      const vtep = remote?.pluginNet?.devices.find((device) => device.name === route.dev);
+      if (!remote || !vtep) return { verdict: 'dropped', reason: `no VTEP owns ${route.via}: no neighbour entry on ${route.dev}` };
+      this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'L2', action: 'neigh-lookup', summary: `${route.via} lladdr ${vtep.mac} PERMANENT: a static neighbour entry Felix installed for ${remote.name}, so no ARP on the overlay.`, rule: `${route.via} dev ${route.dev} lladdr ${vtep.mac} PERMANENT` });
+      this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'L2', action: 'fdb-lookup', summary: `The FDB of ${route.dev} maps VTEP ${vtep.mac} to ${remote.ip} (self permanent).`, rule: `${vtep.mac} dev ${route.dev} dst ${remote.ip} self permanent` });
+      return this.tunnel(node, remote, route.dev);
+    }
+    return undefined;
+  }
+
+  /** Into a calico pod through its cali veth (the node ARPs the pod), or a cilium endpoint by eBPF redirect (no ARP). */
+  private toRoutedPod(node: NodeState, target: PodState, ebpf: boolean): Location | WalkEnd {
+    const dev = target.vethName!;
+    if (ebpf) {
+      this.push({ node: node.name, netns: 'node', device: dev, layer: 'L2', action: 'ebpf-redirect', summary: `${this.packet.dst} is a local endpoint: eBPF rewrites the MACs and redirects the packet to ${dev} (no ARP, no bridge).`, rule: `endpoint ${target.namespace}/${target.name} → ${dev}` });
+    } else {
+      const resolved = this.resolve(`node ${node.name}`, node.name, dev, this.packet.dst, target.mac, `pod ${target.namespace}/${target.name}`, target.vethMac!, 'node');
+      if (!resolved) return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `no answer to ARP for ${this.packet.dst} on ${dev}` };
+    }
+    this.packet.srcMac = target.vethMac;
+    this.packet.dstMac = target.mac;
+    const ingress = this.reply ? true : this.policy.ingress(this, node.name, dev);
+    if (!ingress) return this.policy.denied('ingress');
+    this.push({ node: node.name, netns: `pod ${target.namespace}/${target.name}`, device: 'eth0', layer: 'L2', action: 'veth-transit', summary: `Out of ${dev}, through the veth pair, the packet reaches eth0 of ${target.namespace}/${target.name}.` });
+    return { kind: 'pod', pod: target };
+  }
+
+  /** weave: a frame for a pod on another peer leaves the bridge for the weave router, crosses the overlay and is bridged there. */
+  private weaveOverlay(node: NodeState, target: PodState): Location | WalkEnd {
+    const remote = this.state.nodes.get(target.node)!;
+    const datapath = pluginDatapath(this.state);
+    const router = datapath.encapsulation.kind === 'vxlan' ? 'the Open vSwitch datapath (fastdp) through vethwe-bridge' : 'the weave router process (sleeve) through vethwe-pcap';
+    this.push({ node: node.name, netns: 'node', device: WEAVE.bridge, layer: 'L2', action: 'bridge-forward', summary: `${WEAVE.bridge} has no local port for ${target.mac}: the frame goes to ${router}, which knows it is on peer ${remote.name}.`, rule: `${target.mac} → peer ${remote.name}` });
+    const crossed = this.tunnel(node, remote, datapath.encapsulation.device);
+    if ('verdict' in crossed) return crossed;
+    return this.bridgeToPod(remote, target, 'vethwe-bridge');
+  }
+
+  /**
+   * The overlay hop between two nodes: the plugin's outer header (IPIP, VXLAN, sleeve), the encryption
+   * if any (WireGuard's UDP, ESP, NaCl: the inner packet is no longer readable on the wire), the
+   * underlay's one L2 hop, and the decapsulation on `remote`.
+   */
+  private tunnel(node: NodeState, remote: NodeState, dev: string): Location | WalkEnd {
+    const datapath = pluginDatapath(this.state);
+    const enc = datapath.encapsulation;
+    const source = podByIp(this.state, this.packet.src);
+    const outer = outerHeader(datapath, node, remote, flowPort(this.packet), source);
+    const outerView = (): PacketView => ({ ...this.view(), outer });
+    const wrapped = this.packet.length + enc.overhead;
+    const name = enc.kind === 'ipip' ? 'IP-in-IP (IP protocol 4)' : enc.kind === 'sleeve' ? `weave's sleeve encapsulation inside UDP` : `VXLAN${outer.vni !== undefined ? ` (VNI ${outer.vni}${enc.vni === 'identity' ? ', the source security identity' : ''})` : ''} inside UDP`;
+    const ports = outer.protocol === 'UDP' ? `${node.ip}:${outer.srcPort} → ${remote.ip}:${outer.dstPort}` : `${node.ip} → ${remote.ip}`;
+    this.push({ node: node.name, netns: 'node', device: dev, layer: 'encap', action: 'encapsulate', summary: `${dev} wraps the packet in ${name} ${ports}; ${wrapped} bytes on the wire.`, packet: outerView() });
+    const encryption = datapath.encryption;
+    const extra = encryption?.kind === 'wireguard' ? 60 : encryption ? 40 : 0;
+    if (wrapped + extra > this.state.cluster.mtu) return this.tooBig(node.name, 'node', 'eth0', this.state.cluster.mtu - enc.overhead - extra);
+    let wire = outerView;
+    if (encryption) {
+      const by = encryption.kind === 'wireguard' ? 'WireGuard' : encryption.kind === 'ipsec' ? 'IPsec ESP' : 'NaCl';
+      const sealed: PacketView = {
+        l3: { src: node.ip, dst: remote.ip, ttl: 64, protocol: encryption.wire.protocol === 'ESP' ? 'ESP' : 'UDP', length: wrapped + extra },
+        ...(encryption.wire.protocol === 'UDP' ? { l4: { srcPort: encryption.wire.port, dstPort: encryption.wire.port } } : {}),
+        encrypted: { by, device: encryption.device, readable: false },
+      };
+      wire = () => ({ ...sealed, ...(this.packet.srcMac && this.packet.dstMac ? { l2: { src: node.mac, dst: remote.mac, type: 'IPv4' as const } } : {}) });
+      const carrier = encryption.wire.protocol === 'UDP' ? `UDP ${node.ip}:${encryption.wire.port} → ${remote.ip}:${encryption.wire.port}` : `ESP (IP protocol 50) ${node.ip} → ${remote.ip}`;
+      this.push({ node: node.name, netns: 'node', device: encryption.device ?? dev, layer: 'encap', action: 'encrypt', summary: `${by} encrypts the whole packet for ${remote.name}: the wire shows only ${carrier}; the inner addresses, ports and payload are not readable.`, packet: sealed });
+    }
+    this.resolve(`node ${node.name}`, node.name, 'eth0', remote.ip, remote.mac, `node ${remote.name}`, node.mac, 'node', wire, { cache: `node ${remote.name}`, requester: node.ip });
+    this.push({ node: node.name, netns: 'node', device: 'eth0', layer: 'L2', action: 'send', summary: `The outer packet leaves eth0 for ${remote.name} (${remote.ip}) on the same L2 segment ${node.network}: one hop, no router.`, packet: wire() });
+    this.push({ node: remote.name, netns: 'node', device: 'eth0', layer: 'L2', action: 'receive', summary: `${remote.name} receives it on eth0.`, packet: wire() });
+    if (encryption) {
+      this.push({ node: remote.name, netns: 'node', device: encryption.device ?? dev, layer: 'encap', action: 'decrypt', summary: `${remote.name} decrypts it (${encryption.device ?? 'XFRM'}): the encapsulated packet is readable again.`, packet: outerView() });
+    }
+    const socket = outer.protocol === 'IPIP' ? 'IP protocol 4 belongs to the ipip module' : `UDP port ${outer.dstPort} belongs to the ${enc.kind === 'sleeve' ? 'weave router' : "kernel's VXLAN socket"}`;
+    this.push({ node: remote.name, netns: 'node', device: dev, layer: 'encap', action: 'decapsulate', summary: `${socket}: ${dev} strips the outer headers.`, packet: outerView() });
+    return { kind: 'node', node: remote, inDev: dev };
   }
 
   /**
@@ -261,7 +366,7 @@ export class Walk {
       const svcChain = chains.find((name) => name.startsWith('KUBE-SVC-') || name.startsWith('KUBE-SVL-'));
       const endpoints = svcChain ? (result.source('nat', svcChain)?.rules.filter((rule) => rule.target?.kind === 'jump' && rule.target.chain.startsWith('KUBE-SEP-')).length ?? 1) : 1;
       const port = verdict.port ?? this.packet.dstPort;
-      const name = this.netfilter.expectedService(this.packet) ?? serviceOfComment(result.decidedBy!.rule);
+      const name = this.netfilter.expectedService(this.packet)?.name ?? serviceOfComment(result.decidedBy!.rule);
       this.nat.push({ kind: 'dnat', node: node.name, original: this.packet.dst, translated: verdict.ip, originalPort: this.packet.dstPort });
       const rule = `${chains.join(' → ')} DNAT to ${verdict.ip}:${port}`;
       const cause = this.netfilter.causeOf(node, result.decidedBy);
@@ -278,8 +383,10 @@ export class Walk {
       return 'dnat';
     }
     if (verdict.kind === 'DROP' || verdict.kind === 'REJECT') return this.blockedBy(node, inDev, `nat ${chain}`, result);
-    const service = this.netfilter.expectedService(this.packet);
-    if (!service || !this.netfilter.touched(node)) return undefined;
+    // Without endpoints kube-proxy writes no nat rule at all: its filter REJECT decides later.
+    const expected = this.netfilter.expectedService(this.packet);
+    if (!expected?.hasEndpoints || !this.netfilter.touched(node)) return undefined;
+    const service = expected.name;
     const removal = this.netfilter.removalOf(node, 'nat');
     const since = removal ? ` since \`iptables ${removal.args.join(' ')}\` (event ${removal.seq})` : '';
     const recovery = explainIptablesRecovery(this.state, node.name, this.netfilter.time);
@@ -330,7 +437,7 @@ export class Walk {
     const range = parseCidr(node.podCIDR)!;
     if (dev === node.bridge?.name) return formatIp(range.network + 1);
     if (dev.startsWith('flannel.')) return formatIp(range.network);
-    return node.ip;
+    return deviceAddress(node, dev) ?? node.ip;
   }
 
   /** flannel --ip-masq (FLANNEL-POSTRTG) and the bridge plugin's ipMasq: pod traffic leaving the pod network is masqueraded. */
@@ -339,27 +446,29 @@ export class Walk {
     const src = parseIp(this.packet.src)!;
     const dst = parseIp(this.packet.dst)!;
     const plugin = this.state.cluster.cni.plugin;
-    const inside = parseCidr(plugin === 'bridge' ? node.podCIDR : this.state.cluster.podCIDR)!;
+    const inside = parseCidr(plugin === 'bridge' ? node.podCIDR : plugin === 'weave' ? WEAVE.range : this.state.cluster.podCIDR)!;
     if (!cidrContains(inside, src) || cidrContains(inside, dst) || dst >>> 28 === 14) return;
     const translated = route.dev === 'eth0' ? node.ip : this.deviceAddress(node, route.dev);
-    const chain = plugin === 'flannel' ? 'FLANNEL-POSTRTG' : 'CNI-masquerade';
+    const chain = pluginDatapath(this.state).masquerade;
     this.nat.push({ kind: 'snat', node: node.name, original: this.packet.src, translated });
     this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'iptables', action: 'snat', summary: `nat POSTROUTING (${chain}) masquerades the source ${this.packet.src} → ${translated}: the destination is outside the ${inside.prefix === this.state.cluster.nodeCIDRMaskSize && plugin === 'bridge' ? "node's pod subnet" : 'pod network'}.`, rule: `${chain} MASQUERADE` });
     this.packet.src = translated;
   }
 
   private nodeToBridge(node: NodeState): Location | WalkEnd {
-    const bridge = node.bridge!.name;
-    const target = sameNodePod(this.state, node, this.packet.dst);
+    const { name: bridge, mac: bridgeMac, ip: gatewayIp } = podBridgeOf(this.state, node)!;
+    const weave = this.state.cluster.cni.plugin === 'weave';
+    const candidate = weave ? podByIp(this.state, this.packet.dst) : sameNodePod(this.state, node, this.packet.dst);
+    const target = candidate && !candidate.hostNetwork ? candidate : undefined;
     const cache = `node ${node.name}`;
-    const gatewayIp = formatIp(parseCidr(node.podCIDR)!.network + 1);
     const answerer = target && { cache: `pod ${target.namespace}/${target.name}`, requester: gatewayIp };
-    const resolved = this.resolve(cache, node.name, bridge, this.packet.dst, target?.mac, target ? `pod ${target.namespace}/${target.name}` : '', node.bridge!.mac, 'node', undefined, answerer);
+    const resolved = this.resolve(cache, node.name, bridge, this.packet.dst, target?.mac, target ? `pod ${target.namespace}/${target.name}` : '', bridgeMac, 'node', undefined, answerer);
     if (!resolved || !target) {
       return { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `no pod answers ARP for ${this.packet.dst} on ${bridge} of node ${node.name}: the node returns ICMP host unreachable (No route to host)` };
     }
-    this.packet.srcMac = node.bridge!.mac;
+    this.packet.srcMac = bridgeMac;
     this.packet.dstMac = target.mac;
+    if (target.node !== node.name) return this.weaveOverlay(node, target);
     return this.bridgeToPod(node, target, bridge);
   }
 
