@@ -15,8 +15,10 @@ describe('labConnectivity', () => {
   it('lists running pod-network pods in storage order and applies the policies on an enforcing plugin', () => {
     const state = lab('calico');
     const result = labConnectivity(state, { port: 5432, protocol: 'TCP' });
-    const coredns = [...state.pods.values()].filter((pod) => pod.name.startsWith('coredns')).map((pod) => `kube-system/${pod.name}`);
-    expect(result.pods).toEqual(['default/app', 'default/db', ...coredns]);
+    // kube-system's pod-network pods: calico-kube-controllers and coredns (calico-node runs on the host network).
+    const system = [...state.pods.values()].filter((pod) => pod.namespace === 'kube-system' && !pod.hostNetwork).map((pod) => `kube-system/${pod.name}`).sort();
+    expect(system.map((key) => key.split('/')[1].split('-').slice(0, -2).join('-'))).toEqual(['calico-kube-controllers', 'coredns']);
+    expect(result.pods).toEqual(['default/app', 'default/db', ...system]);
     const appDb = (matrix: boolean[][]) => matrix.slice(0, 2).map((row) => row.slice(0, 2));
     expect(appDb(result.matrix)).toEqual([
       [true, true],
@@ -27,7 +29,8 @@ describe('labConnectivity', () => {
       [false, true],
     ]);
     // coredns (kube-system) is selected by no policy: everyone reaches it, it reaches only what admits it.
-    expect(result.matrix.map((row) => row[2])).toEqual([true, true, true]);
+    const coredns = result.pods.findIndex((key) => key.startsWith('kube-system/coredns-'));
+    expect(result.matrix.map((row) => row[coredns])).toEqual([true, true, true, true]);
   });
 
   it('is all true on flannel, which stores policies without enforcing them', () => {

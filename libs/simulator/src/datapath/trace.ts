@@ -2,9 +2,11 @@ import type { LabState } from '../cluster/types';
 import { SimulatorError } from '../model/errors';
 import { formatIp, parseCidr } from '../net/ipv4';
 import { nodeRoute } from './routing';
+import { deviceAddress } from '../cni/plugin-node';
 import type { FlowEndpoint } from '../netpol';
 import { podByIp, resolveDestination, resolveSource, type TraceDestination, type TraceSource } from './endpoints';
 import { NeighbourCache } from './neighbour-cache';
+import { podBridgeOf } from './plugin-hops';
 import { PolicyGate } from './policy-gate';
 import { labPolicyIndex } from './policy-world';
 import type { TraceOptions, TraceRequest, TraceResult } from './types';
@@ -30,7 +32,7 @@ function sourceAddress(state: LabState, source: TraceSource, destination: string
   if (source.kind === 'external') return source.ip;
   const route = nodeRoute(state, source.node, destination);
   if (route?.dev.startsWith('flannel.')) return formatIp(parseCidr(source.node.podCIDR)!.network);
-  return route?.src ?? source.node.ip;
+  return route?.src ?? (route && deviceAddress(source.node, route.dev)) ?? source.node.ip;
 }
 
 function startOf(source: TraceSource): Location {
@@ -45,7 +47,7 @@ function policyTarget(state: LabState, source: TraceSource, destination: TraceDe
   if (destination.kind === 'pod') return { endpoint: destination.pod };
   if (destination.kind !== 'service' || source.kind === 'external') return { endpoint: { ip: destination.ip } };
   const node = source.kind === 'pod' ? state.nodes.get(source.pod.node)! : source.node;
-  const inDev = source.kind === 'pod' ? (node.bridge?.name ?? source.pod.vethName) : undefined;
+  const inDev = source.kind === 'pod' ? (podBridgeOf(state, node)?.name ?? source.pod.vethName) : undefined;
   const result = new NodeNetfilter(state, time).nat(node, packet, inDev, flowPort(packet));
   if (result.verdict.kind !== 'DNAT') return { endpoint: { ip: destination.ip } };
   const pod = podByIp(state, result.verdict.ip);

@@ -41,9 +41,21 @@ export type HopLayer = 'L2' | 'L3' | 'L4' | 'policy' | 'iptables' | 'encap';
 
 export interface PacketView {
   l2?: { src: string; dst: string; type?: 'IPv4' | 'ARP' };
-  l3: { src: string; dst: string; ttl: number; protocol: TraceProtocol | 'UDP'; length: number };
+  l3: { src: string; dst: string; ttl: number; protocol: TraceProtocol | 'ESP'; length: number };
   l4?: { srcPort?: number; dstPort?: number; flags?: string };
-  outer?: { src: string; dst: string; protocol: 'UDP'; srcPort: number; dstPort: number; vni: number };
+  outer?: OuterHeader;
+  /** An encrypted hop: what the wire shows is the outer header only; the inner packet is not readable. */
+  encrypted?: { by: 'WireGuard' | 'IPsec ESP' | 'NaCl'; device: string | null; readable: false };
+}
+
+/** The overlay's outer IP header: VXLAN/sleeve in UDP, IPIP (IP protocol 4), or an encrypted ESP/WireGuard packet. */
+export interface OuterHeader {
+  src: string;
+  dst: string;
+  protocol: 'UDP' | 'IPIP' | 'ESP';
+  srcPort?: number;
+  dstPort?: number;
+  vni?: number;
 }
 
 export interface Hop {
