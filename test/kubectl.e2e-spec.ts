@@ -175,7 +175,10 @@ describe('kubectl against a lab', () => {
     const before = await version();
     const unknown = await kubectl(['apply', '-f', file('bad.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  bogus: 1\n  containers:\n  - name: c\n    image: nginx\n')]);
     expect(unknown.rc).toBe(1);
-    expect(unknown.stderr).toContain('strict decoding error: unknown field "spec.bogus"');
+    expect(unknown.stderr).toBe('Error from server (BadRequest): error when creating "' + join(home, 'bad.yaml') + '": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.bogus"\n');
+    const badPolicy = await kubectl(['apply', '-f', file('bad-netpol.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: bad\nspec:\n  podSelector: {}\n  ingress:\n  - fromm: []\n')]);
+    expect(badPolicy.rc).toBe(1);
+    expect(badPolicy.stderr).toContain('NetworkPolicy in version "v1" cannot be handled as a NetworkPolicy: strict decoding error: unknown field "spec.ingress[0].fromm"');
     const immutable = await kubectl(['patch', 'pod', 'app', '--type=merge', '-p', '{"spec":{"nodeName":"minikube-m03"}}']);
     expect(immutable.rc).toBe(1);
     expect(immutable.stderr).toMatch(/^The Pod "app" is invalid: spec.nodeName: Forbidden: pod updates may not change fields/);
@@ -187,6 +190,9 @@ describe('kubectl against a lab', () => {
     const write = await kubectl(['delete', 'pod', 'db'], 'observer');
     expect(write.rc).toBe(1);
     expect(write.stderr).toMatch(/^Error from server \(Forbidden\): pods "db" is forbidden|^Error from server \(Forbidden\): pods is forbidden/);
+    const wrongToken = await kubectl(['--server', `${server.url}/k8s/${lab.id}/token/nope`, 'get', 'pods']);
+    expect(wrongToken.rc).toBe(1);
+    expect(wrongToken.stderr.trimEnd().split('\n').pop()).toBe('error: You must be logged in to the server (the server has asked for the client to provide credentials)');
     const bad = await fetch(`${server.url}/k8s/${lab.id}/token/nope/api/v1/pods`);
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });

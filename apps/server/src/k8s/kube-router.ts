@@ -140,7 +140,8 @@ export class KubeRouter {
   private validateFields(path: ObjectPath, request: Request, object: Json): void {
     if (query(request, 'fieldValidation') !== 'Strict') return;
     const unknown = strictDecodingErrors(path.resource, object);
-    if (unknown.length) throw badRequestStatus(`strict decoding error: ${unknown.join(', ')}`);
+    const { kind, version } = path.resource;
+    if (unknown.length) throw badRequestStatus(`${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${unknown.join(', ')}`);
   }
 
   private refuseDryRun(request: Request): void {

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { networkPolicySchema } from '@hoplab/events';
 import { ManifestError, planApply, SimulatorError, type Command, type LabState } from '@hoplab/simulator';
 import type { KubeResource } from './catalog';
 import { alreadyExists, badRequestStatus, invalid, KubeStatusError, notFoundStatus } from './status';
@@ -44,6 +45,14 @@ export function strictDecodingErrors(resource: KubeResource, object: Json): stri
   };
   check(object, knownFields[''], '');
   check(object.metadata, knownFields.metadata, 'metadata.');
+  if (resource.resource === 'networkpolicies') {
+    const shape = networkPolicySchema.safeParse({ ...object, metadata: { name: '', namespace: '' } });
+    for (const issue of shape.success ? [] : shape.error.issues) {
+      if (issue.code !== 'unrecognized_keys' || issue.path[0] !== 'spec') continue;
+      const at = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').slice(1);
+      for (const key of issue.keys) unknown.push(`unknown field "${at}.${key}"`);
+    }
+  }
   if (resource.resource === 'pods') {
     check(object.spec, podSpecFields, 'spec.');
     (Array.isArray(object.spec?.containers) ? object.spec.containers : []).forEach((c: unknown, i: number) => check(c, containerFields, `spec.containers[${i}].`));
