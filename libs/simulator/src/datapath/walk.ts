@@ -232,7 +232,7 @@ export class Walk {
         return { verdict: 'dropped', reason: `TTL exceeded at node ${node.name}` };
       }
     }
-    const forwarded = origin ? '' : ` Forwarding decrements the TTL to ${this.packet.ttl}.`;
+    const forwarded = origin ? '' : inDev === CILIUM.vxlanDevice ? ` eBPF hands the packet from the tunnel to the endpoint without a decrement (ttl ${this.packet.ttl}).` : ` Forwarding decrements the TTL to ${this.packet.ttl}.`;
     this.push({ node: node.name, netns, device: route.dev, layer: 'L3', action: 'route', summary: `Route lookup for ${this.packet.dst}: ${routeText(route)}.${forwarded}`, rule: routeText(route) });
     if (route.linkdown) return { verdict: 'unreachable', errno: 'ENETUNREACH', reason: `the route to ${this.packet.dst} is on ${route.dev}, which is down` };
     if (!this.reply) {
