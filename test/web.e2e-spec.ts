@@ -373,6 +373,8 @@ describe('the web client in a browser', () => {
     await request(server.url).post(`/api/labs/${lab.id}/clock`).set(auth).send({ speed: 0 }).expect(201);
     const expected = (await request(server.url).post(`/api/labs/${lab.id}/exec`).set(auth).send({ command: 'kubectl get pods -A -o wide' }).expect(200)).body.stdout as string;
     const page = await newPage(1920);
+    const restExecs: string[] = [];
+    page.on('request', (sent) => sent.url().endsWith('/exec') && restExecs.push(sent.url()));
     await page.goto(labUrl(lab, 'student'));
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
     await page.click('[data-tab="terminal"]');
@@ -399,6 +401,16 @@ describe('the web client in a browser', () => {
     await page.keyboard.type('ip route');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.3'));
+    // Every line went over socket.io `exec` (the server keeps this client's shell), none over REST.
+    expect(restExecs).toEqual([]);
+
+    // A context picked by hand runs over REST with that context.
+    await page.selectOption('#exec-context', 'node/minikube-m03');
+    await page.locator('#terminal .xterm-helper-textarea').focus();
+    await page.keyboard.type('ip route');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.4'));
+    expect(restExecs).toHaveLength(1);
     await page.context().close();
   });
 

@@ -16,6 +16,8 @@ export class LabTerminal {
   private historyIndex = 0;
   private busy = false;
   private readonly prompts = new Map<string, string>();
+  /** The server-side shell of this client's socket and the context it is in. */
+  private socketShell = { id: '', context: 'workstation' };
 
   constructor(
     container: HTMLElement,
@@ -100,12 +102,24 @@ export class LabTerminal {
     this.prompt();
   }
 
+  /**
+   * Over socket.io the server keeps this client's shell (its context stack: minikube ssh, exit...), so a line goes
+   * there while the picker shows the context that shell is in; a context picked by hand runs over REST, which takes
+   * the context with every line.
+   */
   private async run(command: string): Promise<ExecResult> {
     const context = this.context();
-    const ack = await this.live.request<ExecAck>('exec', { command, context });
-    if (ack && ack.ok !== false && typeof ack.stdout === 'string') return ack;
-    // 501: this server runs the shell over REST only.
-    if (ack && ack.ok === false && (ack.error as { status?: number } | undefined)?.status !== 501) throw new Error(describe(ack.error));
+    const socketId = this.live.socket.id ?? '';
+    if (this.socketShell.id !== socketId) this.socketShell = { id: socketId, context: 'workstation' };
+    if (this.live.connected && context === this.socketShell.context) {
+      const ack = await this.live.request<ExecAck>('exec', { command });
+      if (ack && ack.ok !== false && typeof ack.stdout === 'string') {
+        this.socketShell.context = ack.context ?? context;
+        return ack;
+      }
+      // 501: this server runs the shell over REST only.
+      if (ack && ack.ok === false && (ack.error as { status?: number } | undefined)?.status !== 501) throw new Error(describe(ack.error));
+    }
     try {
       return await this.api.exec(command, context);
     } catch (error) {
