@@ -463,8 +463,9 @@ describe('the web client in a browser', () => {
     const page = await newPage();
     await page.goto(labUrl(lab));
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
-    await page.click('#language');
-    await page.waitForFunction(() => document.documentElement.lang === 'ru');
+    // The lab page reloads in the other language.
+    await Promise.all([page.waitForEvent('load'), page.click('#language')]);
+    await page.waitForFunction(() => document.documentElement?.lang === 'ru');
     expect(await page.textContent('[data-tab="trace"]')).toBe('Трассировка');
     expect(await page.textContent('#back-to-live')).toBe('К текущему моменту');
     // The choice is kept: the start page opens in Russian too, and switches back.
