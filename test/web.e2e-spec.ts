@@ -93,11 +93,11 @@ describe('the web client in a browser', () => {
     const devices = await topologyLabels(page, 'device');
     expect(devices).toEqual(expect.arrayContaining(['eth0 192.168.49.2', 'eth0 192.168.49.3', 'eth0 192.168.49.4', 'flannel.1', 'cni0']));
     expect(await topologyLabels(page, 'underlay')).toEqual(['docker network 192.168.49.0/24']);
+    await page.screenshot({ path: join(ARTIFACTS, 'lab-view.png') });
     await page.fill('#search', '192.168.49.4');
     expect(await elementHasClass(page, 'dev:minikube-m03:eth0', 'search-hit')).toBe(true);
     expect(await elementHasClass(page, 'dev:minikube-m02:eth0', 'search-hit')).toBe(false);
     await page.fill('#search', '');
-    await page.screenshot({ path: join(ARTIFACTS, 'lab-view.png') });
     await page.context().close();
   });
 

@@ -40,6 +40,10 @@ describe('topologyElements', () => {
     expect(edge('dev:minikube-m02:cni0', 'pod:default/web')?.data.kind).toBe('veth');
     expect(edge('dev:minikube:eth0', 'pod:kube-system/etcd-minikube')?.data.kind).toBe('host');
     expect(edge('svc:default/web', 'pod:default/web')?.data.kind).toBe('endpoint');
+    const withApiServer = topologyElements(
+      state({ services: [{ namespace: 'default', name: 'kubernetes', type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [], endpoints: ['192.168.49.2:8443'] }] }),
+    );
+    expect(withApiServer.find((element) => element.data.source === 'svc:default/kubernetes')?.data.target).toBe('dev:minikube:eth0');
   });
 
   it('draws routers beside the underlay', () => {

@@ -101,8 +101,12 @@ export function topologyElements(state: LabStateView): TopologyElement[] {
     const id = ids.service(service.namespace, service.name);
     elements.push({ group: 'nodes', data: { id, label: `svc ${service.namespace}/${service.name}\n${service.clusterIP}`, kind: 'service' }, position: { x: right, y: index * 70 } });
     for (const endpoint of service.endpoints ?? []) {
-      const pod = podByIp.get(endpoint.split(':')[0]);
-      if (pod) elements.push({ group: 'edges', data: { id: `e:${id}->${endpoint}`, source: id, target: ids.pod(pod.namespace, pod.name), kind: 'endpoint' } });
+      const ip = endpoint.split(':')[0];
+      // A host-network endpoint (the API server on the node's address) is the node itself, not one of its pods.
+      const node = state.nodes.find((candidate) => candidate.ip === ip);
+      const pod = podByIp.get(ip);
+      const target = node ? ids.device(node.name, 'eth0') : pod ? ids.pod(pod.namespace, pod.name) : undefined;
+      if (target) elements.push({ group: 'edges', data: { id: `e:${id}->${endpoint}`, source: id, target, kind: 'endpoint' } });
     }
   });
   return elements;
