@@ -162,7 +162,7 @@ export function nodeRoute(state: LabState, node: NodeState, ip: string): Route |
       );
     }
   } else if (isRoutedPlugin(state.cluster.cni.plugin)) {
-    candidates.push(...routedRouteCandidates(state, node, ip));
+    candidates.push(...routedCandidates(state, node, ip, address));
   }
   if (state.cluster.cni.plugin !== 'flannel' && !state.cluster.node?.dhcp) {
     candidates.push(...routerRoutesFor(state, node, segment).filter((route) => routeContains(route, address)));
@@ -178,6 +178,18 @@ export function nodeRoute(state: LabState, node: NodeState, ip: string): Route |
     if (parseIp(gateway) === address) candidates.push({ dst: `${gateway}/32`, dev: 'eth0', proto: 'dhcp', scope: 'link', src: node.ip, metric: 100 });
   } else if (gateway) candidates.push({ dst: 'default', via: gateway, dev: 'eth0' });
   return longestPrefixMatch(candidates, ip);
+}
+
+/**
+ * The routed plugin's routes of `node` for `ip`. Only the node itself and the node whose range holds
+ * `ip` can contribute (a remote block's route names its owner), so the derivation sees those two
+ * instead of the 5,000 nodes it would walk for the whole table.
+ */
+function routedCandidates(state: LabState, node: NodeState, ip: string, address: number): Route[] {
+  const owner = nodeOwningPodAddress(state, address);
+  const nodes = new Map([[node.name, node]]);
+  if (owner && owner !== node) nodes.set(owner.name, owner);
+  return routedRouteCandidates({ ...state, nodes }, node, ip);
 }
 
 function routerRoutesFor(state: LabState, node: NodeState, segment: Cidr): Route[] {

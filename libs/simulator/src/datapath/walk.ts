@@ -271,7 +271,8 @@ export class Walk {
       return this.tunnel(node, remote, route.dev);
     }
     if (route.dev === CALICO.tunnelDevice.vxlan) {
-      const remote = [...this.state.nodes.values()].find((other) => deviceAddress(other, route.dev) === route.via);
+      // The VTEP address is the first address of the remote node's block.
+      const remote = nodeOwningPodAddress(this.state, parseIp(route.via!)!);
       const vtep = remote?.pluginNet?.devices.find((device) => device.name === route.dev);
       if (!remote || !vtep) return { verdict: 'dropped', reason: `no VTEP owns ${route.via}: no neighbour entry on ${route.dev}` };
       this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'L2', action: 'neigh-lookup', summary: `${route.via} lladdr ${vtep.mac} PERMANENT: a static neighbour entry Felix installed for ${remote.name}, so no ARP on the overlay.`, rule: `${route.via} dev ${route.dev} lladdr ${vtep.mac} PERMANENT` });
