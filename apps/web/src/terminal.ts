@@ -15,6 +15,8 @@ export class LabTerminal {
   private history: string[] = [];
   private historyIndex = 0;
   private busy = false;
+  /** Keys typed while a line runs: kept, and handled once it is done (a real terminal buffers them too). */
+  private typedAhead = '';
   private readonly prompts = new Map<string, string>();
   /** The server-side shell of this client's socket and the context it is in. */
   private socketShell = { id: '', context: 'workstation' };
@@ -49,7 +51,10 @@ export class LabTerminal {
   }
 
   private async input(data: string): Promise<void> {
-    if (this.busy) return;
+    if (this.busy) {
+      this.typedAhead += data;
+      return;
+    }
     for (const char of data) {
       if (char === '\r') {
         await this.submit();
@@ -100,6 +105,9 @@ export class LabTerminal {
       }
     }
     this.prompt();
+    const typedAhead = this.typedAhead;
+    this.typedAhead = '';
+    if (typedAhead) await this.input(typedAhead);
   }
 
   /**
