@@ -20,12 +20,13 @@ export function podBridgeOf(state: LabState, node: NodeState): { name: string; m
 }
 
 export interface FirstHop {
-  /** 'gateway': the node routes next; 'pod': the frame is switched to the pod that answered. */
-  kind: 'gateway' | 'pod';
+  /** 'gateway': the node routes next; 'pod': the frame is switched to the pod that answered; 'peer-bridge': another weave peer's bridge. */
+  kind: 'gateway' | 'pod' | 'peer-bridge';
   mac: string;
   holder: string;
   answerer?: { cache: string; requester: string };
   target?: PodState;
+  peer?: NodeState;
 }
 
 /** Who answers the pod's ARP for `nexthop`: cni0/weave, calico's proxy ARP, cilium's eBPF, or a pod of the same L2 network. */
@@ -44,6 +45,13 @@ export function firstHopOf(state: LabState, node: NodeState, pod: PodState, next
     return { kind: 'gateway', mac: bridge.mac, holder: `the bridge ${bridge.name} (the pod's gateway)`, answerer: { cache: `node ${node.name}`, requester: pod.ip } };
   }
   const target = podByIp(state, nexthop);
+  if (plugin === 'weave' && !target) {
+    // Another peer's bridge address (weave expose) is on the same flat network: its bridge answers across the overlay.
+    const peer = [...state.nodes.values()].find((other) => other !== node && deviceAddress(other, WEAVE.bridge) === nexthop);
+    const bridgeOfPeer = peer && podBridgeOf(state, peer);
+    if (!peer || !bridgeOfPeer) return undefined;
+    return { kind: 'peer-bridge', mac: bridgeOfPeer.mac, holder: `the weave bridge of ${peer.name} (across the overlay)`, answerer: { cache: `node ${peer.name}`, requester: pod.ip }, peer };
+  }
   if (!target || target.hostNetwork || !target.mac || (target.node !== node.name && plugin !== 'weave')) return undefined;
   const where = target.node === node.name ? (plugin === 'weave' ? 'same node' : 'same node, same /24') : `on ${target.node}: the weave router carries the ARP across the overlay`;
   return { kind: 'pod', mac: target.mac, holder: `pod ${target.namespace}/${target.name} (${where})`, answerer: { cache: `pod ${target.namespace}/${target.name}`, requester: pod.ip }, target };

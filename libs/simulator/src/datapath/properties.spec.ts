@@ -8,17 +8,26 @@ import type { Hop } from './types';
 
 const images = ['nginx', 'postgres', 'redis', 'busybox'];
 
-/** A random lab: plugin, 1–4 nodes, 2–6 pods with random labels, maybe a few policies. */
+/** A random lab: plugin and backend, 1–4 nodes, 2–6 pods with random labels, maybe a few policies. */
 const labs = fc
   .record({
-    plugin: fc.constantFrom('flannel', 'calico'),
-    backend: fc.constantFrom('vxlan', 'host-gw'),
+    cni: fc.constantFrom(
+      { plugin: 'flannel', backend: 'vxlan' },
+      { plugin: 'flannel', backend: 'host-gw' },
+      { plugin: 'calico', backend: 'ipip' },
+      { plugin: 'calico', backend: 'vxlan' },
+      { plugin: 'calico', backend: 'bgp' },
+      { plugin: 'weave', backend: 'fastdp' },
+      { plugin: 'weave', backend: 'sleeve' },
+      { plugin: 'cilium', backend: 'vxlan' },
+      { plugin: 'cilium', backend: 'native' },
+    ),
     nodes: fc.integer({ min: 1, max: 4 }),
     pods: fc.array(fc.record({ image: fc.constantFrom(...images), node: fc.nat(3), tier: fc.constantFrom('a', 'b') }), { minLength: 2, maxLength: 6 }),
     policies: fc.array(fc.record({ target: fc.constantFrom('a', 'b'), from: fc.constantFrom('a', 'b'), port: fc.constantFrom(80, 5432, 6379) }), { maxLength: 3 }),
   })
   .map((spec) => {
-    const state = labWith({ cni: spec.plugin === 'flannel' ? { plugin: 'flannel', backend: spec.backend } : { plugin: 'calico' } }, spec.nodes);
+    const state = labWith({ cni: spec.cni }, spec.nodes);
     const nodes = [...state.nodes.keys()];
     spec.pods.forEach((pod, i) => runPod(state, `p${i}`, pod.image, nodes[pod.node % nodes.length], { tier: pod.tier }));
     spec.policies.forEach((policy, i) =>

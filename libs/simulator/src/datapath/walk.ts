@@ -165,6 +165,10 @@ export class Walk {
       this.push({ node: pod.node, netns: 'node', device: bridge.name, layer: 'L2', action: 'bridge-local', summary: `The destination MAC is ${bridge.name}'s own: the bridge hands the packet up to the node's IP stack (it routes as the pod's gateway).` });
       return { kind: 'node', node, inDev: bridge.name };
     }
+    if (first.kind === 'peer-bridge') return this.weaveToPeer(node, first.peer!, first.mac, () => {
+      this.push({ node: first.peer!.name, netns: 'node', device: WEAVE.bridge, layer: 'L2', action: 'bridge-local', summary: `The destination MAC is ${WEAVE.bridge}'s own: the bridge hands the packet up to ${first.peer!.name}'s IP stack.` });
+      return { kind: 'node', node: first.peer!, inDev: WEAVE.bridge };
+    });
     const target = first.target!;
     if (target.node === node.name) return this.bridgeToPod(node, target, pod.vethName!);
     return this.weaveOverlay(node, target);
@@ -301,13 +305,16 @@ export class Walk {
 
   /** weave: a frame for a pod on another peer leaves the bridge for the weave router, crosses the overlay and is bridged there. */
   private weaveOverlay(node: NodeState, target: PodState): Location | WalkEnd {
-    const remote = this.state.nodes.get(target.node)!;
+    return this.weaveToPeer(node, this.state.nodes.get(target.node)!, target.mac!, () => this.bridgeToPod(this.state.nodes.get(target.node)!, target, 'vethwe-bridge'));
+  }
+
+  private weaveToPeer(node: NodeState, remote: NodeState, mac: string, arrive: () => Location | WalkEnd): Location | WalkEnd {
     const datapath = pluginDatapath(this.state);
     const router = datapath.encapsulation.kind === 'vxlan' ? 'the Open vSwitch datapath (fastdp) through vethwe-bridge' : 'the weave router process (sleeve) through vethwe-pcap';
-    this.push({ node: node.name, netns: 'node', device: WEAVE.bridge, layer: 'L2', action: 'bridge-forward', summary: `${WEAVE.bridge} has no local port for ${target.mac}: the frame goes to ${router}, which knows it is on peer ${remote.name}.`, rule: `${target.mac} → peer ${remote.name}` });
+    this.push({ node: node.name, netns: 'node', device: WEAVE.bridge, layer: 'L2', action: 'bridge-forward', summary: `${WEAVE.bridge} has no local port for ${mac}: the frame goes to ${router}, which knows it is on peer ${remote.name}.`, rule: `${mac} → peer ${remote.name}` });
     const crossed = this.tunnel(node, remote, datapath.encapsulation.device);
     if ('verdict' in crossed) return crossed;
-    return this.bridgeToPod(remote, target, 'vethwe-bridge');
+    return arrive();
   }
 
   /**
