@@ -1,7 +1,7 @@
 import type { ClusterSpecInput } from '@hoplab/events';
 import { pluginDatapath } from '../cni/plugin-datapath';
 import { applyCommand } from '../model/apply';
-import { denyAll, labWith, runPod } from './lab-fixtures';
+import { allowAppToDb, denyAll, labWith, runPod } from './lab-fixtures';
 import { trace } from './trace';
 import type { Hop } from './types';
 
@@ -155,5 +155,19 @@ describe('NetworkPolicy where each plugin enforces it', () => {
     expect(result.verdict).toBe('dropped');
     // deny-all (no policyTypes, no egress rules) isolates ingress only: the destination's host veth decides.
     expect(result.hops.at(-1)).toMatchObject({ layer: 'policy', action: 'drop', node: 'minikube-m03', device: state.pods.get('default/db')!.vethName, causedBy: applied.seq });
+  });
+});
+
+describe("calico nodes whose tables the user changed: Felix's cali-* chains decide", () => {
+  it('a deny in cali-tw-<veth> is reported as the NetworkPolicy that put it there; allowing connects again', () => {
+    const state = lab({ plugin: 'calico' });
+    for (const node of ['minikube-m02', 'minikube-m03']) applyCommand(state, { type: 'iptables', node, args: ['-A', 'INPUT', '-s', '203.0.113.9', '-j', 'DROP'] });
+    const [applied] = applyCommand(state, { type: 'applyNetworkPolicy', policy: denyAll });
+    const result = trace(state, { from: 'default/app', to: 'default/db', port: 5432, protocol: 'TCP' });
+    expect(result.verdict).toBe('dropped');
+    expect(result.traversed.some((rule) => rule.node === 'minikube-m03' && rule.chain.startsWith('cali-tw-'))).toBe(true);
+    expect(result.hops.at(-1)).toMatchObject({ layer: 'policy', action: 'drop', rule: 'default/default-deny', causedBy: applied.seq, device: state.pods.get('default/db')!.vethName });
+    applyCommand(state, { type: 'applyNetworkPolicy', policy: allowAppToDb });
+    expect(trace(state, { from: 'default/app', to: 'default/db', port: 5432, protocol: 'TCP' }).verdict).toBe('delivered');
   });
 });

@@ -411,7 +411,21 @@ export class Walk {
   private filterHook(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', devices: { inDev?: string; outDev?: string }, translated: boolean): WalkEnd | undefined {
     const result = this.netfilter.filter(node, chain, this.packet, devices, this.mark, translated, this.flowSeed);
     if (result.verdict.kind !== 'DROP' && result.verdict.kind !== 'REJECT') return undefined;
-    return this.blockedBy(node, devices.inDev ?? devices.outDev ?? '-', `filter ${chain}`, result);
+    return this.felixPolicyDrop(node, result) ?? this.blockedBy(node, devices.inDev ?? devices.outDev ?? '-', `filter ${chain}`, result);
+  }
+
+  /**
+   * A drop in Felix's cali-* chains (a node whose tables are simulated) is a NetworkPolicy decision:
+   * the hop names the policy and the event that applied it, as on a node the user never touched.
+   */
+  private felixPolicyDrop(node: NodeState, result: ChainResult): WalkEnd | undefined {
+    const chain = result.decidedBy?.chain ?? '';
+    if (!chain.startsWith('cali-')) return undefined;
+    const ingress = /^cali-(tw|pi|pri)-/.test(chain);
+    const pod = podByIp(this.state, ingress ? this.packet.dst : this.packet.src);
+    if (!pod?.vethName) return undefined;
+    const allowed = ingress ? this.policy.ingress(this, node.name, pod.vethName) : this.policy.egress(this, node.name, pod.vethName);
+    return allowed ? undefined : this.policy.denied(ingress ? 'ingress' : 'egress');
   }
 
   private blockedBy(node: NodeState, device: string, hook: string, result: ChainResult): WalkEnd {
