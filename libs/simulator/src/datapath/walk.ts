@@ -3,6 +3,10 @@
  * (the pod's gateway) → the node's routing table → flannel.1 (VXLAN, static neigh/FDB) or eth0 →
  * the underlay (one L2 hop, or a router) → the other node → its bridge → veth → the pod. Each
  * step appends a Hop; the walk ends at a listener, a drop or a refusal.
+ * Per plugin (plugin-hops.ts, cni/plugin-datapath.ts): calico's pods ARP 169.254.1.1 (proxy ARP on
+ * the cali veth) and nodes route by /32 through tunl0 / vxlan.calico / eth0; weave's pods ARP each
+ * other on one flat L2 network carried by fastdp or sleeve; cilium's eBPF answers for cilium_host
+ * and redirects to the lxc or cilium_vxlan. Encryption adds a hop whose inner packet is unreadable.
  */
 import type { LabState, NodeState, PodState, RouterState } from '../cluster/types';
 import { FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, usesVxlan, VXLAN_OVERHEAD } from '../cni/network-config';
