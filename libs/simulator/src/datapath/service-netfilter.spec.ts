@@ -92,6 +92,24 @@ describe('trace: Services through the nodes\' netfilter tables', () => {
     expect(trace(state, { from: 'default/client-0', to: 'web.default', port: 8080, protocol: 'TCP' }, { now: restoredAt }).verdict).toBe('delivered');
   });
 
+  it('kube-proxy 1.28+ after a flush: its partial syncs leave the PREROUTING jump out, so the Service stays dropped until a restart', () => {
+    const state = lab('1.28+');
+    applyCommand(state, { type: 'iptables', node: 'minikube', args: ['-t', 'nat', '-F'] }, 40_000);
+    const flushSeq = state.version;
+    const request = { from: 'default/client-0', to: 'web.default', port: 8080, protocol: 'TCP' as const };
+    const flushed = trace(state, request, { now: 45_000 });
+    expect(flushed.verdict).toBe('dropped');
+    expect(flushed.explanation).toContain('kube-proxy 1.28+ does not notice a flush');
+    // A Service change makes kube-proxy sync partially: the KUBE-* chains return, the jump from PREROUTING does not.
+    runPod(state, 'web-3', 'nginx', 'minikube-m02', { app: 'web' });
+    const partial = trace(state, request, { now: 120_000 });
+    expect(partial.verdict).toBe('dropped');
+    expect(partial.hops.at(-1)!.causedBy).toBe(flushSeq);
+    expect(runNodeIptables(state, 'minikube', ['-t', 'nat', '-S', 'KUBE-SERVICES'], 120_000).stdout).toContain('-j KUBE-SVC-');
+    applyCommand(state, { type: 'restartKubeProxy', node: 'minikube' }, 130_000);
+    expect(trace(state, request, { now: 140_000 }).verdict).toBe('delivered');
+  });
+
   it('a user REJECT in filter FORWARD refuses and a DROP drops, each naming the iptables event', () => {
     const state = lab();
     const web2 = state.pods.get('default/web-2')!.ip;
