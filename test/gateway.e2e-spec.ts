@@ -161,7 +161,11 @@ describe('live lab sessions over socket.io', () => {
     expect(onWorkstation).toMatchObject({ ok: true, context: 'workstation' });
     expect(onWorkstation.stdout).toMatch(/^NAME +STATUS +ROLES +AGE +VERSION\nminikube +Ready +control-plane/);
 
-    const refused = await bob.socket.emitWithAck('exec', { command: 'kubectl run web --image nginx' });
+    const named = await bob.socket.emitWithAck('exec', { command: 'ip route', context: 'node/minikube-m03' });
+    expect(named).toMatchObject({ ok: true, context: 'node/minikube-m03' });
+    expect(named.stdout).toContain('192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.4');
+    expect(await bob.socket.emitWithAck('exec', { command: 'ip route', context: 'moon/base' })).toMatchObject({ ok: false, error: { status: 400 } });
+    const refused = await bob.socket.emitWithAck('exec', { command: 'kubectl run web --image nginx', context: 'workstation' });
     expect(refused).toMatchObject({ ok: false, error: { status: 403 } });
     const seen = nextMessage<{ type: string }>(bob.socket, 'event');
     const run = await alice.socket.emitWithAck('exec', { command: 'exit' }).then(() => alice.socket.emitWithAck('exec', { command: 'kubectl run web --image nginx' }));

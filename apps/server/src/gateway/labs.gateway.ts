@@ -11,7 +11,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { EventStore, type TokenRole } from '@hoplab/event-store';
-import { WORKSTATION } from '@hoplab/simulator/shell';
+import { contextName, stackFromContextName, WORKSTATION } from '@hoplab/simulator/shell';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config';
 import { LabCommandsService } from '../mutations/lab-commands.service';
 import { badRequest, forbidden, ProblemException } from '../problem/problem';
@@ -39,7 +39,7 @@ const PRESENCE_INTERVAL_MS = 200;
 
 const messages = ['command', 'exec', 'trace', 'follow', 'replay', 'replay:pause', 'replay:resume', 'replay:step', 'replay:seek', 'replay:stop'];
 const followSchema = z.object({ traceId: z.string().min(1).max(128) }).strict();
-const execSchema = z.object({ command: z.string().min(1).max(100_000) }).strict();
+const execSchema = z.object({ command: z.string().min(1).max(100_000), context: z.string().min(1).max(300).optional() }).strict();
 const replaySchema = z
   .object({ from: z.number().int().min(1), to: z.number().int().min(1).optional(), speed: z.number().positive().max(10_000).default(1) })
   .strict();
@@ -123,12 +123,16 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
-  /** One line of the lab shell in this client's own context (the context stack lives with the socket). */
+  /** One line of the lab shell in this client's own context (the context stack lives with the socket), or in a named one. */
   @SubscribeMessage('exec')
   exec(@ConnectedSocket() socket: LabSocket, @MessageBody() message: unknown) {
     return answer(async () => {
-      const { command } = parseOrThrow(execSchema, message, 'exec message');
-      const result = await this.shell.execById(socket.data.labId, socket.data.role, command, socket.data.shell ?? [WORKSTATION]);
+      const { command, context } = parseOrThrow(execSchema, message, 'exec message');
+      const current = socket.data.shell ?? [WORKSTATION];
+      // A context named by the client (as over REST) replaces the connection's own when they differ.
+      const stack = context === undefined || context === contextName(current) ? current : stackFromContextName(context);
+      if (!stack) throw badRequest(`context must be "workstation", "node/<name>" or "pod/<namespace>/<name>", not ${JSON.stringify(context)}.`, [{ path: 'context', message: 'unknown context' }]);
+      const result = await this.shell.execById(socket.data.labId, socket.data.role, command, stack);
       socket.data.shell = result.stack;
       const { stack: _stack, events, ...rest } = result;
       return { ...rest, events: events.map(eventView) };
