@@ -3,6 +3,7 @@ import {
   applyCommand, CALICO, initialState, nodeNetNamespace, pluginDatapath, podGatewayMac, podNetNamespace,
   type LabState, type NodeState, type PodState, type Route,
 } from '@hoplab/simulator';
+import { addNamespace, attempt, inNs, removeNamespaces, run, tag } from './support/netns';
 
 /**
  * HopLab's calico derivations against the real kernel: two nodes and three pods built in network
@@ -15,32 +16,8 @@ import {
  * tunnel; the IPIP encapsulation itself is not part of this check yet. Needs root, iproute2 and
  * iputils-ping; it fails, never skips, without them.
  */
-const tag = `${process.pid % 100000}`;
-const created: string[] = [];
-
-function run(args: string[]): string {
-  return execFileSync(args[0], args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-function inNs(ns: string, args: string[]): string {
-  return run(['ip', 'netns', 'exec', ns, ...args]);
-}
-function attempt(ns: string, args: string[]): { code: number; out: string } {
-  try {
-    return { code: 0, out: inNs(ns, args) };
-  } catch (error) {
-    const failure = error as { status: number; stdout: string; stderr: string };
-    return { code: failure.status, out: `${failure.stdout}${failure.stderr}` };
-  }
-}
-
 const nodeNs = (node: NodeState) => `hc-${tag}-${node.name}`;
 const podNs = (pod: PodState) => `hc-${tag}-${pod.name}`;
-
-function addNamespace(name: string): void {
-  run(['ip', 'netns', 'add', name]);
-  created.push(name);
-  inNs(name, ['ip', 'link', 'set', 'lo', 'up']);
-}
 
 function buildLab(): LabState {
   const state = initialState();
@@ -98,10 +75,6 @@ function materialise(state: LabState, pods: PodState[]): void {
   }
 }
 
-function cleanUp(): void {
-  for (const ns of created.splice(0).reverse()) execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
-}
-
 /** The route HopLab's table chooses: longest prefix, the table's order on a tie. */
 function lookup(routes: Route[], ip: string): Route | undefined {
   const toInt = (text: string) => text.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
@@ -134,11 +107,11 @@ describe('calico wiring against the real kernel: BGP backend, two nodes, three p
     try {
       materialise(state, pods);
     } catch (error) {
-      cleanUp();
+      removeNamespaces();
       throw error;
     }
   });
-  afterAll(cleanUp);
+  afterAll(removeNamespaces);
 
   function realPing(from: PodState, to: string): { code: number; ttl?: number } {
     const result = attempt(podNs(from), ['ping', '-c1', '-W1', to]);

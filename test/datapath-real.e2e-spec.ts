@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { applyCommand, initialState, nodeNetNamespace, podNetNamespace, trace, type LabState, type NodeState, type PodState } from '@hoplab/simulator';
 import { nodeIptablesSave } from '@hoplab/simulator/node-iptables';
+import { addNamespace, attempt, inNs, removeNamespaces, run, tag } from './support/netns';
 
 /**
  * HopLab's tracer against the real kernel: flannel labs of two nodes and three pods are built out of
@@ -11,36 +12,10 @@ import { nodeIptablesSave } from '@hoplab/simulator/node-iptables';
  * iproute2, iptables, iputils-ping and netcat-openbsd (and the kernel's vxlan module); it fails,
  * never skips, without them.
  */
-const tag = `${process.pid % 100000}`;
-const created: string[] = [];
 let listener: ChildProcess | undefined;
-
-function run(args: string[]): string {
-  return execFileSync(args[0], args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function inNs(ns: string, args: string[]): string {
-  return run(['ip', 'netns', 'exec', ns, ...args]);
-}
-
-/** Runs a command that may fail; returns its exit code and output. */
-function attempt(ns: string, args: string[]): { code: number; out: string } {
-  try {
-    return { code: 0, out: inNs(ns, args) };
-  } catch (error) {
-    const failure = error as { status: number; stdout: string; stderr: string };
-    return { code: failure.status, out: `${failure.stdout}${failure.stderr}` };
-  }
-}
 
 const nodeNs = (node: NodeState) => `hl-${tag}-${node.name}`;
 const podNs = (pod: PodState) => `hl-${tag}-${pod.name}`;
-
-function addNamespace(name: string): void {
-  run(['ip', 'netns', 'add', name]);
-  created.push(name);
-  inNs(name, ['ip', 'link', 'set', 'lo', 'up']);
-}
 
 function buildLab(): LabState {
   const state = initialState();
@@ -102,7 +77,7 @@ function materialise(state: LabState, pods: PodState[]): void {
 function cleanUp(): void {
   listener?.kill();
   listener = undefined;
-  for (const ns of created.splice(0).reverse()) execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+  removeNamespaces();
 }
 
 function requireTools(): void {
