@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { applyCommand, initialState } from '@hoplab/simulator';
 import type { LabState } from '@hoplab/simulator';
 import { nodeIptablesSave, runNodeIptables } from '@hoplab/simulator/node-iptables';
+import { useIptablesNamespace, VIEWS, withoutTimestamps } from './support/real-iptables';
 
 /**
  * A lab's node tables (not a hand-made kube-proxy input) against the real iptables 1.8.9: a
@@ -9,22 +9,6 @@ import { nodeIptablesSave, runNodeIptables } from '@hoplab/simulator/node-iptabl
  * namespace with iptables-restore, then every view compared. Needs root, iproute2 and iptables.
  */
 const NAMESPACE = `hl-iptlab-${process.pid}`;
-
-function real(args: string[], input?: string): string {
-  return execFileSync('ip', ['netns', 'exec', NAMESPACE, ...args], { input, encoding: 'utf8' });
-}
-
-const withoutTimestamps = (save: string) => save.split('\n').filter((line) => !line.startsWith('# ')).join('\n');
-
-const VIEWS: string[][] = [
-  ['-t', 'nat', '-vnL'],
-  ['-L', '-n', '-v'],
-  ['-t', 'nat', '-L', '-n', '--line-numbers'],
-  ['-t', 'mangle', '-vnL'],
-  ['-t', 'nat', '-vnxL', 'KUBE-SERVICES'],
-  ['-S'],
-  ['-t', 'nat', '-S'],
-];
 
 function lab(version: '1.26' | '1.28+'): LabState {
   const state = initialState();
@@ -44,13 +28,7 @@ function lab(version: '1.26' | '1.28+'): LabState {
 }
 
 describe.each(['1.26', '1.28+'] as const)('a lab node\'s iptables vs the real iptables, kube-proxy %s', (version) => {
-  beforeAll(() => {
-    expect(execFileSync('iptables', ['-V'], { encoding: 'utf8' }).trim()).toBe('iptables v1.8.9 (nf_tables)');
-    execFileSync('ip', ['netns', 'add', NAMESPACE]);
-  });
-  afterAll(() => {
-    execFileSync('ip', ['netns', 'del', NAMESPACE]);
-  });
+  const real = useIptablesNamespace(NAMESPACE);
 
   it.each([
     ['as kube-proxy left them', [] as string[][]],

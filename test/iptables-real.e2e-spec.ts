@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { renderIptablesSave, runIptables } from '@hoplab/simulator/iptables';
 import type { Netfilter } from '@hoplab/simulator/iptables';
 import { bootNode } from '@hoplab/simulator/kube-proxy';
 import { sampleNodeInput } from '@hoplab/simulator/kube-proxy/__fixtures__/sample-node';
+import { useIptablesNamespace, VIEWS, withoutTimestamps } from './support/real-iptables';
 
 /**
  * HopLab's node tables against the real iptables 1.8.9 (nf_tables): load HopLab's iptables-save into
@@ -11,33 +11,9 @@ import { sampleNodeInput } from '@hoplab/simulator/kube-proxy/__fixtures__/sampl
  */
 const NAMESPACE = `hl-iptreal-${process.pid}`;
 
-function real(args: string[], input?: string): string {
-  return execFileSync('ip', ['netns', 'exec', NAMESPACE, ...args], { input, encoding: 'utf8' });
-}
-
-const withoutTimestamps = (save: string) => save.split('\n').filter((line) => !line.startsWith('# ')).join('\n');
-
-const VIEWS: string[][] = [
-  ['-t', 'nat', '-vnL'],
-  ['-L', '-n', '-v'],
-  ['-t', 'nat', '-L', '-n', '--line-numbers'],
-  ['-t', 'mangle', '-vnL'],
-  ['-t', 'nat', '-vnxL', 'KUBE-SERVICES'],
-  ['-S'],
-  ['-t', 'nat', '-S'],
-];
-
 describe.each(['1.26', '1.28+'] as const)('HopLab node iptables vs the real iptables, kube-proxy %s', (version) => {
   let netfilter: Netfilter;
-
-  beforeAll(() => {
-    const installed = execFileSync('iptables', ['-V'], { encoding: 'utf8' });
-    expect(installed.trim()).toBe('iptables v1.8.9 (nf_tables)');
-    execFileSync('ip', ['netns', 'add', NAMESPACE]);
-  });
-  afterAll(() => {
-    execFileSync('ip', ['netns', 'del', NAMESPACE]);
-  });
+  const real = useIptablesNamespace(NAMESPACE);
 
   it('loads HopLab iptables-save and prints it back identically in every view', () => {
     netfilter = bootNode(sampleNodeInput(version)).netfilter;
