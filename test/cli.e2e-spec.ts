@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { createLab, useTestServer } from './support/test-server';
 
 const BIN = join(__dirname, '..', 'apps', 'cli', 'bin', 'hoplab.js');
 // Each CLI starts a Node process that compiles its sources through swc: allow for a loaded machine.
@@ -44,18 +44,13 @@ class Cli {
 }
 
 describe('hoplab CLI', () => {
-  const database = tempDatabase();
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
+  // Declared before useTestServer, so the children go before the server closes.
+  afterAll(() => {
     for (const child of children) if (child.exitCode === null) child.kill();
-    await server.app.close();
-    database.cleanup();
   });
+  const server = useTestServer();
 
-  const create = async (scenario: string) => (await request(server.url).post('/api/labs').send({ name: 'cli', scenario }).expect(201)).body as CreatedLab;
+  const create = (scenario: string) => createLab(server.url, { name: 'cli', scenario });
   const labUrl = (lab: CreatedLab) => `${server.url}/labs/${lab.id}`;
 
   it('shell: prompts as the context does, runs lines, shows others’ events between prompts, exits on the workstation', async () => {

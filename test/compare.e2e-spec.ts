@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { bearer, createLab, useTestServer } from './support/test-server';
 
 interface PluginRow {
   plugin: string;
@@ -13,24 +13,15 @@ interface PluginRow {
 }
 
 describe('GET /compare: one workload, every plugin', () => {
-  const database = tempDatabase();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-  });
+  const server = useTestServer();
 
   it('traces the same packet through each plugin in private copies and appends nothing', async () => {
-    const lab = (await request(server.url).post('/api/labs').send({ name: 'cmp', scenario: 'minikube-flannel' }).expect(201)).body;
-    const auth = { Authorization: `Bearer ${lab.tokens.observer}` };
+    const lab = await createLab(server.url, { name: 'cmp', scenario: 'minikube-flannel' });
+    const auth = bearer(lab.tokens.observer);
     const pod = (name: string, image: string, node: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { nodeName: node, containers: [{ name, image }] } });
     const applied = await request(server.url)
       .post(`/api/labs/${lab.id}/apply`)
-      .set({ Authorization: `Bearer ${lab.tokens.student}` })
+      .set(bearer(lab.tokens.student))
       .send({ apiVersion: 'v1', kind: 'List', items: [pod('app', 'nicolaka/netshoot', 'minikube-m02'), pod('db', 'postgres', 'minikube-m03')] })
       .expect(200);
 
@@ -55,8 +46,8 @@ describe('GET /compare: one workload, every plugin', () => {
   });
 
   it('refuses unknown plugins and missing ports', async () => {
-    const lab = (await request(server.url).post('/api/labs').send({ name: 'cmp2', scenario: 'minikube-flannel' }).expect(201)).body;
-    const auth = { Authorization: `Bearer ${lab.tokens.observer}` };
+    const lab = await createLab(server.url, { name: 'cmp2', scenario: 'minikube-flannel' });
+    const auth = bearer(lab.tokens.observer);
     await request(server.url).get(`/api/labs/${lab.id}/compare?plugins=flannel,ovn&from=a/b&to=c/d&port=80`).set(auth).expect(400);
     await request(server.url).get(`/api/labs/${lab.id}/compare?from=a/b&to=c/d`).set(auth).expect(400);
   });

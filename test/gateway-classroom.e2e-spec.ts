@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { connected, labClient, type CreatedLab, type LabClient } from './support/lab-sockets';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { bearer, createLab, useTestServer } from './support/test-server';
 
 interface StudentFork {
   student: number;
@@ -11,24 +11,17 @@ interface StudentFork {
 }
 
 describe('classroom: a fork of the template per student', () => {
-  const database = tempDatabase();
-  let server: TestServer;
   const clients: LabClient[] = [];
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
+  // Declared before useTestServer, so the clients go before the server closes.
+  afterAll(() => {
     for (const client of clients) client.close();
-    await server.app.close();
-    database.cleanup();
   });
+  const server = useTestServer();
 
   const api = () => request(server.url);
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it('forks the template for n students, lists the forks, lets only the instructor do it, and resets one fork', async () => {
-    const template = (await api().post('/api/labs').send({ name: 'week 3', scenario: 'minikube-flannel' }).expect(201)).body as CreatedLab;
+    const template = await createLab(server.url, { name: 'week 3', scenario: 'minikube-flannel' });
     await api().post(`/api/labs/${template.id}/classroom`).set(bearer(template.tokens.student)).send({ students: 2 }).expect(403);
     await api().post(`/api/labs/${template.id}/classroom`).set(bearer(template.tokens.instructor)).send({ students: 0 }).expect(400);
 

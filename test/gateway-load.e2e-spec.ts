@@ -1,23 +1,16 @@
-import request from 'supertest';
-import { connected, labClient, range, type CreatedLab, type LabClient } from './support/lab-sockets';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { connected, labClient, range, type LabClient } from './support/lab-sockets';
+import { createLab, useTestServer } from './support/test-server';
 
 describe('gateway under load (test-sized; the full size is bench/gateway.bench.ts)', () => {
-  const database = tempDatabase();
-  let server: TestServer;
   const clients: LabClient[] = [];
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url, socketMessagesPerSecond: 1000 });
-  });
-  afterAll(async () => {
+  // Declared before useTestServer, so the clients go before the server closes.
+  afterAll(() => {
     for (const client of clients) client.close();
-    await server.app.close();
-    database.cleanup();
   });
+  const server = useTestServer({ socketMessagesPerSecond: 1000 });
 
   it('delivers a burst of 200 mutations to 200 clients, each event exactly once and in order', async () => {
-    const lab = (await request(server.url).post('/api/labs').send({ name: 'load' }).expect(201)).body as CreatedLab;
+    const lab = await createLab(server.url, { name: 'load' });
     for (let i = 0; i < 200; i++) clients.push(labClient(server.url, { token: lab.tokens.observer, lab: lab.id, after: lab.version }));
     await Promise.all(clients.map(connected));
     const writers = clients.slice(0, 4).map(() => labClient(server.url, { token: lab.tokens.student, lab: lab.id }));

@@ -1,6 +1,5 @@
-import request from 'supertest';
-import { connected, labClient, type CreatedLab, type LabClient } from './support/lab-sockets';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { connected, labClient, type LabClient } from './support/lab-sockets';
+import { createLab, useTestServer } from './support/test-server';
 
 type Presence = { members: { id: string; name: string; role: string }[] };
 
@@ -9,21 +8,15 @@ const PRESENCE_INTERVAL_MS = 200;
 const CLIENTS = 300;
 
 describe('gateway presence while a class joins', () => {
-  const database = tempDatabase();
-  let server: TestServer;
   const clients: LabClient[] = [];
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
+  // Declared before useTestServer, so the clients go before the server closes.
+  afterAll(() => {
     for (const client of clients) client.close();
-    await server.app.close();
-    database.cleanup();
   });
+  const server = useTestServer();
 
   it(`coalesces the member lists of ${CLIENTS} joining clients, and everyone ends with all of them`, async () => {
-    const lab = (await request(server.url).post('/api/labs').send({ name: 'class' }).expect(201)).body as CreatedLab;
+    const lab = await createLab(server.url, { name: 'class' });
     const started = Date.now();
     for (let i = 0; i < CLIENTS; i++) clients.push(labClient(server.url, { token: lab.tokens.student, lab: lab.id, name: `student ${i}` }));
     await Promise.all(clients.map(connected));

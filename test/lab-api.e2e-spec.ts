@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { LabRuntime } from '../apps/server/src/runtime/lab-runtime.service';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { createLab, useTestServer } from './support/test-server';
 
 interface CreatedLab {
   id: string;
@@ -9,20 +9,11 @@ interface CreatedLab {
 }
 
 describe('the event-sourced lab API', () => {
-  const database = tempDatabase();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url, snapshotEvery: 4 });
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-  });
+  const server = useTestServer({ snapshotEvery: 4 });
 
   const api = () => request(server.url);
   const as = (lab: CreatedLab, role: keyof CreatedLab['tokens'] = 'student') => ({ Authorization: `Bearer ${lab.tokens[role]}` });
-  const newLab = async (body: Record<string, unknown> = {}) => (await api().post('/api/labs').send({ name: 'lab', ...body }).expect(201)).body as CreatedLab;
+  const newLab = (body: Record<string, unknown> = {}) => createLab(server.url, { name: 'lab', ...body });
   const stateOf = async (lab: CreatedLab, at?: number) =>
     (await api().get(`/api/labs/${lab.id}/state${at ? `?at=${at}` : ''}`).set(as(lab, 'observer')).expect(200)).body;
   const eventCount = async (lab: CreatedLab) => (await api().get(`/api/labs/${lab.id}/events?limit=10000`).set(as(lab, 'observer')).expect(200)).body.length;

@@ -1,22 +1,12 @@
 import request from 'supertest';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { bearer, startServer, tempDatabase, useTestServer } from './support/test-server';
 
 const problemType = /^application\/problem\+json/;
 
 describe('labs over HTTP', () => {
-  const database = tempDatabase();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-  });
+  const server = useTestServer();
 
   const api = () => request(server.url);
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   async function createLab(name = 'lab-1', extra: Record<string, unknown> = {}) {
     const response = await api().post('/api/labs').send({ name, ...extra }).expect(201);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { parse } from 'yaml';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { bearer, createLab, useTestServer } from './support/test-server';
 
 interface CreatedLab {
   id: string;
@@ -9,19 +9,10 @@ interface CreatedLab {
 }
 
 describe('lab-as-code over HTTP', () => {
-  const database = tempDatabase();
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-  });
+  const server = useTestServer();
 
   const api = () => request(server.url);
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-  const create = async (body: Record<string, unknown>) => (await api().post('/api/labs').send({ name: 'lab', ...body }).expect(201)).body as CreatedLab;
+  const create = (body: Record<string, unknown>) => createLab(server.url, { name: 'lab', ...body });
   const check = (lab: CreatedLab, body: unknown, role: keyof CreatedLab['tokens'] = 'student') => api().post(`/api/labs/${lab.id}/check`).set(bearer(lab.tokens[role])).send(body as object);
   /** GET /state without the version, which differs between a lab and its rebuilt copy. */
   const state = async (lab: CreatedLab) => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { seedBlock } from '../libs/simulator/src/views/golden/golden-text';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { createLab, useTestServer } from './support/test-server';
 
 /**
  * The seed notes (/work/shared/seeds), replayed command by command through POST /exec on a real
@@ -60,20 +60,11 @@ spec:
 `;
 
 describe('the seed labs, command for command', () => {
-  const database = tempDatabase();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url, bodyLimit: '1mb' });
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-  });
+  const server = useTestServer({ bodyLimit: '1mb' });
 
   const api = () => request(server.url);
   const auth = (lab: CreatedLab, role: keyof CreatedLab['tokens'] = 'student') => ({ Authorization: `Bearer ${lab.tokens[role]}` });
-  const newLab = async (body: Record<string, unknown>) => (await api().post('/api/labs').send({ name: 'seed', ...body }).expect(201)).body as CreatedLab;
+  const newLab = (body: Record<string, unknown>) => createLab(server.url, { name: 'seed', ...body });
   const exec = async (lab: CreatedLab, command: string, context?: string): Promise<ExecResult> =>
     (await api().post(`/api/labs/${lab.id}/exec`).set(auth(lab)).send(context ? { command, context } : { command }).expect(200)).body;
   const upload = (lab: CreatedLab, name: string, content: string) => api().post(`/api/labs/${lab.id}/files`).set(auth(lab)).send({ name, content }).expect(201);

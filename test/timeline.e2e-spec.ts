@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { LabRuntime, type DerivedOccurrence } from '../apps/server/src/runtime/lab-runtime.service';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { bearer, createLab, useTestServer } from './support/test-server';
 
 interface TimelineItem {
   kind: 'event' | 'derived';
@@ -12,20 +12,11 @@ interface TimelineItem {
 }
 
 describe('the timeline and the live controllers', () => {
-  const database = tempDatabase();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-  });
+  const server = useTestServer();
 
   async function pausedLab() {
-    const lab = (await request(server.url).post('/api/labs').send({ name: 't', scenario: 'minikube-flannel', cluster: { clock: { speed: 0 } } }).expect(201)).body;
-    return { ...lab, auth: { Authorization: `Bearer ${lab.tokens.student}` } };
+    const lab = await createLab(server.url, { name: 't', scenario: 'minikube-flannel', cluster: { clock: { speed: 0 } } });
+    return { ...lab, auth: bearer(lab.tokens.student) };
   }
 
   it('interleaves events with kube-proxy syncs on the simulated clock, deterministically', async () => {

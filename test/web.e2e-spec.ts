@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { hopElementId } from '../apps/web/src/topology-model';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { bearer, startServer, tempDatabase, useTestServer, type TestServer } from './support/test-server';
 
 // Debian's chromium (.ci/run installs it); a missing browser fails the suite rather than skipping it.
 const CHROMIUM = '/usr/bin/chromium';
@@ -229,7 +229,7 @@ describe('the web client in a browser', () => {
 
   it('deny-all applied from the Apply panel on a calico lab drops the next trace where the policy is; before it on the timeline, delivered; the matrix agrees', async () => {
     const lab = (await request(server.url).post('/api/labs').send({ name: 'calico', scenario: 'minikube-flannel', cluster: { cni: { plugin: 'calico' } } }).expect(201)).body as CreatedLab;
-    const auth = { Authorization: `Bearer ${lab.tokens.student}` };
+    const auth = bearer(lab.tokens.student);
     const yaml = `${pod('a', { app: 'a' }, 'minikube-m02')}---\n${pod('b', { app: 'b' }, 'minikube-m02')}`;
     await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(yaml).expect(200);
     const beforePolicy = (await request(server.url).get(`/api/labs/${lab.id}/state`).set(auth).expect(200)).body.version as number;
@@ -280,7 +280,7 @@ describe('the web client in a browser', () => {
 
   it('runs traces from the trace form through POST /traces: delivered across nodes, refused on a closed port, and as of the timeline cursor', async () => {
     const lab = await createLab();
-    const auth = { Authorization: `Bearer ${lab.tokens.student}` };
+    const auth = bearer(lab.tokens.student);
     await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(pod('a', { app: 'a' }, 'minikube-m02')).expect(200);
     const beforeB = (await request(server.url).get(`/api/labs/${lab.id}/state`).set(auth).expect(200)).body.version as number;
     await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(pod('b', { app: 'b' }, 'minikube-m03')).expect(200);
@@ -366,7 +366,7 @@ describe('the web client in a browser', () => {
 
   it('runs kubectl in the terminal and applies deny-all from the lab\'s file store there', async () => {
     const lab = await createLab();
-    const auth = { Authorization: `Bearer ${lab.tokens.student}` };
+    const auth = bearer(lab.tokens.student);
     const denyAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n';
     await request(server.url).post(`/api/labs/${lab.id}/files`).set(auth).send({ name: 'deny-all.yaml', content: denyAll }).expect(201);
     // A paused clock keeps kubectl's AGE column the same for both reads.
@@ -481,16 +481,7 @@ describe('the web client in a browser', () => {
 });
 
 describe('serving the web client', () => {
-  const database = tempDatabase();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-  });
+  const server = useTestServer();
 
   it('answers / and /labs/:id with the client, and leaves /api to the server', async () => {
     const root = await request(server.url).get('/').expect(200);

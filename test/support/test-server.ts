@@ -2,8 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import { createApp } from '../../apps/server/src/app.factory';
 import type { ServerConfig } from '../../apps/server/src/config/server-config';
+import type { CreatedLab } from './lab-sockets';
 
 export interface TestServer {
   app: INestApplication;
@@ -24,4 +26,37 @@ export async function startServer(overrides: Partial<ServerConfig> & { databaseU
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}`, config };
+}
+
+/**
+ * For the enclosing describe: a server on a fresh temporary database, started in beforeAll and
+ * closed (its database removed) in afterAll. The returned object reads the running server, so use
+ * it inside hooks and tests only. afterAll hooks declared before this call run before the close.
+ */
+export function useTestServer(overrides: Partial<ServerConfig> = {}): TestServer {
+  const database = tempDatabase();
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startServer({ ...overrides, databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await started?.app.close();
+    database.cleanup();
+  });
+  const running = (): TestServer => {
+    if (!started) throw new Error('the test server starts in beforeAll');
+    return started;
+  };
+  return {
+    get app() { return running().app; },
+    get url() { return running().url; },
+    get config() { return running().config; },
+  };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** POST /api/labs, expecting 201; the created lab with its tokens. */
+export async function createLab(url: string, body: Record<string, unknown>): Promise<CreatedLab> {
+  return (await request(url).post('/api/labs').send(body).expect(201)).body as CreatedLab;
 }
