@@ -6,6 +6,7 @@
  */
 import type { LabState, NodeState, RouterState } from '../cluster/types';
 import { docker0Network, FLANNEL_VNI, usesVxlan } from '../cni/network-config';
+import { routerRoutes } from '../netns/derive';
 import type { Route } from '../netns/types';
 import { isRoutedPlugin } from '../cni/plugins';
 import { routedRouteCandidates } from '../cni/routed-netns';
@@ -165,7 +166,7 @@ export function nodeRoute(state: LabState, node: NodeState, ip: string): Route |
     candidates.push(...routedCandidates(state, node, ip, address));
   }
   if (state.cluster.cni.plugin !== 'flannel' && !state.cluster.node?.dhcp) {
-    candidates.push(...routerRoutesFor(state, node, segment).filter((route) => routeContains(route, address)));
+    candidates.push(...routerRoutes(state, node, segment).filter((route) => routeContains(route, address)));
   }
   if (cidrContains(segment, address)) candidates.push({ dst: node.network, dev: 'eth0', proto: 'kernel', scope: 'link', src: node.ip });
   const docker0 = docker0Network(state);
@@ -190,21 +191,6 @@ function routedCandidates(state: LabState, node: NodeState, ip: string, address:
   const nodes = new Map([[node.name, node]]);
   if (owner && owner !== node) nodes.set(owner.name, owner);
   return routedRouteCandidates({ ...state, nodes }, node, ip);
-}
-
-function routerRoutesFor(state: LabState, node: NodeState, segment: Cidr): Route[] {
-  const routes: Route[] = [];
-  const seen = new Set<string>([node.podCIDR]);
-  for (const router of state.routers.values()) {
-    const local = router.interfaces.find((iface) => cidrContains(segment, parseIp(iface.ip)!));
-    if (!local) continue;
-    for (const route of router.routes) {
-      if (seen.has(route.dst) || route.via === node.ip || cidrContains(segment, parseIp(route.dst.split('/')[0])!)) continue;
-      seen.add(route.dst);
-      routes.push({ dst: route.dst, via: local.ip, dev: 'eth0' });
-    }
-  }
-  return routes;
 }
 
 /** A router's table: its connected networks and its static routes (device = the interface facing the gateway). */

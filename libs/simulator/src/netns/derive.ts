@@ -5,7 +5,7 @@ import { isRoutedPlugin } from '../cni/plugins';
 import { routedNodeFdb, routedNodeInterfaces, routedNodeNeighbours, routedNodeRoutes, routedPodInterfaces, routedPodRoutes } from '../cni/routed-netns';
 import { SimulatorError } from '../model/errors';
 import { podKey } from '../model/state';
-import { broadcastOf, cidrContains, formatIp, parseCidr, parseIp } from '../net/ipv4';
+import { broadcastOf, cidrContains, formatIp, parseCidr, parseIp, type Cidr } from '../net/ipv4';
 
 /**
  * What `ip`, `route`, `arp` and `bridge` see in a node's root netns and in a pod's netns, derived
@@ -204,9 +204,11 @@ function nodeRoutes(state: LabState, node: NodeState): Route[] {
   return sortRoutes(routes);
 }
 
-/** The bridge plugin has no overlay: pod networks of other nodes are reached through the lab's routers. */
-function routerRoutes(state: LabState, node: NodeState): Route[] {
-  const segment = parseCidr(node.network)!;
+/**
+ * The bridge plugin has no overlay: pod networks of other nodes are reached through the lab's routers.
+ * `segment` is the node's parsed network, for callers that already have it.
+ */
+export function routerRoutes(state: LabState, node: NodeState, segment: Cidr = parseCidr(node.network)!): Route[] {
   const routes: Route[] = [];
   const seen = new Set<string>([node.podCIDR]);
   for (const router of state.routers.values()) {
