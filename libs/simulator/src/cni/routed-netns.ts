@@ -1,5 +1,6 @@
 import type { PluginDevice } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
+import { hostVeth } from '../netns/host-veth';
 import type { FdbEntry, NetInterface, Neighbour, Route } from '../netns/types';
 import { cidrContains, parseCidr, parseIp } from '../net/ipv4';
 import { podMtu } from './network-config';
@@ -57,23 +58,7 @@ function pluginDevice(state: LabState, node: NodeState, device: PluginDevice): N
 export function routedNodeInterfaces(state: LabState, node: NodeState, pods: PodState[]): NetInterface[] {
   const interfaces = (node.pluginNet?.devices ?? []).map((device) => pluginDevice(state, node, device));
   const weave = state.cluster.cni.plugin === 'weave';
-  for (const pod of pods) {
-    interfaces.push({
-      index: pod.vethIndex!,
-      name: pod.vethName!,
-      kind: 'veth',
-      mac: pod.vethMac!,
-      mtu: podMtu(state),
-      flags: ETHER_FLAGS,
-      qdisc: 'noqueue',
-      state: 'UP',
-      qlen: 1000,
-      ...(weave ? { master: WEAVE.bridge, hairpin: true } : {}),
-      peerIndex: podEth0Index(state),
-      linkNetnsId: pod.netnsId,
-      addresses: [],
-    });
-  }
+  for (const pod of pods) interfaces.push(hostVeth(state, pod, podEth0Index(state), weave ? WEAVE.bridge : undefined));
   return interfaces;
 }
 

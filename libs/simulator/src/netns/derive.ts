@@ -2,6 +2,7 @@ import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { FdbEntry, NetInterface, NetNamespace, Neighbour, Route } from './types';
 import { bridgeName, docker0Network, FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, podRouteDestinations, usesVxlan } from '../cni/network-config';
 import { isRoutedPlugin } from '../cni/plugins';
+import { hostVeth } from './host-veth';
 import { routedNodeFdb, routedNodeInterfaces, routedNodeNeighbours, routedNodeRoutes, routedPodInterfaces, routedPodRoutes } from '../cni/routed-netns';
 import { SimulatorError } from '../model/errors';
 import { podKey } from '../model/state';
@@ -118,25 +119,8 @@ function nodeInterfaces(state: LabState, node: NodeState): NetInterface[] {
       addresses: [{ cidr: `${formatIp(range.network + 1)}/${range.prefix}`, broadcast: formatIp(broadcastOf(range)), scope: 'global', label: node.bridge.name }],
     });
   }
-  for (const pod of pods) {
-    interfaces.push({
-      index: pod.vethIndex!,
-      name: pod.vethName!,
-      kind: 'veth',
-      mac: pod.vethMac!,
-      mtu: podMtu(state),
-      flags: ETHER_FLAGS,
-      qdisc: 'noqueue',
-      state: 'UP',
-      qlen: 1000,
-      master: node.bridge?.name ?? bridgeName(state),
-      // Both conflists set hairpinMode: true (flannel's delegate, HopLab's bridge config).
-      hairpin: true,
-      peerIndex: 2,
-      linkNetnsId: pod.netnsId,
-      addresses: [],
-    });
-  }
+  // Both conflists set hairpinMode: true (flannel's delegate, HopLab's bridge config).
+  for (const pod of pods) interfaces.push(hostVeth(state, pod, 2, node.bridge?.name ?? bridgeName(state)));
   return interfaces.sort((a, b) => a.index - b.index);
 }
 
