@@ -89,7 +89,7 @@ export const NamespaceDeleted = labEvents.define({
   schema: z.object({ name }).strict(),
 });
 
-const containerSchema = z
+export const containerSchema = z
   .object({
     name: z.string(),
     image: z.string(),

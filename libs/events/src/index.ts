@@ -9,3 +9,4 @@ export * from './service-events';
 export * from './file-events';
 export * from './label-events';
 export * from './plugin-events';
+export * from './deployment-events';

@@ -26,6 +26,21 @@ export interface LabState {
   networkPolicies: Map<string, NetworkPolicyState>;
   /** The lab's file store: name → text (FileStored events). */
   files: Map<string, string>;
+  /** Key "namespace/name": apps/v1 Deployments; their pods are in `pods`, owned by the ReplicaSet `<name>-<hash>`. */
+  deployments: Map<string, DeploymentState>;
+}
+
+export interface DeploymentState {
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+  replicas: number;
+  /** spec.selector.matchLabels. */
+  selector: Record<string, string>;
+  template: { labels: Record<string, string>; annotations: Record<string, string>; containers: Container[] };
+  podTemplateHash: string;
+  createdAt: number;
 }
 
 export interface NodeState {

@@ -11,6 +11,17 @@ export interface ContainerInput {
   env?: { name: string; value: string }[];
 }
 
+export interface DeploymentInput {
+  namespace: string;
+  name: string;
+  labels?: Record<string, string>;
+  /** Defaults to 1, as the API server does. */
+  replicas?: number;
+  /** spec.selector.matchLabels. */
+  selector: Record<string, string>;
+  template: { labels: Record<string, string>; annotations?: Record<string, string>; containers: ContainerInput[] };
+}
+
 export type Command =
   | { type: 'createLab'; name: string; cluster?: ClusterSpecInput }
   | { type: 'addNode'; name?: string; ip?: string; podCIDR?: string; role?: 'control-plane' | 'worker' }
@@ -47,6 +58,12 @@ export type Command =
   | { type: 'labelPod'; namespace: string; name: string; labels: Record<string, string> }
   /** Replaces the lab's CNI plugin: every pod-network pod goes through CNI DEL, then ADD of the new plugin. */
   | { type: 'changePlugin'; cni: ClusterSpecInput['cni'] }
+  /** Creates or updates an apps/v1 Deployment (kubectl apply); a new pod template replaces every pod. */
+  | { type: 'applyDeployment'; deployment: DeploymentInput }
+  /** Deletes the Deployment and its pods. */
+  | { type: 'deleteDeployment'; namespace: string; name: string }
+  /** `kubectl scale`: adds pods or removes the newest ones. */
+  | { type: 'scaleDeployment'; namespace: string; name: string; replicas: number }
   /** Changes the clock's speed (0 pauses) and/or advances simulated time by `advanceMs`. */
   | { type: 'setClock'; speed?: number; advanceMs?: number };
 

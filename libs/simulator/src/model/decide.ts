@@ -20,6 +20,7 @@ import { broadcastOf, cidrContains, cidrsOverlap, parseCidr, parseIp } from '../
 import { Prng } from '../net/prng';
 import { isQualifiedName, isValidLabelValue } from '../netpol/name-rules';
 import { applyService, builtinServices, deleteService } from '../services/decide-services';
+import { applyDeployment, deleteDeployment, scaleDeployment, type PodDecisions } from './deployments';
 import { decideIptables, kubeProxyPodReplacement, restartKubeProxy } from '../node-iptables/decide-node';
 
 export const PINNED_ADDRESS_ANNOTATION = 'cni.projectcalico.org/ipAddrs';
@@ -72,6 +73,12 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return applyNetworkPolicy(state, command.policy);
     case 'deleteNetworkPolicy':
       return deleteNetworkPolicy(state, command.namespace, command.name);
+    case 'applyDeployment':
+      return applyDeployment(state, command.deployment, prng, podDecisions);
+    case 'scaleDeployment':
+      return scaleDeployment(state, command, prng, podDecisions);
+    case 'deleteDeployment':
+      return deleteDeployment(state, command.namespace, command.name, podDecisions);
     default:
       throw new SimulatorError('invalid', `unknown command ${(command as { type: string }).type}`, 'type');
   }
@@ -331,6 +338,9 @@ function deleteNamespace(state: LabState, name: string): DecidedEvent[] {
   const events: DecidedEvent[] = [];
   for (const pod of state.pods.values()) if (pod.namespace === name) events.push(podDeletion(state, pod));
   for (const service of state.services.values()) if (service.namespace === name) events.push({ type: 'ServiceDeleted', data: { namespace: name, name: service.name } });
+  for (const deployment of state.deployments.values()) {
+    if (deployment.namespace === name) events.push({ type: 'DeploymentDeleted', data: { namespace: name, name: deployment.name } });
+  }
   for (const { policy } of state.networkPolicies.values()) {
     if (policy.metadata.namespace === name) events.push({ type: 'NetworkPolicyDeleted', data: { namespace: name, name: policy.metadata.name } });
   }
@@ -338,7 +348,7 @@ function deleteNamespace(state: LabState, name: string): DecidedEvent[] {
   return events;
 }
 
-function createPod(state: LabState, command: Extract<Command, { type: 'createPod' }>, prng: Prng): DecidedEvent[] {
+function createPod(state: LabState, command: Extract<Command, { type: 'createPod' }>, prng: Prng, owner?: { kind: string; name: string }): DecidedEvent[] {
   if (!state.namespaces.has(command.namespace)) throw new SimulatorError('not-found', `namespaces "${command.namespace}" not found`, 'namespace');
   const name = requireName('Pod', command.name, 'subdomain');
   if (state.pods.has(podKey(command.namespace, name))) throw new SimulatorError('conflict', `pods "${name}" already exists`, 'name');
@@ -348,10 +358,12 @@ function createPod(state: LabState, command: Extract<Command, { type: 'createPod
   const hostNetwork = command.hostNetwork === true;
   const pinned = pinnedAddress(annotations, hostNetwork);
   const node = chooseNode(state, command.nodeName, pinned);
-  const created = { namespace: command.namespace, name, uid: prng.uuid(), labels, annotations, node: node.name, hostNetwork, containers };
+  const created = { namespace: command.namespace, name, uid: prng.uuid(), labels, annotations, node: node.name, hostNetwork, containers, ...(owner ? { owner } : {}) };
   if (hostNetwork) return [{ type: 'PodCreated', data: created }];
   return [{ type: 'PodCreated', data: created }, attach(state, node, created, prng, pinned)];
 }
+
+const podDecisions: PodDecisions = { createPod, podDeletion, validateContainers };
 
 function attach(state: LabState, node: NodeState, pod: Pick<PodState, 'namespace' | 'name' | 'uid'>, prng: Prng, pinned: string | undefined): DecidedEvent {
   if (isRoutedPlugin(state.cluster.cni.plugin)) return routedAttach(state, node, pod, prng, pinned, PINNED_ADDRESS_ANNOTATION);

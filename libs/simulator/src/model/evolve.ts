@@ -1,10 +1,10 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
-import type { LabState, NodeState, PodState } from '../cluster/types';
+import type { DeploymentState, LabState, NodeState, PodState } from '../cluster/types';
 import { evolveServices } from '../services/evolve-services';
 import { applyPluginNode, type PluginNodeReadyData } from '../cni/plugin-node';
 import { applyDetachment, applyRoutedAttachment } from '../cni/routed-attach';
 import { selects } from '../services/selector';
-import { initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
+import { deploymentKey, initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
 import type { NetworkPolicy } from '../netpol/types';
 
 /** An event as evolve() needs it: stored events and StoredEvent fit. */
@@ -160,6 +160,23 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
     case 'FileStored': {
       const data = event.data as { name: string; content: string };
       state.files.set(data.name, data.content);
+      break;
+    }
+    case 'DeploymentApplied': {
+      const { action: _action, ...data } = event.data as Omit<DeploymentState, 'createdAt'> & { action: string };
+      const key = deploymentKey(data.namespace, data.name);
+      state.deployments.set(key, { ...data, createdAt: state.deployments.get(key)?.createdAt ?? event.time });
+      break;
+    }
+    case 'DeploymentScaled': {
+      const data = event.data as { namespace: string; name: string; replicas: number };
+      const deployment = state.deployments.get(deploymentKey(data.namespace, data.name));
+      if (deployment) deployment.replicas = data.replicas;
+      break;
+    }
+    case 'DeploymentDeleted': {
+      const data = event.data as { namespace: string; name: string };
+      state.deployments.delete(deploymentKey(data.namespace, data.name));
       break;
     }
     case 'ClockChanged': {

@@ -1,13 +1,17 @@
 import { clusterSpecSchema } from '@hoplab/events';
-import type { LabState, NamespaceState, NetworkPolicyState, NodeState, PodState, RouterState } from '../cluster/types';
+import type { DeploymentState, LabState, NamespaceState, NetworkPolicyState, NodeState, PodState, RouterState } from '../cluster/types';
 import type { NodeProxyLog, ServiceChangeEntry, ServiceState } from '../services/types';
 
 /** Bumped whenever LabState's shape changes: snapshots of another version are discarded and rebuilt by replay. */
-export const SIMULATOR_SCHEMA_VERSION = 4;
+export const SIMULATOR_SCHEMA_VERSION = 5;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
 export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function deploymentKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
@@ -30,6 +34,7 @@ export function initialState(): LabState {
     proxy: { nodes: new Map(), changes: [] },
     networkPolicies: new Map(),
     files: new Map(),
+    deployments: new Map(),
   };
 }
 
@@ -47,6 +52,7 @@ export interface LabSnapshot {
   proxy: { nodes: [string, NodeProxyLog][]; changes: ServiceChangeEntry[] };
   networkPolicies: NetworkPolicyState[];
   files: [string, string][];
+  deployments: DeploymentState[];
 }
 
 /** JSON-safe copy of the state (Maps and Sets become arrays, insertion order kept). */
@@ -65,6 +71,7 @@ export function toSnapshot(state: LabState): LabSnapshot {
     proxy: { nodes: [...state.proxy.nodes], changes: state.proxy.changes },
     networkPolicies: [...state.networkPolicies.values()],
     files: [...state.files],
+    deployments: [...state.deployments.values()],
   });
 }
 
@@ -89,5 +96,6 @@ export function fromSnapshot(json: unknown, options: { owned?: boolean } = {}): 
     proxy: { nodes: new Map(snapshot.proxy.nodes), changes: snapshot.proxy.changes },
     networkPolicies: new Map(snapshot.networkPolicies.map((entry) => [policyKey(entry.policy), entry])),
     files: new Map(snapshot.files),
+    deployments: new Map(snapshot.deployments.map((deployment) => [deploymentKey(deployment.namespace, deployment.name), deployment])),
   };
 }

@@ -16,6 +16,7 @@ export function labFixture(cluster: ClusterSpecInput = {}): LabState {
     proxy: { nodes: new Map(), changes: [] },
     networkPolicies: new Map(),
     files: new Map(),
+    deployments: new Map(),
   };
 }
 

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { labEvents } from './lab-events';
+import { containerSchema } from './cluster-events';
+
+/**
+ * apps/v1 Deployments. DeploymentApplied carries the stored object with its decisions (uid,
+ * pod-template-hash); the pods it runs are PodCreated/PodDeleted events of the same command.
+ */
+const name = z.string().min(1).max(253);
+const stringMap = z.record(z.string(), z.string());
+
+export const DeploymentApplied = labEvents.define({
+  type: 'DeploymentApplied',
+  version: 1,
+  schema: z
+    .object({
+      namespace: name,
+      name,
+      uid: z.string(),
+      labels: stringMap,
+      replicas: z.number().int().min(0),
+      selector: stringMap,
+      template: z.object({ labels: stringMap, annotations: stringMap, containers: z.array(containerSchema).min(1) }).strict(),
+      podTemplateHash: z.string().min(1),
+      action: z.enum(['created', 'configured']),
+    })
+    .strict(),
+});
+
+export const DeploymentScaled = labEvents.define({
+  type: 'DeploymentScaled',
+  version: 1,
+  schema: z.object({ namespace: name, name, replicas: z.number().int().min(0) }).strict(),
+});
+
+export const DeploymentDeleted = labEvents.define({
+  type: 'DeploymentDeleted',
+  version: 1,
+  schema: z.object({ namespace: name, name }).strict(),
+});
