@@ -1,7 +1,8 @@
 // The event-sourced lab API at size (issue 4): a lab of 1,000,000 events in SQLite, replayed cold
 // (read + evolve, no snapshot), time travel over HTTP (`GET /state?at=`) with snapshots every
-// 2,000 events, and single mutations per second over HTTP with autocannon.
-import autocannon from 'autocannon';
+// 2,000 events, and single mutations per second over HTTP with autocannon (in a child process).
+import type { Result } from 'autocannon';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,17 @@ async function timeTravel(url: string, id: string, token: string, version: numbe
   return { samples: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), maxMs: round(latencies[latencies.length - 1]) };
 }
 
+/** autocannon runs in bench/support/mutation-load.ts, so that client and server do not share one event loop. */
+function loadInChildProcess(command: { url: string; headers: Record<string, string>; connections: number; durationSeconds: number }): Promise<Result> {
+  const child = fork(join(__dirname, 'support', 'mutation-load.ts'), [], { execArgv: ['-r', '@swc-node/register'], stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { result: Result }) => resolve(message.result));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`mutation load process exited with ${code}`)));
+    child.send(command);
+  });
+}
+
 async function httpMutations(url: string): Promise<Record<string, number>> {
   const created = (await (await fetch(`${url}/api/labs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'load', cluster: { podCIDR: '10.0.0.0/8', nodeNetwork: '172.16.0.0/12', serviceCIDR: '192.168.0.0/16' } }) })).json()) as {
     id: string;
@@ -98,22 +110,7 @@ async function httpMutations(url: string): Promise<Record<string, number>> {
   };
   const headers = { Authorization: `Bearer ${created.tokens.student}`, 'Content-Type': 'application/json' };
   for (let i = 0; i < NODES; i++) await fetch(`${url}/api/labs/${created.id}/nodes`, { method: 'POST', headers, body: '{}' });
-  let counter = 0;
-  const result = await autocannon({
-    url: `${url}/api/labs/${created.id}/apply`,
-    method: 'POST',
-    headers,
-    connections: 10,
-    duration: 10,
-    requests: [
-      {
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${counter++}` }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }),
-        }),
-      },
-    ],
-  });
+  const result = await loadInChildProcess({ url: `${url}/api/labs/${created.id}/apply`, headers, connections: 10, durationSeconds: 10 });
   return {
     mutationsPerSecond: Math.round(result.requests.average),
     requests: result.requests.total,
