@@ -63,7 +63,7 @@ describe('planApply', () => {
   });
 
   it('refuses unknown kinds, unknown namespaces and malformed fields', () => {
-    expect(issuesOf(() => planApply(lab(), parseManifests('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n')))[0].path).toBe('documents[0].kind');
+    expect(issuesOf(() => planApply(lab(), parseManifests('apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: d\n')))[0].path).toBe('documents[0].kind');
     expect(issuesOf(() => planApply(lab(), parseManifests(pod('a').replace('  name: a', '  name: a\n  namespace: nope'))))[0].message).toBe(
       'Not found: namespaces "nope" not found',
     );

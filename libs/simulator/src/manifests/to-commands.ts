@@ -4,6 +4,7 @@ import { podKey } from '../model/state';
 import { planNetworkPolicy } from './network-policy-plan';
 import { ManifestError, type ManifestIssue, type ManifestObject } from './parse-manifests';
 import { planService } from './service-plan';
+import { planDeployment } from './deployment-plan';
 
 /** What `kubectl apply` reports per object: "pod/app created", "namespace/x unchanged". */
 export interface ApplyOutcome {
@@ -69,10 +70,17 @@ export function planApply(state: LabState, objects: ManifestObject[], defaultNam
         continue;
       }
       planNetworkPolicy(state, manifest, { name: name as string, namespace, labels, annotations: stringMap(metadata!.annotations, `${path}.metadata.annotations`, issues) }, plan, issues);
+    } else if (kind === 'apps/v1/Deployment') {
+      const namespace = typeof metadata!.namespace === 'string' && metadata!.namespace ? metadata!.namespace : defaultNamespace;
+      if (!state.namespaces.has(namespace) && !pendingNamespaces.has(namespace)) {
+        issues.push({ path: `${path}.metadata.namespace`, message: `Not found: namespaces "${namespace}" not found` });
+        continue;
+      }
+      planDeployment(state, manifest, { name: name as string, namespace, labels }, plan, issues);
     } else {
       issues.push({
         path: `${path}.kind`,
-        message: `Unsupported value: "${manifest.kind}" (${manifest.apiVersion}): supported kinds are v1 Namespace, v1 Pod, v1 Service and networking.k8s.io/v1 NetworkPolicy`,
+        message: `Unsupported value: "${manifest.kind}" (${manifest.apiVersion}): supported kinds are v1 Namespace, v1 Pod, v1 Service, apps/v1 Deployment and networking.k8s.io/v1 NetworkPolicy`,
       });
     }
   }
@@ -140,7 +148,7 @@ function planPod(
   plan.outcomes.push({ ...outcome, action: 'unchanged' });
 }
 
-function readContainers(value: unknown, path: string, issues: ManifestIssue[]): ContainerInput[] | undefined {
+export function readContainers(value: unknown, path: string, issues: ManifestIssue[]): ContainerInput[] | undefined {
   if (!Array.isArray(value) || value.length === 0) {
     issues.push({ path, message: 'Required value' });
     return undefined;
