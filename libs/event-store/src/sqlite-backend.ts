@@ -9,6 +9,9 @@ import { SerialQueue } from './serial-queue';
 
 const eventColumns = 'global_position, lab_id, seq, type, version, data, actor, time, recorded_at';
 type EventTuple = [number, string, number, string, number, string, string, number, string];
+/** A stream's rows without lab_id: the caller knows it, and one string less per row counts on a long replay. */
+const streamColumns = 'global_position, seq, type, version, data, actor, time, recorded_at';
+type StreamTuple = [number, number, string, number, string, string, number, string];
 type LabTuple = [string, string, string, string | null, number | null, number];
 const labColumns = `l.id, l.name, l.created_at, l.parent_lab_id, l.fork_seq,
   COALESCE((SELECT MAX(seq) FROM events e WHERE e.lab_id = l.id), 0)`;
@@ -54,7 +57,12 @@ export class SqliteBackend implements StoreBackend {
   }
 
   async readStream(labId: string, from: number, to: number, limit: number): Promise<EventRow[]> {
-    return this.translatingErrors(() => (this.statements.readStream.all(labId, from, to, limit) as EventTuple[]).map(toEventRow));
+    return this.translatingErrors(() => {
+      const tuples = this.statements.readStream.all(labId, from, to, limit) as StreamTuple[];
+      const rows = new Array<EventRow>(tuples.length);
+      for (let i = 0; i < tuples.length; i++) rows[i] = toStreamRow(labId, tuples[i]);
+      return rows;
+    });
   }
 
   async readAll(after: number, limit: number): Promise<EventRow[]> {
@@ -172,7 +180,7 @@ function prepare(db: Database) {
   return {
     head: tuples('SELECT seq, global_position FROM events WHERE lab_id = ? ORDER BY seq DESC LIMIT 1'),
     insertEvent: db.prepare('INSERT INTO events (lab_id, seq, type, version, data, actor, time, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    readStream: tuples(`SELECT ${eventColumns} FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?`),
+    readStream: tuples(`SELECT ${streamColumns} FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?`),
     readAll: tuples(`SELECT ${eventColumns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`),
     saveSnapshot: db.prepare(
       `INSERT INTO snapshots (lab_id, seq, schema_version, state) VALUES (?, ?, ?, ?)
@@ -211,6 +219,20 @@ function toEventRow(row: EventTuple): EventRow {
     actor: row[6],
     time: row[7],
     recordedAt: row[8],
+  };
+}
+
+function toStreamRow(labId: string, row: StreamTuple): EventRow {
+  return {
+    globalPosition: row[0],
+    labId,
+    seq: row[1],
+    type: row[2],
+    version: row[3],
+    data: JSON.parse(row[4]),
+    actor: row[5],
+    time: row[6],
+    recordedAt: row[7],
   };
 }
 
