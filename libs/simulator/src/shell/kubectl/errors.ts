@@ -17,5 +17,6 @@ export const kubectlErrors = {
 export function qualifiedPlural(type: string): string {
   if (type === 'networkpolicies') return 'networkpolicies.networking.k8s.io';
   if (type === 'daemonsets') return 'daemonsets.apps';
+  if (type === 'deployments') return 'deployments.apps';
   return type;
 }

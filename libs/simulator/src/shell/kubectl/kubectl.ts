@@ -5,6 +5,7 @@ import { kubectlErrors } from './errors';
 import { execFlags, kubectlExec, kubectlLogs, logsFlags, type PodRunner } from './exec';
 import { FlagError, globalFlags, parseFlags, type FlagSpec, type ParsedFlags } from './flags';
 import { getFlags, kubectlGet } from './get';
+import { createDeploymentFlags, kubectlScale, scaleFlags } from './deployments';
 import { exposeFlags, fileFlags, kubectlApply, kubectlCreate, kubectlDelete, kubectlExpose, kubectlLabel, kubectlRollout, kubectlRun, labelFlags, runFlags } from './mutate';
 
 interface Subcommand {
@@ -17,7 +18,8 @@ const subcommands: Record<string, Subcommand> = {
   describe: { flags: [{ name: 'all-namespaces', short: 'A' }, { name: 'selector', short: 'l', value: true }], run: kubectlDescribe },
   run: { flags: runFlags, run: kubectlRun },
   apply: { flags: fileFlags, run: kubectlApply },
-  create: { flags: fileFlags, run: kubectlCreate },
+  create: { flags: [...fileFlags, ...createDeploymentFlags], run: kubectlCreate },
+  scale: { flags: scaleFlags, run: kubectlScale },
   delete: { flags: [...fileFlags, { name: 'selector', short: 'l', value: true }], run: kubectlDelete },
   rollout: { flags: [], run: kubectlRollout },
   expose: { flags: exposeFlags, run: kubectlExpose },

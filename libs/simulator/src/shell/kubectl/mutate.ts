@@ -7,6 +7,7 @@ import { kubectlErrors, qualifiedPlural } from './errors';
 import { boolFlag, flag, type FlagSpec, type ParsedFlags } from './flags';
 import { namespaceOf, targets } from './get';
 import { readLabFile } from './lab-files';
+import { kubectlCreateDeployment } from './deployments';
 
 export const runFlags: FlagSpec[] = [
   { name: 'image', value: true },
@@ -165,6 +166,9 @@ function deletionOf(state: LabState, type: string, namespace: string, name: stri
     case 'namespaces':
       if (!state.namespaces.has(name)) return notFound;
       return { command: { type: 'deleteNamespace', name }, said: `namespace "${name}" deleted\n` };
+    case 'deployments':
+      if (!state.deployments.has(`${namespace}/${name}`)) return notFound;
+      return { command: { type: 'deleteDeployment', namespace, name }, said: `deployment.apps "${name}" deleted\n` };
     case 'nodes':
       if (!state.nodes.has(name)) return notFound;
       return { command: { type: 'removeNode', name }, said: `node "${name}" deleted\n` };
@@ -173,7 +177,7 @@ function deletionOf(state: LabState, type: string, namespace: string, name: stri
   }
 }
 
-const kindTypes: Record<string, string> = { Pod: 'pods', NetworkPolicy: 'networkpolicies', Service: 'services', Namespace: 'namespaces', Node: 'nodes' };
+const kindTypes: Record<string, string> = { Pod: 'pods', NetworkPolicy: 'networkpolicies', Service: 'services', Namespace: 'namespaces', Node: 'nodes', Deployment: 'deployments' };
 
 /** `kubectl delete TYPE NAME... | TYPE/NAME... | -f FILE` */
 export function kubectlDelete(call: Invocation, parsed: ParsedFlags): ProgramResult {
@@ -215,6 +219,7 @@ function allNamesOf(state: LabState, type: string, namespace: string): string[] 
   if (type === 'pods') return [...state.pods.values()].filter((p) => p.namespace === namespace).map((p) => p.name);
   if (type === 'networkpolicies') return [...state.networkPolicies.values()].filter((e) => e.policy.metadata.namespace === namespace).map((e) => e.policy.metadata.name);
   if (type === 'services') return [...state.services.values()].filter((s) => s.namespace === namespace).map((s) => s.name);
+  if (type === 'deployments') return [...state.deployments.values()].filter((d) => d.namespace === namespace).map((d) => d.name);
   return [];
 }
 
@@ -321,7 +326,8 @@ export function kubectlCreate(call: Invocation, parsed: ParsedFlags): ProgramRes
     if (call.state.namespaces.has(name)) return kubectlErrors.alreadyExists('namespaces', name);
     return mutation([{ type: 'createNamespace', name }], () => printed(`namespace/${name} created\n`));
   }
-  if (kind !== undefined) return kubectlErrors.plain(`the lab's kubectl creates namespaces and objects from files (-f), not ${kind}`);
+  if (kind === 'deployment' || kind === 'deploy') return kubectlCreateDeployment(call, parsed);
+  if (kind !== undefined) return kubectlErrors.plain(`the lab's kubectl creates namespaces, deployments and objects from files (-f), not ${kind}`);
   const objects = readManifests(call, parsed, 'create');
   if ('kind' in objects) return objects;
   let plan;
@@ -334,7 +340,8 @@ export function kubectlCreate(call: Invocation, parsed: ParsedFlags): ProgramRes
   const file = parsed.values.get('filename')![0];
   const existing = plan.outcomes.filter((o) => o.action !== 'created');
   if (existing.length > 0) {
-    const plural = (o: (typeof existing)[number]) => (o.resource === 'networkpolicy.networking.k8s.io' ? 'networkpolicies.networking.k8s.io' : `${o.resource}s`);
+    const plural = (o: (typeof existing)[number]) =>
+      o.resource === 'networkpolicy.networking.k8s.io' ? 'networkpolicies.networking.k8s.io' : o.resource === 'deployment.apps' ? 'deployments.apps' : `${o.resource}s`;
     return failure(existing.map((o) => `Error from server (AlreadyExists): error when creating "${file}": ${plural(o)} "${o.name}" already exists\n`).join(''));
   }
   return mutation(plan.commands, () => printed(plan.outcomes.map((o) => `${o.resource}/${o.name} created\n`).join('')));

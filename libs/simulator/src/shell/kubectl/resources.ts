@@ -1,5 +1,5 @@
 /** The resource types the lab's kubectl knows, by every name kubectl accepts for them. */
-export type ResourceType = 'pods' | 'nodes' | 'services' | 'endpoints' | 'namespaces' | 'networkpolicies' | 'daemonsets' | 'configmaps';
+export type ResourceType = 'pods' | 'nodes' | 'services' | 'endpoints' | 'namespaces' | 'networkpolicies' | 'daemonsets' | 'configmaps' | 'deployments';
 
 export interface ResourceInfo {
   type: ResourceType;
@@ -18,6 +18,7 @@ const infos: Record<ResourceType, ResourceInfo> = {
   networkpolicies: { type: 'networkpolicies', singular: 'networkpolicy.networking.k8s.io', kind: 'NetworkPolicy', namespaced: true },
   daemonsets: { type: 'daemonsets', singular: 'daemonset.apps', kind: 'DaemonSet', namespaced: true },
   configmaps: { type: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true },
+  deployments: { type: 'deployments', singular: 'deployment.apps', kind: 'Deployment', namespaced: true },
 };
 
 const aliases: Record<string, ResourceType> = {
@@ -30,6 +31,7 @@ const aliases: Record<string, ResourceType> = {
   'networkpolicy.networking.k8s.io': 'networkpolicies', 'networkpolicies.networking.k8s.io': 'networkpolicies',
   ds: 'daemonsets', daemonset: 'daemonsets', daemonsets: 'daemonsets', 'daemonset.apps': 'daemonsets', 'daemonsets.apps': 'daemonsets',
   cm: 'configmaps', configmap: 'configmaps', configmaps: 'configmaps',
+  deploy: 'deployments', deployment: 'deployments', deployments: 'deployments', 'deployment.apps': 'deployments', 'deployments.apps': 'deployments',
 };
 
 export function resourceInfo(name: string): ResourceInfo | undefined {

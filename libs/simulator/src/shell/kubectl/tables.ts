@@ -1,7 +1,7 @@
 import type { LabState } from '../../cluster/types';
 import { serviceEndpoints } from '../../services/endpoints';
 import type { ServiceState } from '../../services/types';
-import { age, byStorageKey, column, daemonSetsTable, kubeFlannelConfigMap, networkPoliciesTable, nodesTable, podsTable, rowObject, table, type Table } from '../../views';
+import { age, byStorageKey, column, daemonSetsTable, deploymentsTable, kubeFlannelConfigMap, networkPoliciesTable, nodesTable, podsTable, rowObject, table, type Table } from '../../views';
 import type { ResourceType } from './resources';
 
 /**
@@ -26,6 +26,8 @@ export function resourceTable(state: LabState, type: ResourceType, namespace: st
       return namespacesTable(state, now);
     case 'configmaps':
       return configMapsTable(state, namespace, now);
+    case 'deployments':
+      return deploymentsTable(state, namespace, now);
   }
 }
 

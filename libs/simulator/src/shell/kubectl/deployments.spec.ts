@@ -1,0 +1,66 @@
+import { terminal, testLab } from '../test-lab';
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+`;
+
+const webPods = (t: ReturnType<typeof terminal>) => t.run('kubectl get po -o name').output.stdout.split('\n').filter((line) => line.startsWith('pod/web-'));
+
+describe('kubectl and Deployments in the lab shell', () => {
+  it('create deployment, get deploy (-o wide, -A), scale both ways, delete', () => {
+    const t = terminal(testLab({}, 2));
+    expect(t.run('kubectl create deployment web --image=nginx:1.27 --replicas=2').output).toEqual({ stdout: 'deployment.apps/web created\n', stderr: '', exitCode: 0 });
+    const hash = t.state.deployments.get('default/web')!.podTemplateHash;
+    expect(webPods(t)).toHaveLength(2);
+    for (const name of webPods(t)) expect(name).toMatch(new RegExp(`^pod/web-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
+    expect(t.run('kubectl get deploy').output.stdout).toMatch(/^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE {3}AGE\nweb {4}2\/2 {5}2 {12}2 {11}\d+s\n$/);
+    expect(t.run('kubectl get deployments -o wide').output.stdout).toMatch(
+      /^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE {3}AGE {3}CONTAINERS {3}IMAGES {7}SELECTOR\nweb {4}2\/2 {5}2 {12}2 {11}\d+s {4}nginx {8}nginx:1\.27 {3}app=web\n$/,
+    );
+    expect(t.run('kubectl get deploy -A').output.stdout).toMatch(/^NAMESPACE {3}NAME {3}READY .*\ndefault {5}web {4}2\/2 /);
+    expect(t.run('kubectl scale deployment/web --replicas=4').output).toEqual({ stdout: 'deployment.apps/web scaled\n', stderr: '', exitCode: 0 });
+    expect(webPods(t)).toHaveLength(4);
+    expect(t.run('kubectl scale deploy web --replicas 1').output.stdout).toBe('deployment.apps/web scaled\n');
+    expect(webPods(t)).toHaveLength(1);
+    expect(t.run('kubectl get deploy web -o name').output.stdout).toBe('deployment.apps/web\n');
+    expect(t.run('kubectl delete deploy web').output.stdout).toBe('deployment.apps "web" deleted\n');
+    expect(webPods(t)).toEqual([]);
+    expect(t.run('kubectl get deploy').output).toEqual({ stdout: '', stderr: 'No resources found in default namespace.\n', exitCode: 0 });
+  });
+
+  it('apply -f of a Deployment reports created, unchanged and configured', () => {
+    const t = terminal(testLab({}, 1));
+    expect(t.run(`cat <<EOF | kubectl apply -f -\n${DEPLOYMENT}EOF`).output.stdout).toBe('deployment.apps/web created\n');
+    expect(t.run(`cat <<EOF | kubectl apply -f -\n${DEPLOYMENT}EOF`).output.stdout).toBe('deployment.apps/web unchanged\n');
+    expect(t.run(`cat <<EOF | kubectl apply -f -\n${DEPLOYMENT.replace('replicas: 2', 'replicas: 3')}EOF`).output.stdout).toBe('deployment.apps/web configured\n');
+    expect(webPods(t)).toHaveLength(3);
+  });
+
+  it('fails as kubectl fails, changing nothing', () => {
+    const t = terminal(testLab({}, 1));
+    const version = t.state.version;
+    expect(t.run('kubectl scale deploy nope --replicas=2').output).toEqual({ stdout: '', stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n', exitCode: 1 });
+    expect(t.run('kubectl scale deploy nope').output.stderr).toBe('error: required flag(s) "replicas" not set\n');
+    expect(t.run('kubectl create deployment web').output.stderr).toBe('error: required flag(s) "image" not set\n');
+    expect(t.run('kubectl delete deploy nope').output).toEqual({ stdout: '', stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n', exitCode: 1 });
+    expect(t.state.version).toBe(version);
+    t.run('kubectl create deployment web --image nginx');
+    expect(t.run('kubectl create deployment web --image nginx').output.stderr).toBe('Error from server (AlreadyExists): deployments.apps "web" already exists\n');
+    expect(t.state.deployments.get('default/web')!.replicas).toBe(1);
+  });
+});
