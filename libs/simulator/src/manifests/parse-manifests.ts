@@ -38,7 +38,11 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /** Reads `kubectl apply` input: multi-document YAML, one JSON object, or a `List` (in either syntax). */
 export function parseManifests(text: string, limits: ManifestLimits = defaultLimits): ManifestObject[] {
-  const documents = readDocuments(text, limits);
+  return manifestObjects(readDocuments(text, limits), limits);
+}
+
+/** The objects of documents already read (e.g. a JSON body the HTTP layer parsed): a `List` counts item by item. */
+export function manifestObjects(documents: unknown[], limits: ManifestLimits = defaultLimits): ManifestObject[] {
   const objects: Record<string, unknown>[] = [];
   for (const document of documents) {
     if (document === null || document === undefined) continue;
