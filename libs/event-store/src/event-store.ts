@@ -65,6 +65,7 @@ export class EventStore {
     return this.backend.streamVersion(labId);
   }
 
+  /** `snapshot.state` is serialised before the returned promise settles: the caller may change it afterwards, not before. */
   async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
     this.ensureOpen();
     bound('seq', snapshot.seq, 0);

@@ -2,7 +2,7 @@ export * from './cluster/types';
 export * from './netns/types';
 export * from './model/commands';
 export * from './model/errors';
-export { initialState, toSnapshot, fromSnapshot, podKey, SIMULATOR_SCHEMA_VERSION, SYSTEM_NAMESPACES, type LabSnapshot } from './model/state';
+export { initialState, toSnapshot, snapshotView, fromSnapshot, podKey, SIMULATOR_SCHEMA_VERSION, SYSTEM_NAMESPACES, type LabSnapshot } from './model/state';
 export { decide, PINNED_ADDRESS_ANNOTATION } from './model/decide';
 export { applyCommand } from './model/apply';
 export { evolve, replay, CNI_LOG_LIMIT, type AppliedEvent } from './model/evolve';

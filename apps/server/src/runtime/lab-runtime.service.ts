@@ -10,7 +10,7 @@ import {
   fromSnapshot,
   initialState,
   SIMULATOR_SCHEMA_VERSION,
-  toSnapshot,
+  snapshotView,
   type Command,
   type ControllerOccurrence,
   type LabState,
@@ -238,7 +238,8 @@ export class LabRuntime implements OnModuleDestroy {
 
   private async maybeSnapshot(lab: LiveLab): Promise<void> {
     if (lab.state.version - lab.snapshotSeq < this.config.snapshotEvery) return;
-    await this.store.saveSnapshot({ labId: lab.id, seq: lab.state.version, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: toSnapshot(lab.state) });
+    // No copy: the store serialises the snapshot before this call (in the lab's queue) lets the state change again.
+    await this.store.saveSnapshot({ labId: lab.id, seq: lab.state.version, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: snapshotView(lab.state) });
     lab.snapshotSeq = lab.state.version;
   }
 

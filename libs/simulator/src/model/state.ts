@@ -57,7 +57,15 @@ export interface LabSnapshot {
 
 /** JSON-safe copy of the state (Maps and Sets become arrays, insertion order kept). */
 export function toSnapshot(state: LabState): LabSnapshot {
-  return structuredClone({
+  return structuredClone(snapshotView(state));
+}
+
+/**
+ * The snapshot's shape over the state's own objects, without the deep copy: for a caller that serialises
+ * it before the state changes again (the copy was most of a large lab's snapshot cost).
+ */
+export function snapshotView(state: LabState): LabSnapshot {
+  return {
     schemaVersion: SIMULATOR_SCHEMA_VERSION,
     name: state.name,
     cluster: state.cluster,
@@ -72,7 +80,7 @@ export function toSnapshot(state: LabState): LabSnapshot {
     networkPolicies: [...state.networkPolicies.values()],
     files: [...state.files],
     deployments: [...state.deployments.values()],
-  });
+  };
 }
 
 /** `owned`: the caller hands over a freshly parsed object nobody else holds, so it is used without a copy. */
