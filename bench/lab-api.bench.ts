@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { labEvents, type NewEvent } from '@hoplab/events';
 import { EventStore } from '@hoplab/event-store';
-import { applyCommand, evolve, initialState, Prng, SIMULATOR_SCHEMA_VERSION, toSnapshot, type Command, type LabState } from '@hoplab/simulator';
+import { applyCommand, evolve, initialState, Prng, SIMULATOR_SCHEMA_VERSION, snapshotView, type Command, type LabState } from '@hoplab/simulator';
 import { createApp } from '../apps/server/src/app.factory';
 import { hashToken } from '../apps/server/src/auth/tokens';
 import { configFromEnv } from '../apps/server/src/config/server-config';
@@ -47,7 +47,7 @@ async function buildLab(store: EventStore, id: string, token: string): Promise<n
     // As the server does: a snapshot of the whole state once SNAPSHOT_EVERY events were applied since the last one.
     if (state.version - snapshotted >= SNAPSHOT_EVERY) {
       await flush();
-      await store.saveSnapshot({ labId: id, seq: state.version, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: toSnapshot(state) });
+      await store.saveSnapshot({ labId: id, seq: state.version, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: snapshotView(state) });
       snapshotted = state.version;
     }
     if (batch.length >= 1000) await flush();
