@@ -1,23 +1,10 @@
 import { clusterSpecSchema, type ClusterSpecInput } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../../cluster/types';
+import { initialState } from '../../model/state';
 
 /** Hand-built lab states for the view tests (the model builds them for real). */
 export function labFixture(cluster: ClusterSpecInput = {}): LabState {
-  return {
-    name: 'fixture',
-    cluster: clusterSpecSchema.parse(cluster),
-    version: 0,
-    time: 0,
-    nodes: new Map(),
-    pods: new Map(),
-    namespaces: new Map(),
-    routers: new Map(),
-    services: new Map(),
-    proxy: { nodes: new Map(), changes: [] },
-    networkPolicies: new Map(),
-    files: new Map(),
-    deployments: new Map(),
-  };
+  return { ...initialState(), name: 'fixture', cluster: clusterSpecSchema.parse(cluster) };
 }
 
 export function addNode(state: LabState, node: Pick<NodeState, 'name' | 'ip' | 'podCIDR' | 'createdAt'> & Partial<NodeState>): NodeState {
