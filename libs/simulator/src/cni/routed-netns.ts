@@ -1,6 +1,7 @@
 import type { PluginDevice } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import { hostVeth } from '../netns/host-veth';
+import { podEth0 } from '../netns/pod-eth0';
 import type { FdbEntry, NetInterface, Neighbour, Route } from '../netns/types';
 import { cidrContains, parseCidr, parseIp } from '../net/ipv4';
 import { podMtu } from './network-config';
@@ -147,31 +148,7 @@ export function routedPodInterfaces(state: LabState, pod: PodState): NetInterfac
   const fallbackTunnel: NetInterface[] = usesIpipModule(state)
     ? [{ index: 2, name: 'tunl0', kind: 'ipip', mac: '', mtu: 1480, flags: ['NOARP'], qdisc: 'noop', state: 'DOWN', qlen: 1000, peerIndex: 0, addresses: [] }]
     : [];
-  return [...fallbackTunnel, routedPodInterface(state, pod)];
-}
-
-function routedPodInterface(state: LabState, pod: PodState): NetInterface {
-  const weave = state.cluster.cni.plugin === 'weave';
-  const range = parseCidr(`${pod.ip}/${pod.prefixLength}`, false)!;
-  return {
-    index: podEth0Index(state),
-    name: 'eth0',
-    kind: 'veth',
-    mac: pod.mac!,
-    mtu: podMtu(state),
-    flags: ETHER_FLAGS,
-    qdisc: 'noqueue',
-    state: 'UP',
-    qlen: 1000,
-    peerIndex: pod.vethIndex,
-    linkNetnsId: 0,
-    addresses: [{ cidr: `${pod.ip}/${range.prefix}`, ...(weave ? { broadcast: broadcastText(range) } : {}), scope: 'global', label: 'eth0' }],
-  };
-}
-
-function broadcastText(range: { network: number; prefix: number }): string {
-  const broadcast = (range.network + 2 ** (32 - range.prefix) - 1) >>> 0;
-  return [24, 16, 8, 0].map((shift) => (broadcast >>> shift) & 255).join('.');
+  return [...fallbackTunnel, podEth0(state, pod, podEth0Index(state), state.cluster.cni.plugin === 'weave')];
 }
 
 /** calico/cilium: a link-scope route to the gateway and the default through it; weave: the connected /12 and the default. */

@@ -3,6 +3,7 @@ import type { FdbEntry, NetInterface, NetNamespace, Neighbour, Route } from './t
 import { bridgeName, docker0Network, FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, podRouteDestinations, usesVxlan } from '../cni/network-config';
 import { isRoutedPlugin } from '../cni/plugins';
 import { hostVeth } from './host-veth';
+import { podEth0 } from './pod-eth0';
 import { routedNodeFdb, routedNodeInterfaces, routedNodeNeighbours, routedNodeRoutes, routedPodInterfaces, routedPodRoutes } from '../cni/routed-netns';
 import { SimulatorError } from '../model/errors';
 import { podKey } from '../model/state';
@@ -253,24 +254,7 @@ function solicitedNode(mac: string): string {
 
 function podInterfaces(state: LabState, pod: PodState): NetInterface[] {
   if (isRoutedPlugin(state.cluster.cni.plugin)) return [loopback(), ...routedPodInterfaces(state, pod)];
-  const range = parseCidr(`${pod.ip}/${pod.prefixLength}`, false)!;
-  return [
-    loopback(),
-    {
-      index: 2,
-      name: 'eth0',
-      kind: 'veth',
-      mac: pod.mac!,
-      mtu: podMtu(state),
-      flags: ETHER_FLAGS,
-      qdisc: 'noqueue',
-      state: 'UP',
-      qlen: 1000,
-      peerIndex: pod.vethIndex,
-      linkNetnsId: 0,
-      addresses: [{ cidr: `${pod.ip}/${range.prefix}`, broadcast: formatIp(broadcastOf(range)), scope: 'global', label: 'eth0' }],
-    },
-  ];
+  return [loopback(), podEth0(state, pod, 2, true)];
 }
 
 function podRoutes(state: LabState, pod: PodState): Route[] {
