@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ip, cidr, mac, name, podAttachmentFields, stringMap } from './fields';
 import { labEvents } from './lab-events';
 
 /**
@@ -6,11 +7,6 @@ import { labEvents } from './lab-events';
  * interface names and indexes, uids), so evolve() only copies them and an old history replays
  * identically after the allocation code changes.
  */
-const ip = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/);
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/);
-const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
-const name = z.string().min(1).max(253);
-const stringMap = z.record(z.string(), z.string());
 
 export const cniCallSchema = z
   .object({
@@ -127,14 +123,7 @@ export const PodNetworkAttached = labEvents.define({
   version: 1,
   schema: z
     .object({
-      namespace: name,
-      name,
-      node: name,
-      containerId: z.string(),
-      /** Pod address with the node range's prefix, e.g. 10.244.1.2/24. */
-      address: cidr,
-      gateway: ip,
-      mac,
+      ...podAttachmentFields,
       vethName: z.string().regex(/^veth[0-9a-f]{8}$/),
       vethMac: mac,
       vethIndex: z.number().int().positive(),

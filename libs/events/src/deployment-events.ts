@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { name, stringMap } from './fields';
 import { labEvents } from './lab-events';
 import { containerSchema } from './cluster-events';
 
@@ -6,8 +7,6 @@ import { containerSchema } from './cluster-events';
  * apps/v1 Deployments. DeploymentApplied carries the stored object with its decisions (uid,
  * pod-template-hash); the pods it runs are PodCreated/PodDeleted events of the same command.
  */
-const name = z.string().min(1).max(253);
-const stringMap = z.record(z.string(), z.string());
 
 export const DeploymentApplied = labEvents.define({
   type: 'DeploymentApplied',

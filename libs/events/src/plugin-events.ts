@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cidr, mac, name, podAttachmentFields } from './fields';
 import { cniCallSchema } from './cluster-events';
 import { labEvents } from './lab-events';
 
@@ -8,10 +9,6 @@ import { labEvents } from './lab-events';
  * block, weave's share of 10.32.0.0/12, cilium's /24), the devices it created with their MACs and
  * indexes, every pod address and host-side interface.
  */
-const ip = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/);
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/);
-const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
-const name = z.string().min(1).max(253);
 
 const cniSettings = z
   .object({
@@ -58,14 +55,7 @@ export const PluginPodAttached = labEvents.define({
   version: 1,
   schema: z
     .object({
-      namespace: name,
-      name,
-      node: name,
-      containerId: z.string(),
-      /** calico and cilium: /32; weave: the flat /12. */
-      address: cidr,
-      gateway: ip,
-      mac,
+      ...podAttachmentFields,
       hostIf: z.string().regex(/^(cali[0-9a-f]{11}|lxc[0-9a-f]{12}|vethwepl[0-9a-f]{7})$/),
       hostMac: mac,
       hostIndex: z.number().int().positive(),

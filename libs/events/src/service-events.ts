@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { ip, name, stringMap } from './fields';
 import { labEvents } from './lab-events';
 
 /**
  * Services and kube-proxy. ServiceApplied carries the whole resulting spec, allocations included
  * (clusterIP, nodePorts, uid), so evolve() only copies it.
  */
-const ip = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/);
-const name = z.string().min(1).max(253);
-const stringMap = z.record(z.string(), z.string());
 
 const servicePort = z
   .object({

@@ -1,5 +1,6 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
 import type { DeploymentState, LabState, NodeState, PodState } from '../cluster/types';
+import type { Attachment } from '../cni/operations';
 import { evolveServices } from '../services/evolve-services';
 import { applyPluginNode, type PluginNodeReadyData } from '../cni/plugin-node';
 import { applyDetachment, applyRoutedAttachment } from '../cni/routed-attach';
@@ -42,21 +43,8 @@ interface PodCreatedData {
   owner?: { kind: string; name: string };
 }
 
-interface PodNetworkAttachedData {
-  namespace: string;
-  name: string;
-  node: string;
-  containerId: string;
-  address: string;
-  gateway: string;
-  mac: string;
-  vethName: string;
-  vethMac: string;
-  vethIndex: number;
-  netnsId: number;
-  bridge?: { name: string; index: number; mac: string };
-  cni: CniCall;
-}
+/** PodNetworkAttached: the CNI ADD's decisions for one pod, and the call itself. */
+type PodNetworkAttachedData = Attachment & { namespace: string; name: string; node: string; cni: CniCall };
 
 /**
  * Applies one event, copying the decisions it records; mutates `state` in place (150,000 pods) and
