@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
-import { eventView, type EventView } from '../apps/server/src/gateway/event-view';
+import { eventView, type EventView } from '../apps/server/src/runtime/event-view';
 import { LiveBroadcaster } from '../apps/server/src/gateway/live-broadcaster.service';
 import { LabCommandsService } from '../apps/server/src/mutations/lab-commands.service';
 import { LabRuntime } from '../apps/server/src/runtime/lab-runtime.service';

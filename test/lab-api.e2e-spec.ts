@@ -51,6 +51,8 @@ describe('the event-sourced lab API', () => {
     const added = await api().post(`/api/labs/${lab.id}/nodes`).set(as(lab)).send({}).expect(201);
     expect(added.headers.etag).toBe(`"${added.body.version}"`);
     expect(added.body.events[0]).toMatchObject({ seq: lab.version + 1, type: 'NodeAdded', actor: 'student' });
+    // API.md's Event, nothing of the store's bookkeeping.
+    expect(Object.keys(added.body.events[0]).sort()).toEqual(['actor', 'data', 'recordedAt', 'seq', 'time', 'type', 'version']);
     expect(added.body.version).toBe(added.body.events[added.body.events.length - 1].seq);
 
     const applied = await api()

@@ -5,7 +5,7 @@ import type { StoredEvent } from '@hoplab/events';
 import { EventStore } from '@hoplab/event-store';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config';
 import { LabRuntime } from '../runtime/lab-runtime.service';
-import { eventView } from './event-view';
+import { eventView } from '../runtime/event-view';
 import { LabFeed } from './lab-feed';
 import { roomOf } from './labs-namespace';
 

@@ -22,7 +22,7 @@ import { TracesService } from '../traces/traces.service';
 import { parseOrThrow } from '../validation/zod-body';
 import { answer, failure } from './acks';
 import { ActivityLog } from './activity-log';
-import { eventView } from './event-view';
+import { eventView } from '../runtime/event-view';
 import { authenticate, type LabSocketData } from './handshake';
 import { LabFeeds } from './lab-feeds.service';
 import { LabsNamespace, roomOf } from './labs-namespace';

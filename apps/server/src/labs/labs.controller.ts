@@ -7,6 +7,7 @@ import { unauthorized } from '../problem/problem';
 import { parseOrThrow } from '../validation/zod-body';
 import { createLabSchema, eventsQuerySchema, forkLabSchema, openApi } from './lab.schemas';
 import { LabsService } from './labs.service';
+import { eventView } from '../runtime/event-view';
 
 const problem = { 'application/problem+json': { schema: openApi.problem } };
 
@@ -88,6 +89,6 @@ export class LabsController {
     const { lab } = request.labAccess;
     response.setHeader('ETag', `"${lab.version}"`);
     const events = await this.labs.events(lab.id, after, limit);
-    return events.map(({ seq, type, version, data, actor, time, recordedAt }) => ({ seq, type, version, data, actor, time, recordedAt }));
+    return events.map(eventView);
   }
 }

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiRespon
 import type { Response } from 'express';
 import { AllowRoles, LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
 import { parseIfMatch } from './if-match';
-import { LabCommandsService, type LabMutationResult, type PreparedMutation } from './lab-commands.service';
+import { eventView } from '../runtime/event-view';
+import { LabCommandsService, type PreparedMutation } from './lab-commands.service';
 import { openApi } from './mutation.schemas';
 
 const ifMatch = { name: 'If-Match', required: false, description: 'The lab version the change is based on, e.g. "12"; a mismatch is 409' };
@@ -85,9 +86,9 @@ export class MutationsController {
     return this.mutate(request, this.commands.deleteObject(resource, namespace, name), version, response);
   }
 
-  private async mutate(request: LabRequest, prepared: PreparedMutation, version: string | undefined, response: Response): Promise<LabMutationResult> {
+  private async mutate(request: LabRequest, prepared: PreparedMutation, version: string | undefined, response: Response) {
     const result = await this.commands.execute(request.labAccess.lab.id, prepared, { actor: request.labAccess.role, ifMatch: parseIfMatch(version) });
     response.setHeader('ETag', `"${result.version}"`);
-    return result;
+    return { ...result, events: result.events.map(eventView) };
   }
 }

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { EventStore } from '@hoplab/event-store';
 import { LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
+import { eventView } from '../runtime/event-view';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 import { parseOrThrow } from '../validation/zod-body';
 import { stateView } from './state-view';
@@ -57,7 +58,7 @@ export class ReadsController {
     // A full page ends at its last event; the last page runs up to the lab's present.
     const occurrences = await this.runtime.occurrences(labId, previous?.time ?? 0, pageIsFull ? last.time : undefined);
     return mergeByTime(
-      events.map(({ seq, type, version, data, actor, time, recordedAt }) => ({ kind: 'event' as const, seq, type, version, data, actor, time, recordedAt })),
+      events.map((event) => ({ kind: 'event' as const, ...eventView(event) })),
       occurrences,
     );
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AllowRoles, LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
+import { eventView } from '../runtime/event-view';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 import { parseOrThrow } from '../validation/zod-body';
 import { execSchema, fileSchema, openApi } from './shell.schemas';
@@ -24,8 +25,8 @@ export class ShellController {
   @ApiResponse({ status: 403, description: 'an observer ran a command that changes the lab' })
   async exec(@Req() request: LabRequest, @Body() body: unknown) {
     const { command, context, vars } = parseOrThrow(execSchema, body ?? {}, 'exec request');
-    const { stack: _stack, ...result } = await this.shell.execInContext(request.labAccess.lab, request.labAccess.role, command, context, vars);
-    return result;
+    const { stack: _stack, events, ...result } = await this.shell.execInContext(request.labAccess.lab, request.labAccess.role, command, context, vars);
+    return { ...result, events: events.map(eventView) };
   }
 
   @Post('files')
@@ -35,6 +36,7 @@ export class ShellController {
   @ApiResponse({ status: 201, description: 'stored: { version, events }' })
   async storeFile(@Req() request: LabRequest, @Body() body: unknown) {
     const { name, content } = parseOrThrow(fileSchema, body ?? {}, 'file');
-    return this.runtime.execute(request.labAccess.lab.id, [{ type: 'storeFile', name, content }], { actor: request.labAccess.role });
+    const { version, events } = await this.runtime.execute(request.labAccess.lab.id, [{ type: 'storeFile', name, content }], { actor: request.labAccess.role });
+    return { version, events: events.map(eventView) };
   }
 }
