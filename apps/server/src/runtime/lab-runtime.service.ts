@@ -141,12 +141,14 @@ export class LabRuntime implements OnModuleDestroy {
 
   /** The state as of event `at` (a private copy), or the live state when `at` is omitted or current. */
   async stateAt<T>(labId: string, at: number | undefined, read: (state: LabState, time: number) => T): Promise<T> {
-    const current = await this.read(labId, (state, now) => ({ version: state.version, now }));
-    if (at === undefined || at === current.version) return this.read(labId, read);
-    if (at > current.version) {
-      throw unprocessable(`at=${at} is beyond the lab's version ${current.version}.`, [{ path: 'at', message: `must be at most ${current.version}` }]);
-    }
-    const state = await this.rebuild(labId, at);
+    // One turn of the lab's queue answers the live case; an older seq is rebuilt outside it, in a private copy.
+    const live = await this.read(labId, (state, now) => {
+      if (at === undefined || at === state.version) return { value: read(state, now) };
+      if (at > state.version) throw unprocessable(`at=${at} is beyond the lab's version ${state.version}.`, [{ path: 'at', message: `must be at most ${state.version}` }]);
+      return undefined;
+    });
+    if (live) return live.value;
+    const state = await this.rebuild(labId, at!);
     return read(state, state.time);
   }
 
