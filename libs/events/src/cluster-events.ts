@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ip, cidr, mac, name, podAttachmentFields, stringMap } from './fields';
+import { ip, cidr, mac, name, podAttachmentFields, stringMap, objectMetaFields } from './fields';
 import { labEvents } from './lab-events';
 
 /**
@@ -103,10 +103,7 @@ export const PodCreated = labEvents.define({
   version: 1,
   schema: z
     .object({
-      namespace: name,
-      name,
-      uid: z.string(),
-      labels: stringMap,
+      ...objectMetaFields,
       annotations: stringMap,
       /** The scheduling decision. */
       node: name,

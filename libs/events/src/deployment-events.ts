@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { name, stringMap } from './fields';
+import { name, stringMap, objectMetaFields } from './fields';
 import { labEvents } from './lab-events';
 import { containerSchema } from './cluster-events';
 
@@ -13,10 +13,7 @@ export const DeploymentApplied = labEvents.define({
   version: 1,
   schema: z
     .object({
-      namespace: name,
-      name,
-      uid: z.string(),
-      labels: stringMap,
+      ...objectMetaFields,
       replicas: z.number().int().min(0),
       selector: stringMap,
       template: z.object({ labels: stringMap, annotations: stringMap, containers: z.array(containerSchema).min(1) }).strict(),

@@ -18,3 +18,11 @@ export const podAttachmentFields = {
   gateway: ip,
   mac,
 };
+
+/** The metadata every namespaced object the lab creates records: where, what, its uid and labels. */
+export const objectMetaFields = {
+  namespace: name,
+  name,
+  uid: z.string(),
+  labels: stringMap,
+};

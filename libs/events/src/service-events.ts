@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ip, name, stringMap } from './fields';
+import { ip, name, stringMap, objectMetaFields } from './fields';
 import { labEvents } from './lab-events';
 
 /**
@@ -23,10 +23,7 @@ export const ServiceApplied = labEvents.define({
   version: 1,
   schema: z
     .object({
-      namespace: name,
-      name,
-      uid: z.string(),
-      labels: stringMap,
+      ...objectMetaFields,
       type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']),
       /** "None" for a headless Service. */
       clusterIP: z.union([ip, z.literal('None')]),
