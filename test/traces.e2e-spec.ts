@@ -142,5 +142,21 @@ describe('traces and connectivity over HTTP and socket.io', () => {
     expect(await list('KUBE-SERVICES')).toMatch(new RegExp(`^ +2 +120 ${svc} `, 'm'));
     expect(await list(svc)).toMatch(new RegExp(`^ +2 +120 ${sep} `, 'm'));
     expect(await list(sep)).toMatch(/^ +2 +120 DNAT /m);
+
+    // The lab shell on the node reads the same counters (POST /exec), with -vnL and with iptables-save -c.
+    const exec = async (command: string) =>
+      (await request(server.url).post(`/api/labs/${lab.id}/exec`).set(as('observer')).send({ command, context: 'node/minikube-m02' }).expect(200)).body;
+    const shown = await exec(`iptables -t nat -vnL ${svc}`);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^ +2 +120 ${sep} `, 'm'));
+    const saved = (await exec('iptables-save -c -t nat')).stdout as string;
+    expect(saved).toMatch(new RegExp(`^\\[2:120\\] -A ${sep} -p tcp .* -j DNAT `, 'm'));
+    expect(saved).toMatch(new RegExp(`^\\[2:120\\] -A ${svc} .*-j ${sep}$`, 'm'));
+    expect(saved).toMatch(/^\[0:0\] -A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000\/0x4000$/m);
+    // Without -c the rules carry no counters; another node's rules saw none of these packets.
+    expect((await exec('iptables-save -t nat')).stdout).not.toMatch(/^\[/m);
+    expect((await exec(`iptables -t nat -vnL ${sep}`)).stdout).toMatch(/^ +2 +120 DNAT /m);
+    const elsewhere = await request(server.url).post(`/api/labs/${lab.id}/exec`).set(as()).send({ command: `iptables -t nat -vnL ${sep}`, context: 'node/minikube' }).expect(200);
+    expect(elsewhere.body.stdout).toMatch(/^ +0 +0 DNAT /m);
   });
 });

@@ -6,6 +6,7 @@ import { contextName, runShell, stackFromContextName, type ShellEnv, type ShellS
 import { getObject } from '../k8s/objects';
 import { badRequest, forbidden, notFound } from '../problem/problem';
 import { LabRuntime } from '../runtime/lab-runtime.service';
+import { TracesService } from '../traces/traces.service';
 
 export interface ShellResult {
   stdout: string;
@@ -38,6 +39,7 @@ export class ShellService {
   constructor(
     @Inject(LabRuntime) private readonly runtime: LabRuntime,
     @Inject(EventStore) private readonly store: EventStore,
+    @Inject(TracesService) private readonly traces: TracesService,
   ) {}
 
   /**
@@ -63,6 +65,7 @@ export class ShellService {
     const env = (now: number): ShellEnv => ({
       now,
       epochMs: origin,
+      traced: this.traces.countedPackets(lab.id),
       objects: (state: LabState, resource: string, namespace: string | undefined, name: string) => getObject(resource, { labId: lab.id, state, now, origin }, namespace, name),
     });
     const events: StoredEvent[] = [];

@@ -1,5 +1,5 @@
 export { nodeTables, nodeSimulation } from './node-tables';
-export { runNodeIptables, nodeIptablesSave, type IptablesRun } from './run-iptables';
+export { runNodeIptables, nodeIptablesSave, type IptablesRun, type IptablesSaveOptions } from './run-iptables';
 export { controllerOccurrences, type ControllerOccurrence, type EndpointsUpdated } from './occurrences';
 export { KUBELET_MONITOR_PERIOD_MS, type KubeProxySynced, type KubeletResynced, type NodeSimulation } from './simulate-node';
 export { explainIptablesRecovery } from './explain';

@@ -46,11 +46,19 @@ export function runNodeIptables(state: LabState, node: string, argv: readonly st
   return { ...result, events };
 }
 
-/**
- * `iptables-save [-t table]` on a node. The header's date is the lab's creation epoch plus `time`
- * (ctime in UTC); pass `epochMs` of lab creation.
- */
-export function nodeIptablesSave(state: LabState, node: string, options: { table?: TableName; time?: number; epochMs?: number; traced?: readonly CountedPacket[] } = {}): string {
+export interface IptablesSaveOptions {
+  table?: TableName;
+  time?: number;
+  /** Wall-clock ms of the lab's creation: the header's date is this plus `time` (ctime in UTC). */
+  epochMs?: number;
+  traced?: readonly CountedPacket[];
+  /** `-c`: each rule's packet and byte counters. */
+  counters?: boolean;
+}
+
+/** `iptables-save [-t table] [-c]` on a node. */
+export function nodeIptablesSave(state: LabState, node: string, options: IptablesSaveOptions = {}): string {
   const time = options.time ?? state.time;
-  return renderIptablesSave(countedTables(state, node, time, options.traced ?? []), formatCtime((options.epochMs ?? 0) + time), options.table);
+  const tables = countedTables(state, node, time, options.traced ?? []);
+  return renderIptablesSave(tables, formatCtime((options.epochMs ?? 0) + time), options.table, options.counters ?? false);
 }

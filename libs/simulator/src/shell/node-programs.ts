@@ -39,7 +39,7 @@ function denied(call: Invocation): Printed {
 /** `iptables ARGS`: reads print at once; a change is a command (IptablesChanged) printed after it was applied. */
 function iptables(call: Invocation, node: string): ProgramResult {
   const args = call.argv.slice(1);
-  const run = runNodeIptables(call.state, node, args, call.env.now);
+  const run = runNodeIptables(call.state, node, args, call.env.now, call.env.traced);
   if (run.events.length === 0) return printed(run.stdout, run.stderr, run.exitCode);
   return { kind: 'mutation', commands: [{ type: 'iptables', node, args }], render: () => printed(run.stdout, run.stderr, run.exitCode) };
 }
@@ -47,15 +47,17 @@ function iptables(call: Invocation, node: string): ProgramResult {
 function iptablesSave(call: Invocation, node: string): Printed {
   const args = call.argv.slice(1);
   let table: TableName | undefined;
+  let counters = false;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '-t' || args[i] === '--table') table = args[++i] as TableName;
     else if (args[i].startsWith('--table=')) table = args[i].slice(8) as TableName;
-    else if (args[i] !== '-c' && args[i] !== '--counters') return failure(`iptables-save v1.8.9 (legacy): Unknown arguments found on commandline\n`, 1);
+    else if (args[i] === '-c' || args[i] === '--counters') counters = true;
+    else return failure(`iptables-save v1.8.9 (legacy): Unknown arguments found on commandline\n`, 1);
   }
   if (table !== undefined && !['filter', 'nat', 'mangle', 'raw', 'security'].includes(table)) {
     return failure(`iptables-save v1.8.9 (legacy): Cannot initialize: Table does not exist (do you need to insmod?)\n`, 1);
   }
-  return printed(nodeIptablesSave(call.state, node, { table, time: call.env.now, epochMs: call.env.epochMs }));
+  return printed(nodeIptablesSave(call.state, node, { table, time: call.env.now, epochMs: call.env.epochMs, traced: call.env.traced, counters }));
 }
 
 /** `conntrack -L`: the lab keeps no connection table, so it is empty (as right after a flush). */

@@ -1,5 +1,6 @@
 import type { LabState } from '../cluster/types';
 import type { Command } from '../model/commands';
+import type { CountedPacket } from '../node-iptables/count-packet';
 import type { ShellStack } from './context';
 
 /** What a command line printed (API.md exec). */
@@ -20,6 +21,8 @@ export interface ShellEnv {
    * renders it; the server passes its renderer so both print the same object.
    */
   objects?: (state: LabState, resource: string, namespace: string | undefined, name: string) => unknown;
+  /** The packets traces sent through the lab's rules: `iptables -vnL` and `iptables-save -c` on a node count them. */
+  traced?: readonly CountedPacket[];
 }
 
 /** One command of a pipeline as a program sees it. */
