@@ -139,6 +139,41 @@ describe('encryption on the wire', () => {
     expect(pluginDatapath(state).podMtu).toBe(1370);
   });
 
+  it.each([
+    { cni: { plugin: 'calico', backend: 'bgp', encryption: 'wireguard' }, device: 'wireguard.cali', port: 51820 },
+    { cni: { plugin: 'cilium', backend: 'native', encryption: 'wireguard' }, device: 'cilium_wg0', port: 51871 },
+  ] as const)('$cni.plugin $cni.backend with WireGuard: no encapsulation, but $device seals the packet between the nodes, both ways', ({ cni, device, port }) => {
+    const state = lab(cni);
+    const db = state.pods.get('default/db')!;
+    const app = state.pods.get('default/app')!;
+    const result = trace(state, { from: 'default/app', to: 'default/db', port: 5432, protocol: 'TCP' });
+    expect(result.verdict).toBe('delivered');
+    expect(result.deliveredTtl).toBe(62);
+    const hops = forward(result.hops);
+    const actions = hops.map((hop) => hop.action);
+    expect(actions).not.toContain('encapsulate');
+    const sealed = hops.find((hop) => hop.action === 'encrypt')!;
+    expect(sealed).toMatchObject({ node: 'minikube-m02', device, layer: 'encap' });
+    expect(sealed.packet).toEqual({ l3: { src: NODE.m02, dst: NODE.m03, ttl: 64, protocol: 'UDP', length: 120 }, l4: { srcPort: port, dstPort: port }, encrypted: { by: 'WireGuard', device, readable: false } });
+    expect(actions.indexOf('encrypt')).toBeLessThan(actions.indexOf('send', actions.indexOf('encrypt')));
+    const onWire = hops.filter((hop) => hop.netns === 'node' && hop.device === 'eth0' && ['send', 'receive'].includes(hop.action));
+    expect(onWire.map((hop) => hop.node)).toEqual(['minikube-m02', 'minikube-m03']);
+    for (const hop of onWire) expect(JSON.stringify(hop.packet)).not.toContain(db.ip);
+    const opened = hops.find((hop) => hop.action === 'decrypt')!;
+    expect(opened).toMatchObject({ node: 'minikube-m03', device });
+    expect(opened.packet.l3).toMatchObject({ src: app.ip, dst: db.ip });
+    const back = result.hops.slice(hops.length);
+    expect(back.find((hop) => hop.action === 'encrypt')).toMatchObject({ node: 'minikube-m03', device, packet: { l3: { src: NODE.m03, dst: NODE.m02 } } });
+    expect(back.find((hop) => hop.action === 'decrypt')).toMatchObject({ node: 'minikube-m02', device });
+  });
+
+  it('calico BGP with WireGuard keeps node-to-node traffic in the clear (only pod traffic goes through wireguard.cali)', () => {
+    const state = lab({ plugin: 'calico', backend: 'bgp', encryption: 'wireguard' });
+    const result = trace(state, { from: { node: 'minikube-m02' }, to: { node: 'minikube-m03' }, port: 10250, protocol: 'TCP' });
+    expect(result.verdict).toBe('delivered');
+    expect(result.hops.map((hop) => hop.action)).not.toContain('encrypt');
+  });
+
   it('weave fastdp with a password: IPsec ESP between the nodes', () => {
     const state = lab({ plugin: 'weave', backend: 'fastdp', encryption: 'ipsec' });
     const sealed = trace(state, { from: 'default/app', to: 'default/db', protocol: 'ICMP' }).hops.find((hop) => hop.action === 'encrypt')!;

@@ -16,7 +16,8 @@ import { cidrContains, formatIp, parseCidr, parseIp } from '../net/ipv4';
 import { podByIp } from './endpoints';
 import { pluginDatapath } from '../cni/plugin-datapath';
 import { deviceAddress } from '../cni/plugin-node';
-import { CALICO, CILIUM, WEAVE } from '../cni/plugins';
+import { CALICO, CILIUM, kubeProxyReplaced, WEAVE } from '../cni/plugins';
+import { ciliumBackend, ciliumFrontend } from '../cni/cilium-services';
 import { firstHopOf, outerHeader, podBridgeOf } from './plugin-hops';
 import { findListener, nodeListeners, podListeners, type Listener } from './listeners';
 import type { NeighbourCache } from './neighbour-cache';
@@ -141,6 +142,10 @@ export class Walk {
 
   private atPod(pod: PodState, origin: boolean): Location | WalkEnd {
     const netns = `pod ${pod.namespace}/${pod.name}`;
+    if (origin && !this.reply && kubeProxyReplaced(this.state.cluster)) {
+      const lb = this.ciliumLoadBalancer(this.state.nodes.get(pod.node)!, netns, 'eth0', true);
+      if (lb && lb !== 'dnat') return lb;
+    }
     if (this.packet.dst === pod.ip && !origin) return this.arrive({ node: pod.node, netns, device: 'eth0' }, podListeners(pod), `${pod.namespace}/${pod.name}`);
     if (this.packet.dst === pod.ip || this.packet.dst.startsWith('127.')) {
       this.push({ node: pod.node, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is local: the packet loops back through lo without leaving the pod.`, rule: 'local' });
@@ -217,7 +222,7 @@ export class Walk {
     let translated = false;
     if (!this.reply) {
       this.mark = 0;
-      const dnat = this.serviceNat(node, inDev, origin);
+      const dnat = kubeProxyReplaced(this.state.cluster) ? this.ciliumLoadBalancer(node, 'node', inDev, origin) : this.serviceNat(node, inDev, origin);
       if (dnat === 'dnat') translated = true;
       else if (dnat) return dnat;
     }
@@ -272,6 +277,12 @@ export class Walk {
       if (!remote || remote === node) return { verdict: 'dropped', reason: `no cilium endpoint owns ${this.packet.dst} (drop reason 150: Unknown L3 target address)` };
       this.push({ node: node.name, netns: 'node', device: CILIUM.host, layer: 'L3', action: 'tunnel-lookup', summary: `eBPF looks ${this.packet.dst} up in the ipcache: it lives on ${remote.name}, tunnel endpoint ${remote.ip}; the packet is redirected to ${CILIUM.vxlanDevice}.`, rule: `${this.packet.dst} → tunnelendpoint ${remote.ip}` });
       return this.tunnel(node, remote, CILIUM.vxlanDevice);
+    }
+    if (route.dev === 'eth0' && route.via) {
+      const datapath = pluginDatapath(this.state);
+      const remote = datapath.encryption && datapath.encapsulation.kind === 'none' ? nodeByIp(this.state, route.via) : undefined;
+      if (remote && remote !== node && nodeOwningPodAddress(this.state, parseIp(this.packet.dst)!) === remote) return this.encryptedRoute(node, remote);
+      return undefined;
     }
     if (route.dev === CALICO.tunnelDevice.ipip) {
       const remote = nodeByIp(this.state, route.via!);
@@ -336,14 +347,40 @@ export class Walk {
     const name = enc.kind === 'ipip' ? 'IP-in-IP (IP protocol 4)' : enc.kind === 'sleeve' ? `weave's sleeve encapsulation inside UDP` : `VXLAN${outer.vni !== undefined ? ` (VNI ${outer.vni}${enc.vni === 'identity' ? ', the source security identity' : ''})` : ''} inside UDP`;
     const ports = outer.protocol === 'UDP' ? `${node.ip}:${outer.srcPort} → ${remote.ip}:${outer.dstPort}` : `${node.ip} → ${remote.ip}`;
     this.push({ node: node.name, netns: 'node', device: dev, layer: 'encap', action: 'encapsulate', summary: `${dev} wraps the packet in ${name} ${ports}; ${wrapped} bytes on the wire.`, packet: outerView() });
-    const encryption = datapath.encryption;
+    const crossed = this.acrossSegment(node, remote, dev, wrapped, enc.overhead, outerView);
+    if (crossed) return crossed;
+    const socket = outer.protocol === 'IPIP' ? 'IP protocol 4 belongs to the ipip module' : `UDP port ${outer.dstPort} belongs to the ${enc.kind === 'sleeve' ? 'weave router' : "kernel's VXLAN socket"}`;
+    this.push({ node: remote.name, netns: 'node', device: dev, layer: 'encap', action: 'decapsulate', summary: `${socket}: ${dev} strips the outer headers.`, packet: outerView() });
+    return { kind: 'node', node: remote, inDev: dev };
+  }
+
+  /**
+   * calico BGP and cilium native routing with encryption: nothing encapsulates, but a packet for
+   * a pod of a peer goes through the WireGuard device (calico: Felix's routing rule to
+   * wireguard.cali; cilium: eBPF redirects to cilium_wg0) or the kernel's XFRM (IPsec) before eth0.
+   */
+  private encryptedRoute(node: NodeState, remote: NodeState): Location | WalkEnd {
+    const device = pluginDatapath(this.state).encryption!.device ?? 'eth0';
+    this.packet.srcMac = node.mac;
+    this.packet.dstMac = remote.mac;
+    const crossed = this.acrossSegment(node, remote, device, this.packet.length, 0, () => this.view());
+    return crossed ?? { kind: 'node', node: remote, inDev: device };
+  }
+
+  /**
+   * A packet of `size` bytes (`overhead` of them the plugin's encapsulation) from `node` to `remote`
+   * on their shared L2 segment: the plugin's encryption if any (WireGuard's UDP, ESP, NaCl: the
+   * packet is no longer readable on the wire), ARP for the peer, eth0 and back to readable on `remote`.
+   */
+  private acrossSegment(node: NodeState, remote: NodeState, dev: string, size: number, overhead: number, view: () => PacketView): WalkEnd | undefined {
+    const encryption = pluginDatapath(this.state).encryption;
     const extra = encryption?.kind === 'wireguard' ? 60 : encryption ? 40 : 0;
-    if (wrapped + extra > this.state.cluster.mtu) return this.tooBig(node.name, 'node', 'eth0', this.state.cluster.mtu - enc.overhead - extra);
-    let wire = outerView;
+    if (size + extra > this.state.cluster.mtu) return this.tooBig(node.name, 'node', 'eth0', this.state.cluster.mtu - overhead - extra);
+    let wire = view;
     if (encryption) {
       const by = encryption.kind === 'wireguard' ? 'WireGuard' : encryption.kind === 'ipsec' ? 'IPsec ESP' : 'NaCl';
       const sealed: PacketView = {
-        l3: { src: node.ip, dst: remote.ip, ttl: 64, protocol: encryption.wire.protocol === 'ESP' ? 'ESP' : 'UDP', length: wrapped + extra },
+        l3: { src: node.ip, dst: remote.ip, ttl: 64, protocol: encryption.wire.protocol === 'ESP' ? 'ESP' : 'UDP', length: size + extra },
         ...(encryption.wire.protocol === 'UDP' ? { l4: { srcPort: encryption.wire.port, dstPort: encryption.wire.port } } : {}),
         encrypted: { by, device: encryption.device, readable: false },
       };
@@ -355,11 +392,9 @@ export class Walk {
     this.push({ node: node.name, netns: 'node', device: 'eth0', layer: 'L2', action: 'send', summary: `The outer packet leaves eth0 for ${remote.name} (${remote.ip}) on the same L2 segment ${node.network}: one hop, no router.`, packet: wire() });
     this.push({ node: remote.name, netns: 'node', device: 'eth0', layer: 'L2', action: 'receive', summary: `${remote.name} receives it on eth0.`, packet: wire() });
     if (encryption) {
-      this.push({ node: remote.name, netns: 'node', device: encryption.device ?? dev, layer: 'encap', action: 'decrypt', summary: `${remote.name} decrypts it (${encryption.device ?? 'XFRM'}): the encapsulated packet is readable again.`, packet: outerView() });
+      this.push({ node: remote.name, netns: 'node', device: encryption.device ?? dev, layer: 'encap', action: 'decrypt', summary: `${remote.name} decrypts it (${encryption.device ?? 'XFRM'}): the encapsulated packet is readable again.`, packet: view() });
     }
-    const socket = outer.protocol === 'IPIP' ? 'IP protocol 4 belongs to the ipip module' : `UDP port ${outer.dstPort} belongs to the ${enc.kind === 'sleeve' ? 'weave router' : "kernel's VXLAN socket"}`;
-    this.push({ node: remote.name, netns: 'node', device: dev, layer: 'encap', action: 'decapsulate', summary: `${socket}: ${dev} strips the outer headers.`, packet: outerView() });
-    return { kind: 'node', node: remote, inDev: dev };
+    return undefined;
   }
 
   /**
@@ -411,6 +446,46 @@ export class Walk {
     return { verdict: 'dropped', reason: `no KUBE-SERVICES rule for ${service} on ${node.name}${since}`, recovery };
   }
 
+  /**
+   * cilium's eBPF load balancer (kube-proxy replacement): a socket's connect() to a ClusterIP (or a
+   * node's own process to a NodePort) is translated by the socket LB before any packet exists, so
+   * the wire only ever carries the backend's address; a NodePort reaching the node from outside is
+   * translated by bpf_host on the device, and SNATed to the node when the backend lives elsewhere.
+   */
+  private ciliumLoadBalancer(node: NodeState, netns: string, device: string, origin: boolean): WalkEnd | 'dnat' | undefined {
+    const own = nodeOwnAddresses(node).includes(this.packet.dst);
+    const frontend = ciliumFrontend(this.state, node, this.packet.dst, this.packet.dstPort, this.packet.protocol, own);
+    if (!frontend || (!origin && frontend.type === 'ClusterIP')) return undefined;
+    const what = `${frontend.type} ${frontend.address}:${frontend.port}/${frontend.protocol} of ${frontend.service} (service ID ${frontend.id})`;
+    const socket = origin ? "cilium's socket LB (cgroup connect hook)" : `bpf_host on ${device}`;
+    const backend = ciliumBackend(frontend, this.flowSeed);
+    if (!backend) {
+      this.push({ node: node.name, netns, device, layer: 'ebpf', action: 'drop', summary: `${socket} finds ${what} with no backend: ${origin ? 'connect() fails with No route to host' : 'the packet is dropped (Service backend not found)'}.`, rule: `lb4 ${frontend.address}:${frontend.port} (no backends)` });
+      return origin
+        ? { verdict: 'unreachable', errno: 'EHOSTUNREACH', reason: `service ${frontend.service} has no backends (cilium's socket LB)` }
+        : { verdict: 'dropped', reason: `service ${frontend.service} has no backends (cilium: Service backend not found)` };
+    }
+    const original = this.packet.dst;
+    const originalPort = this.packet.dstPort;
+    this.push({
+      node: node.name, netns, device, layer: 'ebpf', action: 'dnat',
+      summary: `${socket} looks up ${what}: backend ${backend.ip}:${backend.port} of ${frontend.backends.length} (no kube-proxy, no KUBE-* chains: cilium's kube-proxy replacement).${origin ? ' The socket is connected to the backend: the packet leaves with it as destination.' : ''}`,
+      rule: `lb4 ${frontend.address}:${frontend.port}/${frontend.protocol} => ${backend.ip}:${backend.port}`,
+    });
+    this.packet.dst = backend.ip;
+    this.packet.dstPort = backend.port;
+    const pod = podByIp(this.state, backend.ip);
+    this.policy.retarget(pod ?? { ip: backend.ip }, backend.port);
+    if (origin) return 'dnat';
+    this.nat.push({ kind: 'dnat', node: node.name, original, translated: backend.ip, originalPort });
+    if (backend.nodeName !== node.name) {
+      this.nat.push({ kind: 'snat', node: node.name, original: this.packet.src, translated: node.ip });
+      this.push({ node: node.name, netns, device, layer: 'ebpf', action: 'snat', summary: `The backend is on ${backend.nodeName}: bpf_host SNATs the source ${this.packet.src} → ${node.ip} (kube-proxy replacement's default SNAT mode) so the reply comes back through ${node.name}.`, rule: `snat ${this.packet.src} => ${node.ip}` });
+      this.packet.src = node.ip;
+    }
+    return 'dnat';
+  }
+
   /** filter INPUT / FORWARD / OUTPUT: kube-proxy's REJECT of a Service without endpoints, or a user's DROP/REJECT. */
   private filterHook(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', devices: { inDev?: string; outDev?: string }, translated: boolean): WalkEnd | undefined {
     const result = this.netfilter.filter(node, chain, this.packet, devices, this.mark, translated, this.flowSeed);
@@ -454,7 +529,8 @@ export class Walk {
     if (result.verdict.kind !== 'MASQUERADE' && result.verdict.kind !== 'SNAT') return false;
     const translated = result.verdict.kind === 'SNAT' ? result.verdict.ip : this.deviceAddress(node, route.dev);
     this.nat.push({ kind: 'snat', node: node.name, original: this.packet.src, translated });
-    this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'iptables', action: 'snat', summary: `nat POSTROUTING → KUBE-POSTROUTING: the packet carries kube-proxy's mark 0x4000, so it is masqueraded: source ${this.packet.src} → ${translated}.`, rule: `${result.decidedBy?.chain ?? 'KUBE-POSTROUTING'} ${result.decidedBy?.rule ? saveRuleSpec(result.decidedBy.rule).trim() : 'MASQUERADE'}` });
+    const why = result.decidedBy?.chain.startsWith('CILIUM_') ? `nat POSTROUTING → ${result.decidedBy.chain}: cilium masquerades pod traffic leaving the pod network` : "nat POSTROUTING → KUBE-POSTROUTING: the packet carries kube-proxy's mark 0x4000, so it is masqueraded";
+    this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'iptables', action: 'snat', summary: `${why}: source ${this.packet.src} → ${translated}.`, rule: `${result.decidedBy?.chain ?? 'KUBE-POSTROUTING'} ${result.decidedBy?.rule ? saveRuleSpec(result.decidedBy.rule).trim() : 'MASQUERADE'}` });
     this.packet.src = translated;
     return true;
   }
