@@ -26,11 +26,17 @@ const cni = z
     encryption: z.enum(['wireguard', 'ipsec']).nullable().default(null),
     /** The bridge plugin's bridge name (kubenet calls it cbr0); default cni0. */
     bridge: z.string().regex(/^[a-z][a-z0-9_-]{0,14}$/, 'must be a Linux interface name such as cbr0').optional(),
+    /** cilium's kubeProxyReplacement=true: no kube-proxy, Services resolved by cilium's eBPF load balancer (minikube's manifest: false). */
+    kubeProxyReplacement: z.boolean().optional(),
   })
   .strict()
   .transform((value, ctx) => {
     if (value.bridge !== undefined && value.plugin !== 'bridge') {
       ctx.addIssue({ code: 'custom', path: ['bridge'], message: `a bridge name is a setting of the bridge plugin, not of ${value.plugin}` });
+      return z.NEVER;
+    }
+    if (value.kubeProxyReplacement && value.plugin !== 'cilium') {
+      ctx.addIssue({ code: 'custom', path: ['kubeProxyReplacement'], message: `kube-proxy replacement is a setting of cilium, not of ${value.plugin}` });
       return z.NEVER;
     }
     const backend = value.backend === undefined ? defaultBackend[value.plugin] : value.backend;
@@ -42,7 +48,13 @@ const cni = z
       });
       return z.NEVER;
     }
-    return { plugin: value.plugin, backend, encryption: value.encryption, ...(value.bridge !== undefined ? { bridge: value.bridge } : {}) };
+    return {
+      plugin: value.plugin,
+      backend,
+      encryption: value.encryption,
+      ...(value.bridge !== undefined ? { bridge: value.bridge } : {}),
+      ...(value.kubeProxyReplacement ? { kubeProxyReplacement: true as const } : {}),
+    };
   });
 
 const ipv4Cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.244.0.0/16');

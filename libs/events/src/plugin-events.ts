@@ -16,6 +16,7 @@ const cniSettings = z
     backend: z.string().nullable(),
     encryption: z.enum(['wireguard', 'ipsec']).nullable(),
     bridge: z.string().optional(),
+    kubeProxyReplacement: z.literal(true).optional(),
   })
   .strict();
 

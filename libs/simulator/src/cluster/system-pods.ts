@@ -4,6 +4,7 @@ import type { LabState } from './types';
 import { KUBE_NAME_ALPHABET } from './names';
 import type { Prng } from '../net/prng';
 import { pluginSystemPods } from '../cni/plugin-system-pods';
+import { kubeProxyReplaced } from '../cni/plugins';
 
 type PodCreatedData = z.output<(typeof PodCreated)['schema']>;
 
@@ -57,16 +58,19 @@ export function systemPods(
       hostNetwork.push(pod('kube-system', `${component}-${node.name}`, { component, tier: 'control-plane' }, [container(component, image)], true, { kind: 'Node', name: node.name }));
     }
   }
-  hostNetwork.push(
-    pod(
-      'kube-system',
-      suffixed('kube-system', 'kube-proxy'),
-      { 'controller-revision-hash': revisionHash(state, 'kube-proxy'), 'k8s-app': 'kube-proxy', 'pod-template-generation': '1' },
-      [container('kube-proxy', `registry.k8s.io/kube-proxy:${version}`)],
-      true,
-      { kind: 'DaemonSet', name: 'kube-proxy' },
-    ),
-  );
+  // cilium's kube-proxy replacement: the cluster runs without kube-proxy (kubeadm's addon/kube-proxy phase skipped).
+  if (!kubeProxyReplaced(state.cluster)) {
+    hostNetwork.push(
+      pod(
+        'kube-system',
+        suffixed('kube-system', 'kube-proxy'),
+        { 'controller-revision-hash': revisionHash(state, 'kube-proxy'), 'k8s-app': 'kube-proxy', 'pod-template-generation': '1' },
+        [container('kube-proxy', `registry.k8s.io/kube-proxy:${version}`)],
+        true,
+        { kind: 'DaemonSet', name: 'kube-proxy' },
+      ),
+    );
+  }
   if (state.cluster.cni.plugin === 'flannel') {
     hostNetwork.push(
       pod(

@@ -30,6 +30,10 @@ export function changePlugin(state: LabState, input: ClusterSpecInput['cni'], pr
   }
   const from = state.cluster.cni;
   const to = parsed.data.cni;
+  if (from.kubeProxyReplacement || to.kubeProxyReplacement) {
+    // Whether kube-proxy runs is decided when the cluster is set up (kubeadm skips its addon phase).
+    throw new SimulatorError('invalid', 'cni.kubeProxyReplacement: kube-proxy replacement is chosen when the lab is created; it cannot be switched by changing the plugin', 'cni.kubeProxyReplacement');
+  }
   if (from.plugin === to.plugin && from.backend === to.backend && from.encryption === to.encryption) return [];
 
   const draft = fromSnapshot(toSnapshot(state));

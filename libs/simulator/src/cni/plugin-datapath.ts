@@ -53,7 +53,7 @@ export interface PluginDatapath {
   /** TTL a ping sent with 64 arrives with: across nodes and between pods of one node. */
   arrivalTtl: { crossNode: number; sameNode: number };
   policy: { enforced: boolean; where: 'none' | 'host-veth-iptables' | 'weave-npc-iptables' | 'ebpf-endpoint'; chains?: string };
-  /** Who resolves ClusterIPs: kube-proxy's iptables rules, or cilium's eBPF with kube-proxy replacement (not modelled yet). */
+  /** Who resolves ClusterIPs: kube-proxy's iptables rules, or cilium's eBPF with kube-proxy replacement. */
   services: 'kube-proxy' | 'ebpf';
   /** nat chain (or datapath) masquerading pod traffic that leaves the pod network. */
   masquerade: string;
@@ -103,8 +103,8 @@ export function pluginDatapath(state: LabState): PluginDatapath {
         // Cilium 1.17: eBPF redirects skip one decrement in tunnel mode (datapath-facts §9.6).
         arrivalTtl: { crossNode: backend === 'vxlan' ? 63 : 62, sameNode: 63 },
         policy: { enforced: true, where: 'ebpf-endpoint' },
-        // minikube's cilium manifest keeps kube-proxy (kube-proxy-replacement: "false"), and so does the lab.
-        services: 'kube-proxy',
+        // minikube's cilium manifest keeps kube-proxy (kube-proxy-replacement: "false"); a lab may replace it.
+        services: state.cluster.cni.kubeProxyReplacement ? 'ebpf' : 'kube-proxy',
         masquerade: 'eBPF masquerade (bpf-masq)',
       };
     case 'flannel':

@@ -50,3 +50,8 @@ export function routedPodMtu(cni: ClusterSpec['cni'], hostMtu: number): number {
   const encryption = cni.encryption === 'wireguard' ? CILIUM.overhead.wireguard : 0;
   return hostMtu - CILIUM.overhead[cni.backend ?? 'vxlan'] - encryption;
 }
+
+/** cilium with kubeProxyReplacement: no kube-proxy on the nodes, Services resolved by cilium's eBPF load balancer. */
+export function kubeProxyReplaced(cluster: Pick<ClusterSpec, 'cni'>): boolean {
+  return cluster.cni.plugin === 'cilium' && cluster.cni.kubeProxyReplacement === true;
+}

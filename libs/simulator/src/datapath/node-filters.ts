@@ -16,6 +16,7 @@ import {
 import { clusterServices, nodeTables } from '../node-iptables';
 import type { ServiceState } from '../services/types';
 import type { ChainSource } from './netfilter-eval';
+import { kubeProxyReplaced } from '../cni/plugins';
 
 interface ServiceIndex {
   version: number;
@@ -106,7 +107,19 @@ function portRules(service: ServiceInput, port: ServicePortInput, endpoints: rea
   return rules;
 }
 
+let kubeletOnly: Netfilter | undefined;
+
+/** A node without kube-proxy (cilium's kube-proxy replacement): kubelet's chains only. */
+function kubeletTables(): Netfilter {
+  if (!kubeletOnly) {
+    kubeletOnly = createNetfilter();
+    applyKubeletChains(kubeletOnly);
+  }
+  return kubeletOnly;
+}
+
 function untouchedView(state: LabState, node: NodeState, dst: string, dstPort: number | undefined, local: boolean): ChainSource {
+  if (kubeProxyReplaced(state.cluster)) return (table, chain) => kubeletTables()[table].chains.get(chain);
   const base = baseTables(state.cluster.kubeProxy.version, state.cluster.podCIDR);
   const index = serviceIndex(state);
   const services = new Set(index.byClusterIP.get(dst) ?? []);

@@ -10,7 +10,9 @@ import { podBridgeOf } from './plugin-hops';
 import { PolicyGate } from './policy-gate';
 import { labPolicyIndex } from './policy-world';
 import type { TraceOptions, TraceRequest, TraceResult } from './types';
-import { NodeNetfilter } from './node-netfilter';
+import { NodeNetfilter, nodeOwnAddresses } from './node-netfilter';
+import { kubeProxyReplaced } from '../cni/plugins';
+import { ciliumBackend, ciliumFrontend } from '../cni/cilium-services';
 import { flowPort, Walk, type Location, type Packet } from './walk';
 
 const EPHEMERAL_PORT_BASE = 32768;
@@ -47,6 +49,12 @@ function policyTarget(state: LabState, source: TraceSource, destination: TraceDe
   if (destination.kind === 'pod') return { endpoint: destination.pod };
   if (destination.kind !== 'service' || source.kind === 'external') return { endpoint: { ip: destination.ip } };
   const node = source.kind === 'pod' ? state.nodes.get(source.pod.node)! : source.node;
+  if (kubeProxyReplaced(state.cluster)) {
+    // cilium's socket LB picks the backend at connect(), before any netfilter hook.
+    const frontend = ciliumFrontend(state, node, packet.dst, packet.dstPort, packet.protocol, source.kind === 'node' && nodeOwnAddresses(node).includes(packet.dst));
+    const backend = frontend && ciliumBackend(frontend, flowPort(packet));
+    return backend ? { endpoint: podByIp(state, backend.ip) ?? { ip: backend.ip }, port: backend.port } : { endpoint: { ip: destination.ip } };
+  }
   const inDev = source.kind === 'pod' ? (podBridgeOf(state, node)?.name ?? source.pod.vethName) : undefined;
   const result = new NodeNetfilter(state, time).nat(node, packet, inDev, flowPort(packet));
   if (result.verdict.kind !== 'DNAT') return { endpoint: { ip: destination.ip } };

@@ -37,7 +37,8 @@ export interface TraceOptions {
   neighbours?: readonly LearnedNeighbour[];
 }
 
-export type HopLayer = 'L2' | 'L3' | 'L4' | 'policy' | 'iptables' | 'encap';
+/** 'ebpf': cilium's programs deciding (kube-proxy replacement's service load balancing). */
+export type HopLayer = 'L2' | 'L3' | 'L4' | 'policy' | 'iptables' | 'encap' | 'ebpf';
 
 export interface PacketView {
   l2?: { src: string; dst: string; type?: 'IPv4' | 'ARP' };

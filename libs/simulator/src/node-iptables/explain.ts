@@ -2,12 +2,14 @@ import type { LabState } from '../cluster/types';
 import { explainNextSync, formatLabTime } from '../kube-proxy';
 import { clusterServices, kubeProxyConfig } from './kube-proxy-input';
 import { nodeSimulation } from './node-tables';
+import { kubeProxyReplaced } from '../cni/plugins';
 
 /**
  * One sentence for the timeline and the shell: when the node's kube-proxy rules come back after
  * what the user did to them since kube-proxy's last full sync, and why (per kube-proxy version).
  */
 export function explainIptablesRecovery(state: LabState, nodeName: string, time = state.time): string {
+  if (kubeProxyReplaced(state.cluster)) return `No kube-proxy runs on ${nodeName} (cilium's kube-proxy replacement): nothing writes KUBE-* service rules back; Services are cilium's eBPF load balancer's.`;
   const simulation = nodeSimulation(state, nodeName, time);
   const config = kubeProxyConfig(state);
   const next = simulation.next;

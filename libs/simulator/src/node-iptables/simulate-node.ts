@@ -10,6 +10,10 @@ import { servicePortName } from '../kube-proxy/chain-names';
 import type { EndpointInput } from '../kube-proxy/types';
 import { clusterServices, kubeProxyConfig, kubeProxyInput } from './kube-proxy-input';
 import { applyPluginChains } from '../cni/plugin-chains';
+import { kubeProxyReplaced } from '../cni/plugins';
+
+/** With cilium's kube-proxy replacement no kube-proxy runs: no sync ever comes. */
+const NO_KUBE_PROXY: NextSync = { at: Infinity, kind: 'full', reason: 'startup', restores: [] };
 
 /** One kube-proxy sync on a node, as the timeline shows it. */
 export interface KubeProxySynced {
@@ -142,15 +146,17 @@ export class NodeKubeProxy {
   private lastCleanupAt?: number;
   private version = -1;
   private until = -Infinity;
+  private readonly replaced: boolean;
 
   constructor(state: LabState, private readonly node: NodeState, withTables: boolean) {
     this.items = new Items(state, node);
     this.loop = { startedAt: node.createdAt, needFullSync: true };
     this.now = node.createdAt;
+    this.replaced = kubeProxyReplaced(state.cluster);
     if (withTables) {
       this.netfilter = createNetfilter();
       applyKubeletChains(this.netfilter);
-      ensureKubeProxyCanaries(this.netfilter);
+      if (!this.replaced) ensureKubeProxyCanaries(this.netfilter);
     }
   }
 
@@ -179,7 +185,7 @@ export class NodeKubeProxy {
     this.version = state.version;
     this.until = until;
     for (;;) {
-      const next = nextSync(config, this.loop, this.now);
+      const next = this.replaced ? NO_KUBE_PROXY : nextSync(config, this.loop, this.now);
       const item = items.peek();
       const kubeletAt = this.kubeletResyncAt;
       if (netfilter && kubeletAt !== undefined && kubeletAt <= next.at && kubeletAt <= until && !(item && item.time <= kubeletAt)) {
@@ -233,6 +239,7 @@ export class NodeKubeProxy {
   private process(item: Item): void {
     const netfilter = this.netfilter;
     if (item.kind === 'change') {
+      if (this.replaced) return;
       this.changed.add(item.service);
       this.loop = { ...this.loop, pendingChangeSince: this.loop.pendingChangeSince ?? item.time };
       return;

@@ -3,6 +3,7 @@ import { podNetNamespace } from '../netns/derive';
 import { imageFamily } from './context';
 import { clusterDnsIp, networkClients, nodeResolvConf } from './net/clients';
 import { arp, ip, iproute2Layout, route } from './net/ip';
+import { ciliumDbg } from './cilium-dbg';
 import { failure, printed, type Invocation, type Printed, type Program } from './types';
 
 /** What kubelet writes into a pod with dnsPolicy ClusterFirst (hostNetwork pods get the node's). */
@@ -49,5 +50,6 @@ export function podPrograms(namespace: string, name: string, image: string): Rec
     env: (call) => printed(pod(call).containers[0]?.env?.map((e) => `${e.name}=${e.value}\n`).join('') ?? ''),
     whoami: () => printed('root\n'),
     false: () => failure('', 1),
+    ...(image.startsWith('quay.io/cilium/cilium:') ? { 'cilium-dbg': ciliumDbg(namespace, name) } : {}),
   };
 }
