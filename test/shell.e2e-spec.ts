@@ -94,12 +94,12 @@ describe('the lab shell over REST', () => {
   it('kubectl scale of a Deployment appends the scale and the pods it adds or removes', async () => {
     const created = await exec('kubectl create deployment api --image=nginx --replicas=1').expect(200);
     expect(created.body).toMatchObject({ stdout: 'deployment.apps/api created\n', exitCode: 0 });
-    expect(created.body.events.map((e: { type: string }) => e.type)).toEqual(['DeploymentApplied', 'PodCreated', 'PodNetworkAttached']);
+    expect(created.body.events.map((e: { type: string }) => e.type)).toEqual(['DeploymentApplied', 'ReplicaSetScaled', 'PodCreated', 'PodNetworkAttached']);
     const scaled = await exec('kubectl scale deployment/api --replicas=3 && kubectl get deploy api --no-headers | awk \'{print $2}\'').expect(200);
     expect(scaled.body).toMatchObject({ stdout: 'deployment.apps/api scaled\n3/3\n', stderr: '', exitCode: 0 });
-    expect(scaled.body.events.map((e: { type: string }) => e.type)).toEqual(['DeploymentScaled', 'PodCreated', 'PodNetworkAttached', 'PodCreated', 'PodNetworkAttached']);
+    expect(scaled.body.events.map((e: { type: string }) => e.type)).toEqual(['DeploymentScaled', 'ReplicaSetScaled', 'PodCreated', 'PodNetworkAttached', 'PodCreated', 'PodNetworkAttached']);
     const down = await exec('kubectl scale deploy api --replicas 1 && kubectl get po -o name | grep -c "^pod/api-"').expect(200);
     expect(down.body).toMatchObject({ stdout: 'deployment.apps/api scaled\n1\n', exitCode: 0 });
-    expect(down.body.events.map((e: { type: string }) => e.type)).toEqual(['DeploymentScaled', 'PodDeleted', 'PodDeleted']);
+    expect(down.body.events.map((e: { type: string }) => e.type)).toEqual(['DeploymentScaled', 'ReplicaSetScaled', 'PodDeleted', 'PodDeleted']);
   });
 });

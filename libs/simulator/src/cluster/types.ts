@@ -38,8 +38,37 @@ export interface DeploymentState {
   replicas: number;
   /** spec.selector.matchLabels. */
   selector: Record<string, string>;
-  template: { labels: Record<string, string>; annotations: Record<string, string>; containers: Container[] };
+  template: DeploymentTemplate;
   podTemplateHash: string;
+  /** metadata.annotations (kubectl apply's last-applied-configuration). */
+  annotations?: Record<string, string>;
+  /** spec.strategy; absent: RollingUpdate with 25% max surge and 25% max unavailable. */
+  strategy?: DeploymentStrategy;
+  createdAt: number;
+  /** metadata.generation: bumped by every spec change. */
+  generation: number;
+  /** The ReplicaSets of every template the Deployment ran, by revision (oldest first). */
+  replicaSets: ReplicaSetState[];
+}
+
+export interface DeploymentTemplate {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  containers: Container[];
+}
+
+export interface DeploymentStrategy {
+  type: 'RollingUpdate' | 'Recreate';
+  maxSurge?: number | string;
+  maxUnavailable?: number | string;
+}
+
+/** A Deployment's ReplicaSet `<deployment>-<hash>`: its template, desired replicas and revision. */
+export interface ReplicaSetState {
+  hash: string;
+  template: DeploymentTemplate;
+  replicas: number;
+  revision: number;
   createdAt: number;
 }
 

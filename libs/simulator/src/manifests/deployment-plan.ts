@@ -16,7 +16,7 @@ const isStringMap = (value: unknown): value is Record<string, string> => isObjec
 export function planDeployment(
   state: LabState,
   manifest: ManifestObject,
-  metadata: { name: string; namespace: string; labels: Record<string, string> },
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> },
   plan: ApplyPlan,
   issues: ManifestIssue[],
 ): void {
@@ -35,6 +35,7 @@ export function planDeployment(
       issues.push({ path: `${path}.spec.template.metadata.${field}`, message: 'Invalid value: must be a map of strings' });
     }
   }
+  const strategy = readStrategy(spec.strategy, `${path}.spec.strategy`, issues);
   const podSpec = isObject(template.spec) ? template.spec : {};
   const containers = readContainers(podSpec.containers, `${path}.spec.template.spec.containers`, issues);
   if (issues.length > before || !containers) return;
@@ -44,6 +45,8 @@ export function planDeployment(
     name: metadata.name,
     labels: metadata.labels,
     ...(spec.replicas !== undefined ? { replicas: spec.replicas as number } : {}),
+    ...(metadata.annotations && Object.keys(metadata.annotations).length ? { annotations: metadata.annotations } : {}),
+    ...(strategy ? { strategy } : {}),
     selector: selector as Record<string, string>,
     template: { labels: (templateMetadata.labels as Record<string, string>) ?? {}, annotations: (templateMetadata.annotations as Record<string, string>) ?? {}, containers },
   };
@@ -61,4 +64,31 @@ export function planDeployment(
   const action = events.length === 0 ? 'unchanged' : existing ? 'configured' : 'created';
   if (action !== 'unchanged') plan.commands.push({ type: 'applyDeployment', deployment });
   plan.outcomes.push({ index: manifest.index, kind: 'Deployment', resource: 'deployment.apps', namespace: metadata.namespace, name: metadata.name, action });
+}
+
+/** spec.strategy: `type` and, for RollingUpdate, rollingUpdate.maxSurge/maxUnavailable (counts or percentages). */
+function readStrategy(value: unknown, path: string, issues: ManifestIssue[]): DeploymentInput['strategy'] {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) {
+    issues.push({ path, message: 'Invalid value: must be an object' });
+    return undefined;
+  }
+  const type = value.type ?? 'RollingUpdate';
+  if (type !== 'RollingUpdate' && type !== 'Recreate') {
+    issues.push({ path: `${path}.type`, message: `Unsupported value: "${String(type)}": supported values: "Recreate", "RollingUpdate"` });
+    return undefined;
+  }
+  const rolling = value.rollingUpdate;
+  if (rolling !== undefined && !isObject(rolling)) {
+    issues.push({ path: `${path}.rollingUpdate`, message: 'Invalid value: must be an object' });
+    return undefined;
+  }
+  const budget: { maxSurge?: number | string; maxUnavailable?: number | string } = {};
+  for (const field of ['maxSurge', 'maxUnavailable'] as const) {
+    const v = rolling?.[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' && typeof v !== 'string') issues.push({ path: `${path}.rollingUpdate.${field}`, message: 'Invalid value: must be an integer or a percentage' });
+    else budget[field] = v;
+  }
+  return { type, ...budget };
 }

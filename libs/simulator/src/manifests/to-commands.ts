@@ -76,7 +76,7 @@ export function planApply(state: LabState, objects: ManifestObject[], defaultNam
         issues.push({ path: `${path}.metadata.namespace`, message: `Not found: namespaces "${namespace}" not found` });
         continue;
       }
-      planDeployment(state, manifest, { name: name as string, namespace, labels }, plan, issues);
+      planDeployment(state, manifest, { name: name as string, namespace, labels, annotations: stringMap(metadata!.annotations, `${path}.metadata.annotations`, issues) }, plan, issues);
     } else {
       issues.push({
         path: `${path}.kind`,

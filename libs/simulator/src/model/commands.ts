@@ -20,6 +20,10 @@ export interface DeploymentInput {
   /** spec.selector.matchLabels. */
   selector: Record<string, string>;
   template: { labels: Record<string, string>; annotations?: Record<string, string>; containers: ContainerInput[] };
+  /** metadata.annotations. */
+  annotations?: Record<string, string>;
+  /** spec.strategy; default RollingUpdate, 25% max surge, 25% max unavailable. */
+  strategy?: { type: 'RollingUpdate' | 'Recreate'; maxSurge?: number | string; maxUnavailable?: number | string };
 }
 
 export type Command =
@@ -58,7 +62,7 @@ export type Command =
   | { type: 'labelPod'; namespace: string; name: string; labels: Record<string, string> }
   /** Replaces the lab's CNI plugin: every pod-network pod goes through CNI DEL, then ADD of the new plugin. */
   | { type: 'changePlugin'; cni: ClusterSpecInput['cni'] }
-  /** Creates or updates an apps/v1 Deployment (kubectl apply); a new pod template replaces every pod. */
+  /** Creates or updates an apps/v1 Deployment (kubectl apply); a new pod template is rolled out per spec.strategy. */
   | { type: 'applyDeployment'; deployment: DeploymentInput }
   /** Deletes the Deployment and its pods. */
   | { type: 'deleteDeployment'; namespace: string; name: string }

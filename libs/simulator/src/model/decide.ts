@@ -4,8 +4,8 @@ import { defaultNetworkPolicy, invalidObjectMessage, validateNetworkPolicy, type
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { Command, ContainerInput, DecideContext, DecidedEvent } from './commands';
 import { SimulatorError } from './errors';
-import { podKey, SYSTEM_NAMESPACES } from './state';
-import { nodeFromEvent } from './evolve';
+import { fromSnapshot, podKey, SYSTEM_NAMESPACES, toSnapshot } from './state';
+import { evolve, nodeFromEvent } from './evolve';
 import { KUBE_NAME_ALPHABET, minikubeNodeName, requireName } from '../cluster/names';
 import { checkSameSegment, placeNodeIp, placePodCidr } from '../cluster/node-placement';
 import { scheduleNode } from '../cluster/scheduler';
@@ -20,7 +20,7 @@ import { broadcastOf, cidrContains, cidrsOverlap, parseCidr, parseIp } from '../
 import { Prng } from '../net/prng';
 import { isQualifiedName, isValidLabelValue } from '../netpol/name-rules';
 import { applyService, builtinServices, deleteService } from '../services/decide-services';
-import { applyDeployment, deleteDeployment, scaleDeployment, type PodDecisions } from './deployments';
+import { applyDeployment, corednsDeployment, deleteDeployment, replacePodOfReplicaSet, scaleDeployment, type PodDecisions } from './deployments';
 import { decideIptables, kubeProxyPodReplacement, restartKubeProxy } from '../node-iptables/decide-node';
 
 export const PINNED_ADDRESS_ANNOTATION = 'cni.projectcalico.org/ipAddrs';
@@ -49,6 +49,7 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
       return createPod(state, command, prng);
     case 'deletePod': {
       const pod = requirePod(state, command.namespace, command.name);
+      if (pod.owner?.kind === 'ReplicaSet') return replicaSetPodDeletion(state, pod, prng);
       return [podDeletion(state, pod), ...kubeProxyPodReplacement(state, pod, prng)];
     }
     case 'applyService':
@@ -249,6 +250,8 @@ function addNode(state: LabState, command: Extract<Command, { type: 'addNode' }>
   const { hostNetwork, coredns, podNetwork } = systemPods(state, { name, role }, prng, () => prng.uuid());
   for (const pod of hostNetwork) events.push({ type: 'PodCreated', data: pod });
   if (coredns) {
+    // A control plane added again after the first one left: its coredns pod stays outside the old Deployment.
+    if (!state.deployments.has('kube-system/coredns')) events.push(...corednsDeployment(state, coredns));
     events.push({ type: 'PodCreated', data: coredns });
     events.push(attach(state, draft, coredns, prng, undefined));
   }
@@ -364,6 +367,14 @@ function createPod(state: LabState, command: Extract<Command, { type: 'createPod
 }
 
 const podDecisions: PodDecisions = { createPod, podDeletion, validateContainers };
+
+/** A Deployment's pod deleted: its ReplicaSet replaces it, decided on a draft without it. */
+function replicaSetPodDeletion(state: LabState, pod: PodState, prng: Prng): DecidedEvent[] {
+  const deletion = podDeletion(state, pod);
+  const draft = fromSnapshot(toSnapshot(state), { owned: true });
+  evolve(draft, { seq: draft.version + 1, type: deletion.type, data: deletion.data, time: draft.time });
+  return [deletion, ...replacePodOfReplicaSet(draft, pod, prng, podDecisions)];
+}
 
 function attach(state: LabState, node: NodeState, pod: Pick<PodState, 'namespace' | 'name' | 'uid'>, prng: Prng, pinned: string | undefined): DecidedEvent {
   if (isRoutedPlugin(state.cluster.cni.plugin)) return routedAttach(state, node, pod, prng, pinned, PINNED_ADDRESS_ANNOTATION);

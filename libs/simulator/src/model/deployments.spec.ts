@@ -69,7 +69,8 @@ describe('Deployments', () => {
     applyCommand(state, { type: 'scaleDeployment', namespace: 'default', name: 'web', replicas: 5 }, 2000);
     expect(deploymentPods(state, 'default', 'web')).toHaveLength(5);
     const events = applyCommand(state, { type: 'scaleDeployment', namespace: 'default', name: 'web', replicas: 2 }, 3000);
-    expect(events.map((e) => e.type)).toEqual(['DeploymentScaled', 'PodDeleted', 'PodDeleted', 'PodDeleted']);
+    expect(events.map((e) => e.type)).toEqual(['DeploymentScaled', 'ReplicaSetScaled', 'PodDeleted', 'PodDeleted', 'PodDeleted']);
+    expect(events[1].data).toMatchObject({ name: `web-${state.deployments.get('default/web')!.podTemplateHash}`, from: 5, replicas: 2 });
     expect(deploymentPods(state, 'default', 'web').map((pod) => pod.name)).toEqual(oldest);
     expect(state.deployments.get('default/web')!.replicas).toBe(2);
   });
@@ -89,8 +90,69 @@ describe('Deployments', () => {
     applyCommand(state, { type: 'createPod', namespace: 'default', name: 'web-other', containers: [{ name: 'c', image: 'busybox' }] });
     applyCommand(state, { type: 'applyDeployment', deployment: web() });
     applyCommand(state, { type: 'deleteDeployment', namespace: 'default', name: 'web' });
-    expect(state.deployments.size).toBe(0);
+    expect(state.deployments.has('default/web')).toBe(false);
     expect([...state.pods.keys()].filter((key) => key.startsWith('default/'))).toEqual(['default/web-other']);
+  });
+
+  it('given a template change of 4 replicas, then it rolls: +1 new, -1 old per step (25% surge, 25% unavailable), never fewer than 3 pods', () => {
+    const { state } = lab();
+    applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 4 }) }, 1000);
+    const v1 = state.deployments.get('default/web')!.podTemplateHash;
+    const events = applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 4, template: { labels: { app: 'web' }, containers: [{ name: 'nginx', image: 'nginx:1.28' }] } }) }, 2000);
+    const v2 = state.deployments.get('default/web')!.podTemplateHash;
+    const steps = events.filter((e) => e.type === 'ReplicaSetScaled').map((e) => e.data as { hash: string; from: number; replicas: number });
+    expect(steps.map((s) => `${s.hash === v1 ? 'old' : 'new'} ${s.from}->${s.replicas}`)).toEqual([
+      'new 0->1', 'old 4->3', 'new 1->2', 'old 3->2', 'new 2->3', 'old 2->1', 'new 3->4', 'old 1->0',
+    ]);
+    // Pods alive after each event: never below replicas - maxUnavailable, never above replicas + maxSurge.
+    let alive = 4;
+    for (const event of events) {
+      if (event.type === 'PodCreated') alive++;
+      if (event.type === 'PodDeleted') alive--;
+      expect(alive).toBeGreaterThanOrEqual(3);
+      expect(alive).toBeLessThanOrEqual(5);
+    }
+    expect(deploymentPods(state, 'default', 'web').map((pod) => pod.labels['pod-template-hash'])).toEqual([v2, v2, v2, v2]);
+    const deployment = state.deployments.get('default/web')!;
+    expect(deployment.replicaSets.map((rs) => [rs.hash, rs.replicas, rs.revision])).toEqual([[v1, 0, 1], [v2, 4, 2]]);
+    expect(deployment.generation).toBe(2);
+    for (const event of events) expect(() => labEvents.validate(event.type, event.data)).not.toThrow();
+  });
+
+  it('given a template it ran before, then it rolls back to that ReplicaSet (same hash, newest revision); Recreate empties the old one first', () => {
+    const { state } = lab();
+    const v2Template = { labels: { app: 'web' }, containers: [{ name: 'nginx', image: 'nginx:1.28' }] };
+    applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 2 }) });
+    const v1 = state.deployments.get('default/web')!.podTemplateHash;
+    applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 2, template: v2Template }) });
+    applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 2 }) });
+    const deployment = state.deployments.get('default/web')!;
+    expect(deployment.podTemplateHash).toBe(v1);
+    expect(deployment.replicaSets.map((rs) => [rs.hash === v1, rs.revision])).toEqual([[false, 2], [true, 3]]);
+    const events = applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 2, template: v2Template, strategy: { type: 'Recreate' } }) });
+    const types = events.map((e) => e.type);
+    expect(types.lastIndexOf('PodDeleted')).toBeLessThan(types.indexOf('PodCreated'));
+  });
+
+  it('given a Deployment pod deleted by hand, then its ReplicaSet replaces it with a new pod', () => {
+    const { state } = lab();
+    applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 2 }) });
+    const [first, second] = deploymentPods(state, 'default', 'web').map((pod) => pod.name);
+    const events = applyCommand(state, { type: 'deletePod', namespace: 'default', name: first });
+    expect(events.map((e) => e.type)).toEqual(['PodDeleted', 'PodCreated', expect.stringMatching(/Attached$/)]);
+    const names = deploymentPods(state, 'default', 'web').map((pod) => pod.name);
+    expect(names).toHaveLength(2);
+    expect(names).toContain(second);
+    expect(names).not.toContain(first);
+  });
+
+  it('given a control plane, then coredns is a one-replica Deployment of kube-system whose pod carries its hash', () => {
+    const { state } = lab(1);
+    const coredns = state.deployments.get('kube-system/coredns')!;
+    expect(coredns).toMatchObject({ replicas: 1, selector: { 'k8s-app': 'kube-dns' }, generation: 1 });
+    const pods = deploymentPods(state, 'kube-system', 'coredns');
+    expect(pods.map((pod) => pod.name)).toEqual([expect.stringMatching(new RegExp(`^coredns-${coredns.podTemplateHash}-[a-z0-9]{5}$`))]);
+    expect(coredns.replicaSets).toEqual([expect.objectContaining({ hash: coredns.podTemplateHash, replicas: 1, revision: 1 })]);
   });
 
   it('refuses invalid Deployments with the API server paths', () => {

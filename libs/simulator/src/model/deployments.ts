@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Container, DeploymentState, LabState, PodState } from '../cluster/types';
+import type { Container, DeploymentState, DeploymentStrategy, DeploymentTemplate, LabState, PodState } from '../cluster/types';
 import { KUBE_NAME_ALPHABET, requireName } from '../cluster/names';
-import type { Prng } from '../net/prng';
+import { Prng } from '../net/prng';
 import { selects } from '../services/selector';
 import type { Command, ContainerInput, DecidedEvent, DeploymentInput } from './commands';
+import { sameJson, type AppliedDeployment } from './deployment-state';
 import { SimulatorError } from './errors';
 import { evolve } from './evolve';
 import { deploymentKey, fromSnapshot, podKey, toSnapshot } from './state';
@@ -14,6 +15,9 @@ export interface PodDecisions {
   podDeletion(state: LabState, pod: PodState): DecidedEvent;
   validateContainers(containers: ContainerInput[] | undefined): Container[];
 }
+
+/** The controller's own annotation on a Deployment: never part of what a user applies. */
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 /**
  * kube-controller-manager's pod-template-hash: FNV-32a of the template, its decimal value mapped
@@ -35,17 +39,31 @@ export function deploymentPods(state: LabState, namespace: string, name: string)
   );
 }
 
+/** maxSurge / maxUnavailable of a rollout of `replicas` pods (intstr: a count or a percentage). */
+export function rolloutBudget(strategy: DeploymentStrategy | undefined, replicas: number): { maxSurge: number; maxUnavailable: number } {
+  const resolve = (value: number | string | undefined, roundUp: boolean) => {
+    const v = value ?? '25%';
+    if (typeof v === 'number') return v;
+    const percent = Number(v.slice(0, -1));
+    return roundUp ? Math.ceil((percent * replicas) / 100) : Math.floor((percent * replicas) / 100);
+  };
+  const maxSurge = resolve(strategy?.maxSurge, true);
+  const maxUnavailable = resolve(strategy?.maxUnavailable, false);
+  return { maxSurge, maxUnavailable: maxSurge === 0 && maxUnavailable === 0 ? 1 : maxUnavailable };
+}
+
 export function applyDeployment(state: LabState, input: DeploymentInput, prng: Prng, pods: PodDecisions): DecidedEvent[] {
-  const deployment = admitDeployment(state, input, pods);
-  const key = deploymentKey(deployment.namespace, deployment.name);
-  const existing = state.deployments.get(key);
-  const { createdAt: _created, ...stored } = existing ?? ({} as DeploymentState);
-  if (existing && isDeepStrictEqual({ ...stored, uid: '' }, { ...deployment, uid: '' })) return [];
-  if (existing && !isDeepStrictEqual(existing.selector, deployment.selector)) {
-    throw new SimulatorError('invalid', `Deployment.apps "${deployment.name}" is invalid: spec.selector: Invalid value: ${JSON.stringify(deployment.selector)}: field is immutable`, 'spec.selector');
+  const existing = state.deployments.get(deploymentKey(input.namespace, input.name));
+  const deployment = admitDeployment(state, input, existing, pods);
+  if (existing) {
+    const { createdAt: _c, generation: _g, replicaSets: _r, ...stored } = existing;
+    if (isDeepStrictEqual({ ...stored, uid: '' }, { ...deployment, uid: '' })) return [];
+    if (!isDeepStrictEqual(existing.selector, deployment.selector)) {
+      throw new SimulatorError('invalid', `Deployment.apps "${deployment.name}" is invalid: spec.selector: Invalid value: ${JSON.stringify(deployment.selector)}: field is immutable`, 'spec.selector');
+    }
   }
   const applied = { ...deployment, uid: existing?.uid ?? prng.uuid(), action: existing ? 'configured' : 'created' };
-  return reconcile(state, { type: 'DeploymentApplied', data: applied }, { ...applied, createdAt: existing?.createdAt ?? state.time }, prng, pods);
+  return reconcile(state, { type: 'DeploymentApplied', data: applied }, applied, prng, pods);
 }
 
 export function scaleDeployment(state: LabState, command: Extract<Command, { type: 'scaleDeployment' }>, prng: Prng, pods: PodDecisions): DecidedEvent[] {
@@ -55,12 +73,52 @@ export function scaleDeployment(state: LabState, command: Extract<Command, { typ
   }
   if (command.replicas === deployment.replicas) return [];
   const scaled = { namespace: deployment.namespace, name: deployment.name, replicas: command.replicas };
-  return reconcile(state, { type: 'DeploymentScaled', data: scaled }, { ...deployment, replicas: command.replicas }, prng, pods);
+  return reconcile(state, { type: 'DeploymentScaled', data: scaled }, deployment, prng, pods);
 }
 
 export function deleteDeployment(state: LabState, namespace: string, name: string, pods: PodDecisions): DecidedEvent[] {
   requireDeployment(state, namespace, name);
   return [...deploymentPods(state, namespace, name).map((pod) => pods.podDeletion(state, pod)), { type: 'DeploymentDeleted', data: { namespace, name } }];
+}
+
+/**
+ * A pod of a Deployment deleted by hand: its ReplicaSet creates a replacement (a new name, maybe
+ * another node) right away, as the ReplicaSet controller does.
+ */
+export function replacePodOfReplicaSet(draftAfterDeletion: LabState, pod: PodState, prng: Prng, pods: PodDecisions): DecidedEvent[] {
+  const hash = pod.labels['pod-template-hash'];
+  const deployment = [...draftAfterDeletion.deployments.values()].find((d) => d.namespace === pod.namespace && pod.owner?.kind === 'ReplicaSet' && pod.owner.name === replicaSetName(d.name, hash ?? ''));
+  const rs = deployment?.replicaSets.find((r) => r.hash === hash);
+  if (!deployment || !rs) return [];
+  const events: DecidedEvent[] = [];
+  const record = recorder(draftAfterDeletion, events);
+  const have = deploymentPods(draftAfterDeletion, deployment.namespace, deployment.name).filter((p) => p.labels['pod-template-hash'] === hash).length;
+  for (let count = have; count < rs.replicas; count++) createReplica(draftAfterDeletion, deployment, rs.hash, rs.template, prng, pods, record);
+  return events;
+}
+
+/**
+ * kube-system's coredns Deployment as minikube's kubeadm creates it (one replica), for the coredns
+ * pod decided with the control plane; its uid comes from its own seed so no other draw moves.
+ */
+export function corednsDeployment(state: LabState, pod: { labels: Record<string, string>; containers: Container[] }): DecidedEvent[] {
+  const hash = pod.labels['pod-template-hash'];
+  const labels = { 'k8s-app': 'kube-dns' };
+  const data = {
+    namespace: 'kube-system',
+    name: 'coredns',
+    uid: new Prng(`${state.name}/kube-system/coredns`).uuid(),
+    labels,
+    replicas: 1,
+    selector: labels,
+    template: { labels, annotations: {}, containers: pod.containers },
+    podTemplateHash: hash,
+    action: 'created',
+  };
+  return [
+    { type: 'DeploymentApplied', data },
+    { type: 'ReplicaSetScaled', data: { namespace: 'kube-system', deployment: 'coredns', name: replicaSetName('coredns', hash), hash, from: 0, replicas: 1 } },
+  ];
 }
 
 function requireDeployment(state: LabState, namespace: string, name: string): DeploymentState {
@@ -69,8 +127,30 @@ function requireDeployment(state: LabState, namespace: string, name: string): De
   return deployment;
 }
 
+function admitStrategy(input: DeploymentInput['strategy'], invalid: (path: string, detail: string) => SimulatorError): DeploymentStrategy | undefined {
+  if (!input) return undefined;
+  if (input.type !== 'RollingUpdate' && input.type !== 'Recreate') throw invalid('spec.strategy.type', `Unsupported value: "${input.type}": supported values: "Recreate", "RollingUpdate"`);
+  if (input.type === 'Recreate') {
+    if (input.maxSurge !== undefined || input.maxUnavailable !== undefined) throw invalid('spec.strategy.rollingUpdate', "Forbidden: may not be specified when strategy `type` is 'Recreate'");
+    return { type: 'Recreate' };
+  }
+  for (const field of ['maxSurge', 'maxUnavailable'] as const) {
+    const value = input[field];
+    if (value === undefined) continue;
+    if (typeof value === 'number' ? !Number.isInteger(value) || value < 0 : !/^\d+%$/.test(value)) {
+      throw invalid(`spec.strategy.rollingUpdate.${field}`, `Invalid value: ${JSON.stringify(value)}: must be a non-negative integer or a percentage`);
+    }
+  }
+  const zero = (v: number | string | undefined) => v === 0 || v === '0%';
+  if (zero(input.maxSurge) && zero(input.maxUnavailable)) throw invalid('spec.strategy.rollingUpdate.maxUnavailable', 'Invalid value: 0: may not be 0 when `maxSurge` is 0');
+  const maxSurge = input.maxSurge ?? '25%';
+  const maxUnavailable = input.maxUnavailable ?? '25%';
+  // The defaults are stored as "no strategy", so re-applying a manifest that spells them out changes nothing.
+  return maxSurge === '25%' && maxUnavailable === '25%' ? undefined : { type: 'RollingUpdate', maxSurge, maxUnavailable };
+}
+
 /** The Deployment as stored: defaulted and validated with the API server's paths. */
-function admitDeployment(state: LabState, input: DeploymentInput, pods: PodDecisions): Omit<DeploymentState, 'createdAt'> {
+function admitDeployment(state: LabState, input: DeploymentInput, existing: DeploymentState | undefined, pods: PodDecisions): AppliedDeployment {
   if (!state.namespaces.has(input.namespace)) throw new SimulatorError('not-found', `namespaces "${input.namespace}" not found`, 'metadata.namespace');
   const name = requireName('Deployment', input.name, 'subdomain', 'metadata.name');
   const invalid = (path: string, detail: string) => new SimulatorError('invalid', `Deployment.apps "${name}" is invalid: ${path}: ${detail}`, path);
@@ -87,38 +167,92 @@ function admitDeployment(state: LabState, input: DeploymentInput, pods: PodDecis
     if (error instanceof SimulatorError) throw invalid(`spec.template.spec.${error.path ?? 'containers'}`, error.message);
     throw error;
   }
-  const template = { labels, annotations: { ...(input.template?.annotations ?? {}) }, containers };
-  return { namespace: input.namespace, name, uid: '', labels: { ...(input.labels ?? {}) }, replicas, selector, template, podTemplateHash: podTemplateHash(template) };
+  const strategy = admitStrategy(input.strategy, invalid);
+  const template: DeploymentTemplate = { labels, annotations: { ...(input.template?.annotations ?? {}) }, containers };
+  // A template the Deployment ran before keeps its ReplicaSet (and hash): re-applying it rolls back to it.
+  const known = existing?.replicaSets.find((rs) => sameJson(rs.template, template));
+  const { [REVISION_ANNOTATION]: _revision, ...annotations } = input.annotations ?? {};
+  return {
+    namespace: input.namespace,
+    name,
+    uid: '',
+    labels: { ...(input.labels ?? {}) },
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+    replicas,
+    selector,
+    template,
+    podTemplateHash: known?.hash ?? podTemplateHash(template),
+    ...(strategy ? { strategy } : {}),
+  };
 }
 
-/**
- * The Deployment's event, then its pods brought to `target`: pods of an older template are all
- * replaced (the lab recreates rather than rolls), missing pods are created, extra ones removed
- * newest first. Each pod is decided on a draft that already holds the previous ones.
- */
-function reconcile(state: LabState, first: DecidedEvent, target: DeploymentState, prng: Prng, pods: PodDecisions): DecidedEvent[] {
-  const draft = fromSnapshot(toSnapshot(state), { owned: true });
-  const events: DecidedEvent[] = [];
-  const record = (decided: DecidedEvent[]) => {
+type Record_ = (decided: DecidedEvent[]) => void;
+
+/** Appends events and applies them to the draft, so each later decision sees the earlier ones. */
+function recorder(draft: LabState, events: DecidedEvent[]): Record_ {
+  return (decided) => {
     for (const event of decided) {
       evolve(draft, { seq: draft.version + 1, type: event.type, data: event.data, time: draft.time });
       events.push(event);
     }
   };
+}
+
+function createReplica(draft: LabState, deployment: DeploymentState, hash: string, template: DeploymentTemplate, prng: Prng, pods: PodDecisions, record: Record_): void {
+  const owner = { kind: 'ReplicaSet', name: replicaSetName(deployment.name, hash) };
+  let name: string;
+  do name = `${owner.name}-${prng.pick(KUBE_NAME_ALPHABET, 5)}`;
+  while (draft.pods.has(podKey(deployment.namespace, name)));
+  const labels = { ...template.labels, 'pod-template-hash': hash };
+  record(pods.createPod(draft, { type: 'createPod', namespace: deployment.namespace, name, labels, annotations: template.annotations, containers: template.containers }, prng, owner));
+}
+
+/**
+ * The Deployment's event, then the deployment controller's steps, each a ReplicaSetScaled event
+ * followed by the pods its ReplicaSet creates or deletes (newest first). A new template is rolled
+ * out as the controller does: the new ReplicaSet grows by what maxSurge allows, the old ones
+ * shrink to keep `replicas - maxUnavailable` available pods (the new ReplicaSet's pods count from
+ * the step after their creation), until only the new one is left (Recreate: the old ones go to 0 first). Each step is decided on a draft holding the previous ones.
+ */
+function reconcile(state: LabState, first: DecidedEvent, target: { namespace: string; name: string }, prng: Prng, pods: PodDecisions): DecidedEvent[] {
+  const draft = fromSnapshot(toSnapshot(state), { owned: true });
+  const events: DecidedEvent[] = [];
+  const record = recorder(draft, events);
   record([first]);
-  const owned = deploymentPods(draft, target.namespace, target.name);
-  const outdated = owned.filter((pod) => pod.labels['pod-template-hash'] !== target.podTemplateHash);
-  const current = owned.filter((pod) => pod.labels['pod-template-hash'] === target.podTemplateHash);
-  const newestFirst = current.map((pod, order) => ({ pod, order })).sort((a, b) => b.pod.createdAt - a.pod.createdAt || b.order - a.order);
-  const removed = newestFirst.slice(0, Math.max(0, current.length - target.replicas)).map(({ pod }) => pod);
-  for (const pod of [...outdated, ...removed]) record([pods.podDeletion(draft, pod)]);
-  const owner = { kind: 'ReplicaSet', name: replicaSetName(target.name, target.podTemplateHash) };
-  for (let count = current.length; count < target.replicas; count++) {
-    let name: string;
-    do name = `${owner.name}-${prng.pick(KUBE_NAME_ALPHABET, 5)}`;
-    while (draft.pods.has(podKey(target.namespace, name)));
-    const labels = { ...target.template.labels, 'pod-template-hash': target.podTemplateHash };
-    record(pods.createPod(draft, { type: 'createPod', namespace: target.namespace, name, labels, annotations: target.template.annotations, containers: target.template.containers }, prng, owner));
+  const deployment = draft.deployments.get(deploymentKey(target.namespace, target.name))!;
+  const podsOf = (hash: string) => deploymentPods(draft, deployment.namespace, deployment.name).filter((pod) => pod.labels['pod-template-hash'] === hash);
+  const scale = (hash: string, to: number) => {
+    const current = podsOf(hash);
+    if (current.length === to) return;
+    const rs = deployment.replicaSets.find((r) => r.hash === hash)!;
+    record([{ type: 'ReplicaSetScaled', data: { namespace: deployment.namespace, deployment: deployment.name, name: replicaSetName(deployment.name, hash), hash, from: current.length, replicas: to } }]);
+    const newestFirst = current.map((pod, order) => ({ pod, order })).sort((a, b) => b.pod.createdAt - a.pod.createdAt || b.order - a.order);
+    for (const { pod } of newestFirst.slice(0, Math.max(0, current.length - to))) record([pods.podDeletion(draft, pod)]);
+    for (let count = current.length; count < to; count++) createReplica(draft, deployment, hash, rs.template, prng, pods, record);
+  };
+
+  const replicas = deployment.replicas;
+  const newHash = deployment.podTemplateHash;
+  const old = () => deployment.replicaSets.filter((rs) => rs.hash !== newHash && podsOf(rs.hash).length > 0);
+  if (old().length > 0 && deployment.strategy?.type === 'Recreate') for (const rs of old()) scale(rs.hash, 0);
+  const { maxSurge, maxUnavailable } = rolloutBudget(deployment.strategy, replicas);
+  while (old().length > 0) {
+    const before = events.length;
+    const fresh = podsOf(newHash).length;
+    const total = fresh + old().reduce((sum, rs) => sum + podsOf(rs.hash).length, 0);
+    if (fresh < replicas && total < replicas + maxSurge) scale(newHash, fresh + Math.min(replicas + maxSurge - total, replicas - fresh));
+    // Pods created in this step are not available yet when the controller next looks (their containers are starting).
+    const starting = podsOf(newHash).length - fresh;
+    let excess = podsOf(newHash).length + old().reduce((sum, rs) => sum + podsOf(rs.hash).length, 0) - (replicas - maxUnavailable) - starting;
+    for (const rs of old()) {
+      if (excess <= 0) break;
+      const count = podsOf(rs.hash).length;
+      const down = Math.min(count, excess);
+      scale(rs.hash, count - down);
+      excess -= down;
+    }
+    if (events.length === before) break;
   }
+  scale(newHash, replicas);
   return events;
 }

@@ -1,10 +1,11 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
-import type { DeploymentState, LabState, NodeState, PodState } from '../cluster/types';
+import type { LabState, NodeState, PodState } from '../cluster/types';
 import type { Attachment } from '../cni/operations';
 import { evolveServices } from '../services/evolve-services';
 import { applyPluginNode, type PluginNodeReadyData } from '../cni/plugin-node';
 import { applyDetachment, applyRoutedAttachment } from '../cni/routed-attach';
 import { selects } from '../services/selector';
+import { appliedDeployment, scaleReplicaSet, type AppliedDeployment } from './deployment-state';
 import { deploymentKey, initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
 import type { NetworkPolicy } from '../netpol/types';
 
@@ -151,15 +152,23 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
       break;
     }
     case 'DeploymentApplied': {
-      const { action: _action, ...data } = event.data as Omit<DeploymentState, 'createdAt'> & { action: string };
+      const { action: _action, ...data } = event.data as AppliedDeployment & { action: string };
       const key = deploymentKey(data.namespace, data.name);
-      state.deployments.set(key, { ...data, createdAt: state.deployments.get(key)?.createdAt ?? event.time });
+      state.deployments.set(key, appliedDeployment(state.deployments.get(key), data, event.time));
       break;
     }
     case 'DeploymentScaled': {
       const data = event.data as { namespace: string; name: string; replicas: number };
       const deployment = state.deployments.get(deploymentKey(data.namespace, data.name));
-      if (deployment) deployment.replicas = data.replicas;
+      if (deployment) {
+        deployment.replicas = data.replicas;
+        deployment.generation += 1;
+      }
+      break;
+    }
+    case 'ReplicaSetScaled': {
+      const data = event.data as { namespace: string; deployment: string; hash: string; replicas: number };
+      scaleReplicaSet(state.deployments.get(deploymentKey(data.namespace, data.deployment)), data.hash, data.replicas);
       break;
     }
     case 'DeploymentDeleted': {

@@ -3,7 +3,7 @@ import type { DeploymentState, LabState, NamespaceState, NetworkPolicyState, Nod
 import type { NodeProxyLog, ServiceChangeEntry, ServiceState } from '../services/types';
 
 /** Bumped whenever LabState's shape changes: snapshots of another version are discarded and rebuilt by replay. */
-export const SIMULATOR_SCHEMA_VERSION = 5;
+export const SIMULATOR_SCHEMA_VERSION = 6;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 

@@ -32,7 +32,7 @@ describe('kubectl and Deployments in the lab shell', () => {
     expect(t.run('kubectl get deployments -o wide').output.stdout).toMatch(
       /^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE {3}AGE {3}CONTAINERS {3}IMAGES {7}SELECTOR\nweb {4}2\/2 {5}2 {12}2 {11}\d+s {4}nginx {8}nginx:1\.27 {3}app=web\n$/,
     );
-    expect(t.run('kubectl get deploy -A').output.stdout).toMatch(/^NAMESPACE {3}NAME {3}READY .*\ndefault {5}web {4}2\/2 /);
+    expect(t.run('kubectl get deploy -A').output.stdout).toMatch(/^NAMESPACE {5}NAME {6}READY .*\ndefault {7}web {7}2\/2 .*\nkube-system {3}coredns {3}1\/1 {5}1 {12}1 /);
     expect(t.run('kubectl scale deployment/web --replicas=4').output).toEqual({ stdout: 'deployment.apps/web scaled\n', stderr: '', exitCode: 0 });
     expect(webPods(t)).toHaveLength(4);
     expect(t.run('kubectl scale deploy web --replicas 1').output.stdout).toBe('deployment.apps/web scaled\n');

@@ -1,0 +1,30 @@
+import type { DeploymentState } from '../cluster/types';
+
+/** DeploymentApplied's data: the stored Deployment without what evolve derives. */
+export type AppliedDeployment = Omit<DeploymentState, 'createdAt' | 'generation' | 'replicaSets'>;
+
+/** Equal as JSON: a state rebuilt from a snapshot has lost its undefined fields, the live one has not. */
+export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+const specOf = (d: Pick<DeploymentState, 'replicas' | 'selector' | 'template' | 'strategy'>) => ({ replicas: d.replicas, selector: d.selector, template: d.template, strategy: d.strategy });
+
+/**
+ * The Deployment after DeploymentApplied: generation bumped by a spec change, and the template's
+ * ReplicaSet created (or, for a template it ran before, moved to the newest revision, as a rollback does).
+ */
+export function appliedDeployment(existing: DeploymentState | undefined, data: AppliedDeployment, time: number): DeploymentState {
+  const replicaSets = (existing?.replicaSets ?? []).map((rs) => ({ ...rs }));
+  const latest = replicaSets.reduce((max, rs) => Math.max(max, rs.revision), 0);
+  const current = replicaSets.find((rs) => rs.hash === data.podTemplateHash);
+  if (!current) replicaSets.push({ hash: data.podTemplateHash, template: data.template, replicas: 0, revision: latest + 1, createdAt: time });
+  else if (current.revision !== latest) current.revision = latest + 1;
+  replicaSets.sort((a, b) => a.revision - b.revision);
+  const generation = !existing ? 1 : sameJson(specOf(existing), specOf(data)) ? existing.generation : existing.generation + 1;
+  return { ...data, createdAt: existing?.createdAt ?? time, generation, replicaSets };
+}
+
+/** The ReplicaSet of `hash` scaled to `replicas` (ReplicaSetScaled). */
+export function scaleReplicaSet(deployment: DeploymentState | undefined, hash: string, replicas: number): void {
+  const rs = deployment?.replicaSets.find((r) => r.hash === hash);
+  if (rs) rs.replicas = replicas;
+}
