@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
+import { LiveBroadcaster } from '../apps/server/src/gateway/live-broadcaster.service';
 import { connected, labClient, type CreatedLab, type LabClient } from './support/lab-sockets';
-import { startServer, type TestServer } from './support/test-server';
+import { bearer, startServer, type TestServer } from './support/test-server';
 
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -49,5 +50,29 @@ describe('two server instances on one Postgres and Redis', () => {
     expect(stored.length).toBe(lab.version + appended);
     await Promise.all(clients.map((client) => client.until(stored.length)));
     for (const client of clients) expect(client.events).toEqual(stored);
+  });
+
+  it('shows the same classroom roster and trace activity on both instances', async () => {
+    const [a, b] = servers;
+    const template = (await request(a.url).post('/api/labs').send({ name: 'week 5', scenario: 'minikube-flannel' }).expect(201)).body as CreatedLab;
+    const roster = (server: TestServer) => request(server.url).get(`/api/labs/${template.id}/classroom`).set(bearer(template.tokens.instructor)).expect(200);
+    await request(a.url).post(`/api/labs/${template.id}/classroom`).set(bearer(template.tokens.instructor)).send({ students: 2 }).expect(201);
+    await request(b.url).post(`/api/labs/${template.id}/classroom`).set(bearer(template.tokens.instructor)).send({ students: 1 }).expect(201);
+    const onA = (await roster(a)).body as { forks: { student: number; id: string }[] };
+    expect(onA.forks.map((fork) => fork.student)).toEqual([1, 2, 3]);
+    expect((await roster(b)).body).toEqual(onA);
+    const reset = (await request(b.url).post(`/api/labs/${template.id}/classroom/${onA.forks[0].id}/reset`).set(bearer(template.tokens.instructor)).expect(200)).body as { id: string };
+    expect(((await roster(a)).body as typeof onA).forks.map((fork) => fork.id)).toEqual([reset.id, onA.forks[1].id, onA.forks[2].id]);
+
+    await a.app.get(LiveBroadcaster).broadcastTrace(template.id, 'on-a', [{ index: 0 }], { at: 2, verdict: 'dropped' }, 0);
+    const viewer = labClient(b.url, { token: template.tokens.observer, lab: template.id });
+    clients.push(viewer);
+    await connected(viewer);
+    const traces: string[] = [];
+    viewer.socket.on('replay:trace', (trace: { id: string }) => traces.push(trace.id));
+    const ended = viewer.message<{ status: string }>('replay:status', (status) => status.status === 'ended');
+    expect(await viewer.socket.emitWithAck('replay', { from: 1, to: 3, speed: 1000 })).toMatchObject({ ok: true });
+    await ended;
+    expect(traces).toEqual(['on-a']);
   });
 });

@@ -81,16 +81,18 @@ describe('live lab sessions over socket.io', () => {
     expect(live.seqs()).toEqual(range(lab.version + 1, stored.at(-1)!));
   });
 
+  const refusalOf = async (auth: Record<string, unknown>) => {
+    const attempt = labClient(server.url, auth);
+    clients.push(attempt);
+    return connected(attempt).then(
+      () => 'connected',
+      (error: Error & { data?: { status: number } }) => error.data?.status,
+    );
+  };
+
   it('refuses a token of lab A for lab B, an unknown lab, a missing token and an after beyond the version', async () => {
     const [a, b] = [await newLab(), await newLab()];
-    const refusal = async (auth: Record<string, unknown>) => {
-      const attempt = labClient(server.url, auth);
-      clients.push(attempt);
-      return connected(attempt).then(
-        () => 'connected',
-        (error: Error & { data?: { status: number } }) => error.data?.status,
-      );
-    };
+    const refusal = refusalOf;
     expect(await refusal({ token: a.tokens.instructor, lab: b.id })).toBe(401);
     expect(await refusal({ token: a.tokens.instructor, lab: 'no-such-lab' })).toBe(404);
     expect(await refusal({ lab: a.id })).toBe(400);
@@ -243,6 +245,35 @@ describe('live lab sessions over socket.io', () => {
     expect(replayed).toEqual([3, 'then']);
     expect(otherHeard).toBe(0);
     expect(await storedSeqs(lab)).toEqual(range(1, lab.version));
+  });
+
+  it('gives a client that asked for batches the same messages in batch frames: its catch-up in one, a trace without pacing in one', async () => {
+    const lab = await newLab({ scenario: 'minikube-flannel' });
+    const [single, batched, live] = [client(lab, 'student', { after: 0 }), client(lab, 'observer', { after: 0, batch: true }), client(lab, 'observer', { batch: true })];
+    const frames: [string, unknown][][] = [];
+    batched.socket.on('batch', (items: [string, unknown][]) => frames.push(items));
+    await Promise.all([single, batched, live].map(connected));
+    await batched.until(lab.version);
+    expect(frames).toEqual([range(1, lab.version).map((seq) => ['event', expect.objectContaining({ seq })])]);
+    await live.message('presence', (p: { members: unknown[] }) => p.members.length === 3);
+
+    const acks = await Promise.all(range(1, 30).map(() => single.socket.emitWithAck('command', { type: 'clock', advance: '1s' })));
+    expect(acks.every((ack) => ack.ok)).toBe(true);
+    const stored = await storedSeqs(lab);
+    await Promise.all([single, batched, live].map((c) => c.until(stored.at(-1)!)));
+    expect(batched.events).toEqual(single.events);
+    expect(live.events).toEqual(single.events.slice(lab.version));
+    expect(single.batches).toBe(0);
+
+    frames.length = 0;
+    const finished = live.message<{ id: string }>('trace');
+    await server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 't2', [{ index: 0 }, { index: 1 }, { index: 2 }], { at: stored.at(-1)!, verdict: 'delivered' }, 0);
+    expect(await finished).toEqual({ id: 't2', at: stored.at(-1), verdict: 'delivered' });
+    await batched.message('trace');
+    expect(frames).toEqual([
+      [...range(0, 2).map((index) => ['hop', { traceId: 't2', hop: { index } }]), ['trace', { id: 't2', at: stored.at(-1), verdict: 'delivered' }]],
+    ]);
+    expect(await refusalOf({ token: lab.tokens.observer, lab: lab.id, batch: 'yes' })).toBe(400);
   });
 
   it('rate-limits each socket with 429 acks', async () => {

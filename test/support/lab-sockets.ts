@@ -12,10 +12,15 @@ export interface CreatedLab {
   tokens: Record<'instructor' | 'student' | 'observer', string>;
 }
 
-/** A socket.io client of namespace /labs that records every `event` it receives. */
+/**
+ * A socket.io client of namespace /labs that records every `event` it receives. With `batch: true` in
+ * its auth it takes live messages in `batch` messages and unpacks them in order, as a browser would.
+ */
 export interface LabClient {
   socket: Socket;
   events: EventMessage[];
+  /** How many `batch` messages it received. */
+  batches: number;
   /** Every other message received, in order, as [name, payload]. */
   messages: [string, unknown][];
   /** Resolves with the first message `name` (received already or later) that satisfies `accept`. */
@@ -32,21 +37,23 @@ export function labClient(url: string, auth: Record<string, unknown>): LabClient
   const waiters: { seq: number; resolve: () => void }[] = [];
   const messages: [string, unknown][] = [];
   const listeners = new Set<() => void>();
-  socket.onAny((name: string, payload: unknown) => {
-    if (name === 'event') return;
+  const receive = (name: string, payload: unknown) => {
+    if (name === 'event') {
+      const event = payload as EventMessage;
+      events.push(event);
+      for (const waiter of waiters.filter((w) => w.seq <= event.seq)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+      return;
+    }
     messages.push([name, payload]);
     for (const listener of [...listeners]) listener();
-  });
-  socket.on('event', (event: EventMessage) => {
-    events.push(event);
-    for (const waiter of waiters.filter((w) => w.seq <= event.seq)) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  });
-  return {
+  };
+  const client: LabClient = {
     socket,
     events,
+    batches: 0,
     messages,
     message: <T>(name: string, accept: (payload: T) => boolean = () => true, timeoutMs = 5000) =>
       new Promise<T>((resolve, reject) => {
@@ -75,6 +82,12 @@ export function labClient(url: string, auth: Record<string, unknown>): LabClient
           }),
     close: () => socket.close(),
   };
+  socket.onAny((name: string, payload: unknown) => {
+    if (name !== 'batch') return receive(name, payload);
+    client.batches++;
+    for (const [inner, innerPayload] of payload as [string, unknown][]) receive(inner, innerPayload);
+  });
+  return client;
 }
 
 /** Resolves when the socket is connected (after the server's catch-up began), rejects with the connect_error. */

@@ -48,6 +48,8 @@ export interface StoreBackend {
   roleOf(labId: string, tokenHash: string): Promise<TokenRole | null>;
   deleteLab(id: string): Promise<boolean>;
   ping(): Promise<void>;
+  /** One statement with `?` placeholders, for the server's own small tables beside the streams; a SELECT's rows, else none. */
+  execute(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]>;
   /** Waits for writes already submitted, then closes the connection. */
   close(): Promise<void>;
 }

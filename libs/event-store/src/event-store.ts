@@ -114,6 +114,15 @@ export class EventStore {
     return this.backend.deleteLab(id);
   }
 
+  /**
+   * One statement (`?` placeholders) on the store's database, for the server's own small tables beside
+   * the streams (created by migrations/, e.g. trace activity and classroom rosters); a SELECT's rows, else none.
+   */
+  async execute(sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> {
+    this.ensureOpen();
+    return this.backend.execute(sql, parameters);
+  }
+
   /** For the health check: throws StoreUnavailableError when the database cannot be reached. */
   async ping(): Promise<void> {
     this.ensureOpen();

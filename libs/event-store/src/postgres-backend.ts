@@ -170,6 +170,14 @@ export class PostgresBackend implements StoreBackend {
     await this.query('SELECT 1');
   }
 
+  async execute(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
+    let placeholder = 0;
+    const numbered = sql.replace(/\?/g, () => `$${++placeholder}`);
+    if (/^\s*SELECT\b/i.test(sql)) return (await this.query(numbered, parameters)) as Record<string, unknown>[];
+    await this.write(() => this.dataSource.query(numbered, parameters));
+    return [];
+  }
+
   async close(): Promise<void> {
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

@@ -27,6 +27,8 @@ const labColumns = `l.id, l.name, l.created_at, l.parent_lab_id, l.fork_seq,
 export class SqliteBackend implements StoreBackend {
   private readonly writes = new SerialQueue();
   private readonly statements: ReturnType<typeof prepare>;
+  /** The statements of execute(), prepared once each. */
+  private readonly prepared = new Map<string, Statement>();
   private readonly appendInTransaction: (labId: string, events: EventToWrite[], expected: number | 'any', recordedAt: string) => { head: StreamHead; rows: EventRow[] };
 
   private constructor(
@@ -140,6 +142,13 @@ export class SqliteBackend implements StoreBackend {
 
   async ping(): Promise<void> {
     this.translatingErrors(() => this.statements.ping.get());
+  }
+
+  async execute(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
+    const statement = this.translatingErrors(() => this.prepared.get(sql) ?? this.prepared.set(sql, this.db.prepare(sql)).get(sql)!);
+    if (statement.reader) return this.translatingErrors(() => statement.all(...parameters) as Record<string, unknown>[]);
+    await this.write(() => statement.run(...parameters));
+    return [];
   }
 
   async close(): Promise<void> {

@@ -33,8 +33,8 @@ export class ClassroomController {
   @Get()
   @ApiOperation({ summary: 'The student forks of this lab, with their tokens (instructor)' })
   @ApiResponse({ status: 200, schema: rosterSchema })
-  list(@Req() request: LabRequest) {
-    return { template: request.labAccess.lab.id, forks: this.classroom.list(request.labAccess.lab.id) };
+  async list(@Req() request: LabRequest) {
+    return { template: request.labAccess.lab.id, forks: await this.classroom.list(request.labAccess.lab.id) };
   }
 
   @Post(':fork/reset')

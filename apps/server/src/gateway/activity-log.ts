@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { EventStore } from '@hoplab/event-store';
 
 /** A trace someone ran, kept with the seq it ran against so that a replay can show it at that moment. */
 export interface TraceActivity {
@@ -8,25 +9,32 @@ export interface TraceActivity {
   result: Record<string, unknown>;
 }
 
-const KEPT_PER_LAB = 500;
-
 /**
- * The traces run in each lab, in memory on the instance that ran them (the newest KEPT_PER_LAB per lab).
- * Traces change nothing in the lab, so they are not events; a restart forgets them.
+ * The traces run in each lab, in the store's trace_activity table (traces change nothing in the lab,
+ * so they are not events): they survive a restart, every instance sees the same log, and they go
+ * when their lab is deleted.
  */
 @Injectable()
 export class ActivityLog {
-  private readonly traces = new Map<string, TraceActivity[]>();
+  constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
-  record(labId: string, activity: TraceActivity): void {
-    const log = this.traces.get(labId) ?? [];
-    log.push(activity);
-    if (log.length > KEPT_PER_LAB) log.splice(0, log.length - KEPT_PER_LAB);
-    this.traces.set(labId, log);
+  async record(labId: string, activity: TraceActivity): Promise<void> {
+    await this.store.execute('INSERT INTO trace_activity (lab_id, trace_id, at, hops, result) VALUES (?, ?, ?, ?, ?)', [
+      labId,
+      activity.traceId,
+      activity.at,
+      JSON.stringify(activity.hops),
+      JSON.stringify(activity.result),
+    ]);
   }
 
   /** Traces run against seqs `from`..`to`, in the order they ran. */
-  tracesBetween(labId: string, from: number, to: number): TraceActivity[] {
-    return (this.traces.get(labId) ?? []).filter((trace) => trace.at >= from && trace.at <= to);
+  async tracesBetween(labId: string, from: number, to: number): Promise<TraceActivity[]> {
+    const rows = await this.store.execute('SELECT trace_id, at, hops, result FROM trace_activity WHERE lab_id = ? AND at BETWEEN ? AND ? ORDER BY position', [
+      labId,
+      from,
+      to,
+    ]);
+    return rows.map((row) => ({ traceId: String(row.trace_id), at: Number(row.at), hops: JSON.parse(String(row.hops)), result: JSON.parse(String(row.result)) }));
   }
 }

@@ -4,6 +4,7 @@ import { ShellModule } from '../shell/shell.module';
 import { TracesModule } from '../traces/traces.module';
 import { ActivityLog } from './activity-log';
 import { LabFeeds } from './lab-feeds.service';
+import { LabOutbox } from './lab-outbox';
 import { LabsGateway } from './labs.gateway';
 import { LabsNamespace } from './labs-namespace';
 import { LiveBroadcaster } from './live-broadcaster.service';
@@ -12,7 +13,7 @@ import { LiveBroadcaster } from './live-broadcaster.service';
 @Global()
 @Module({
   imports: [RuntimeModule, TracesModule, ShellModule],
-  providers: [LabsGateway, LabFeeds, LabsNamespace, LiveBroadcaster, ActivityLog],
+  providers: [LabsGateway, LabFeeds, LabsNamespace, LabOutbox, LiveBroadcaster, ActivityLog],
   exports: [LiveBroadcaster, ActivityLog, LabsNamespace],
 })
 export class GatewayModule {}

@@ -18,6 +18,8 @@ export interface LabSocketData {
   member: LabMember;
   /** Replay the events after this seq before streaming live; undefined: live only. */
   after?: number;
+  /** The client takes its live messages in `batch` messages (see LabOutbox). */
+  batch?: boolean;
   /** This client's lab-shell contexts (workstation → node → pod ...); absent until its first `exec`. */
   shell?: ShellStack;
 }
@@ -27,11 +29,12 @@ const handshakeSchema = z.object({
   lab: z.string().min(1).max(128),
   after: z.number().int().min(0).optional(),
   name: z.string().min(1).max(64).optional(),
+  batch: z.boolean().optional(),
 });
 
-/** Validates `auth: { token, lab, after?, name? }` the way LabAuthGuard validates a REST call. */
+/** Validates `auth: { token, lab, after?, name?, batch? }` the way LabAuthGuard validates a REST call. */
 export async function authenticate(store: EventStore, auth: unknown, socketId: string): Promise<LabSocketData> {
-  const { token, lab: labId, after, name } = parseOrThrow(handshakeSchema, auth ?? {}, 'handshake auth');
+  const { token, lab: labId, after, name, batch } = parseOrThrow(handshakeSchema, auth ?? {}, 'handshake auth');
   const lab = await store.getLab(labId);
   if (!lab) throw notFound(`There is no lab ${labId}.`);
   const role = await store.roleOf(labId, hashToken(token));
@@ -39,5 +42,5 @@ export async function authenticate(store: EventStore, auth: unknown, socketId: s
   if (after !== undefined && after > lab.version) {
     throw unprocessable(`after=${after} is beyond the lab's version ${lab.version}.`, [{ path: 'after', message: `must be at most ${lab.version}` }]);
   }
-  return { labId, role, member: { id: socketId, name: name ?? role, role }, after };
+  return { labId, role, member: { id: socketId, name: name ?? role, role }, after, batch };
 }

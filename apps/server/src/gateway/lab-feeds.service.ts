@@ -6,8 +6,10 @@ import { EventStore } from '@hoplab/event-store';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 import { eventView } from '../runtime/event-view';
+import type { LabSocketData } from './handshake';
 import { LabFeed } from './lab-feed';
-import { roomOf } from './labs-namespace';
+import { LabOutbox } from './lab-outbox';
+import { deliveryRoomOf, roomOf } from './labs-namespace';
 
 /** The inter-instance message carrying one append: lab id and the events as JSON (what clients receive, byte for byte). */
 const RELAY = 'hoplab:appended';
@@ -21,23 +23,23 @@ interface FeedEntry {
  * The `event` stream of every lab that has clients on this instance. Appends made here come from
  * LabRuntime.appended; with Redis, each instance relays its own appends to the others through the
  * adapter. Each lab's LabFeed puts both into seq order, fills gaps from the store and drops duplicates,
- * and sends to this instance's sockets only, so every client gets every event exactly once, in order.
+ * and sends to this instance's sockets only (through the LabOutbox), so every client gets every event
+ * exactly once, in order.
  */
 @Injectable()
 export class LabFeeds implements OnModuleDestroy {
   private readonly logger = new Logger(LabFeeds.name);
   private readonly feeds = new Map<string, FeedEntry>();
   private appended?: Subscription;
-  private namespace?: Namespace;
 
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(LabRuntime) private readonly runtime: LabRuntime,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(LabOutbox) private readonly outbox: LabOutbox,
   ) {}
 
   bind(namespace: Namespace): void {
-    this.namespace = namespace;
     const clustered = Boolean(this.config.redisUrl);
     if (clustered) {
       (namespace as unknown as NodeJS.EventEmitter).on(RELAY, (labId: string, json: string) => this.offer(labId, JSON.parse(json) as StoredEvent[]));
@@ -53,17 +55,22 @@ export class LabFeeds implements OnModuleDestroy {
   }
 
   /** Replays the events after `after` to the socket, then makes it a live member of the lab's room. */
-  async attach(socket: Socket, labId: string, after: number | undefined): Promise<void> {
+  async attach(socket: Socket & { data: LabSocketData }, labId: string, after: number | undefined): Promise<void> {
     const entry = this.entryOf(labId);
     entry.members++;
+    const batched = socket.data.batch === true;
     await entry.feed.attach(
       {
         send: (events) => {
-          for (const event of events) socket.emit('event', eventView(event));
+          if (batched) socket.emit('batch', events.map((event) => ['event', eventView(event)]));
+          else for (const event of events) socket.emit('event', eventView(event));
         },
         join: () => {
           // A socket that left during its catch-up must not be added back to the room.
-          if (socket.connected) void socket.join(roomOf(labId));
+          if (!socket.connected) return;
+          // The pending batch holds events this socket's catch-up already sent.
+          this.outbox.flush(labId);
+          void socket.join([roomOf(labId), deliveryRoomOf(labId, batched)]);
         },
       },
       after,
@@ -85,13 +92,11 @@ export class LabFeeds implements OnModuleDestroy {
   private entryOf(labId: string): FeedEntry {
     let entry = this.feeds.get(labId);
     if (!entry) {
-      const room = roomOf(labId);
       const feed = new LabFeed({
         head: () => this.store.streamVersion(labId),
         read: (from, to) => this.store.readStream(labId, { from, to }),
         broadcast: (events) => {
-          const local = this.namespace!.local.to(room);
-          for (const event of events) local.emit('event', eventView(event));
+          for (const event of events) this.outbox.sendLocal(labId, 'event', eventView(event));
         },
       });
       entry = { feed, members: 0 };

@@ -6,6 +6,11 @@ export function roomOf(labId: string): string {
   return `lab:${labId}`;
 }
 
+/** The part of a lab's room that takes its live messages one by one, or in batches (handshake `batch: true`). */
+export function deliveryRoomOf(labId: string, batched: boolean): string {
+  return `lab:${labId}:${batched ? 'batches' : 'singles'}`;
+}
+
 /** The `/labs` namespace, once the gateway has been initialised; services that broadcast read it here. */
 @Injectable()
 export class LabsNamespace {

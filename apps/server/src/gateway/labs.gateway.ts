@@ -168,7 +168,7 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       }
       const events = await this.store.readStream(labId, { from, to });
       this.replays.get(socket)?.stop();
-      const session = new ReplaySession(replayItems(events, this.activity.tracesBetween(labId, from, to)), speed, {
+      const session = new ReplaySession(replayItems(events, await this.activity.tracesBetween(labId, from, to)), speed, {
         item: (item) => {
           if (item.kind === 'event') {
             socket.emit('replay:event', eventView(item.event));

@@ -1,8 +1,8 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Observable, Subscription } from 'rxjs';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 import { ActivityLog } from './activity-log';
-import { LabsNamespace, roomOf } from './labs-namespace';
+import { LabOutbox } from './lab-outbox';
 
 /** A trace's final result as the tracer returns it (`id` is set to the trace id when broadcast). */
 export type TraceResult = Record<string, unknown> & { at: number };
@@ -20,10 +20,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 @Injectable()
 export class LiveBroadcaster implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(LiveBroadcaster.name);
   private derived?: Subscription;
 
   constructor(
-    @Inject(LabsNamespace) private readonly labs: LabsNamespace,
+    @Inject(LabOutbox) private readonly outbox: LabOutbox,
     @Inject(ActivityLog) private readonly activity: ActivityLog,
     @Inject(LabRuntime) private readonly runtime: LabRuntime & DerivedSource,
   ) {}
@@ -36,19 +37,24 @@ export class LiveBroadcaster implements OnModuleInit, OnModuleDestroy {
     this.derived?.unsubscribe();
   }
 
-  /** Sends `hop` { traceId, hop } for every hop, `pacingMs` apart, then `trace` (the result with id = traceId). */
+  /**
+   * Sends `hop` { traceId, hop } for every hop, `pacingMs` apart, then `trace` (the result with id = traceId),
+   * and keeps the trace in the lab's activity log meanwhile; resolves once both are done.
+   */
   async broadcastTrace(labId: string, traceId: string, hops: unknown[], result: TraceResult, pacingMs: number): Promise<void> {
-    this.activity.record(labId, { traceId, at: result.at, hops, result });
-    const room = roomOf(labId);
+    const recorded = this.activity
+      .record(labId, { traceId, at: result.at, hops, result })
+      .catch((error: unknown) => this.logger.warn(`lab ${labId}: trace ${traceId} not kept in the activity log: ${String(error)}`));
     for (const [index, hop] of hops.entries()) {
       if (index > 0 && pacingMs > 0) await sleep(pacingMs);
-      this.labs.namespace.to(room).emit('hop', { traceId, hop });
+      this.outbox.sendEverywhere(labId, 'hop', { traceId, hop });
     }
-    this.labs.namespace.to(room).emit('trace', { ...result, id: traceId });
+    this.outbox.sendEverywhere(labId, 'trace', { ...result, id: traceId });
+    await recorded;
   }
 
   /** A derived occurrence (kube-proxy sync, endpoint update, ARP expiry...) as the timeline shows it. */
   publishDerived(labId: string, occurrence: object): void {
-    this.labs.namespace.to(roomOf(labId)).emit('derived', occurrence);
+    this.outbox.sendEverywhere(labId, 'derived', occurrence);
   }
 }
