@@ -458,8 +458,10 @@ describe('the web client in a browser', () => {
     await page.context().close();
   });
 
-  it('speaks Russian when asked, and shows an API problem instead of a lab for a bad token', async () => {
+  it('speaks Russian when asked, hop explanations too, and shows an API problem instead of a lab for a bad token', async () => {
     const lab = await createLab();
+    const yaml = `${pod('a', { app: 'a' }, 'minikube-m02')}---\n${pod('b', { app: 'b' }, 'minikube-m03')}`;
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set(bearer(lab.tokens.student)).set('content-type', 'application/yaml').send(yaml).expect(200);
     const page = await newPage();
     await page.goto(labUrl(lab));
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
@@ -468,6 +470,20 @@ describe('the web client in a browser', () => {
     await page.waitForFunction(() => document.documentElement?.lang === 'ru');
     expect(await page.textContent('[data-tab="trace"]')).toBe('Трассировка');
     expect(await page.textContent('#back-to-live')).toBe('К текущему моменту');
+    // A cross-node trace explained hop by hop in Russian, the English sentence kept as the hop's tooltip.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#trace-from option')).some((option) => option.textContent === 'default/b'));
+    await page.selectOption('#speed', '4');
+    await page.selectOption('#trace-from', 'default/a');
+    await page.fill('#trace-to', 'default/b');
+    await page.click('#trace-run');
+    await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.startsWith('Итог:'), undefined, { timeout: 20_000 });
+    expect(await page.textContent('#trace-verdict')).toBe('Итог: доставлен — nginx (default/b) принимает TCP/80');
+    const summaries = await page.locator('#hops li.hop .summary').evaluateAll((items) => items.map((item) => ({ lang: item.getAttribute('lang'), text: item.textContent, english: item.getAttribute('title') })));
+    expect(summaries.length).toBeGreaterThan(10);
+    expect(summaries.filter((summary) => summary.lang !== 'ru')).toEqual([]);
+    expect(summaries.map((summary) => summary.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^Поиск маршрута для 10\.244\.2\.\d+: /), expect.stringMatching(/^flannel\.1 упаковывает весь кадр в VXLAN \(VNI 1\)/)]));
+    expect(summaries.find((summary) => summary.text?.startsWith('ARP-запрос'))?.english).toMatch(/^ARP who-has /);
+    await page.screenshot({ path: join(ARTIFACTS, 'trace-russian.png') });
     // The choice is kept: the start page opens in Russian too, and switches back.
     await page.goto(server.url);
     expect(await page.textContent('#create-form h2')).toBe('Создать лабораторию');

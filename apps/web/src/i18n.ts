@@ -62,6 +62,10 @@ const en = {
   reset: 'Reset',
   following: 'Following the trace shown by',
   leading: 'Everyone in the lab now sees this trace',
+  delivered: 'delivered',
+  refused: 'refused',
+  dropped: 'dropped',
+  unreachable: 'unreachable',
 };
 
 export type MessageKey = keyof typeof en;
@@ -129,6 +133,10 @@ const ru: Record<MessageKey, string> = {
   reset: 'Сбросить',
   following: 'Показывает трассировку:',
   leading: 'Все участники видят эту трассировку',
+  delivered: 'доставлен',
+  refused: 'отклонён',
+  dropped: 'отброшен',
+  unreachable: 'недостижим',
 };
 
 export type Language = 'en' | 'ru';

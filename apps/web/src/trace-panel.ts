@@ -1,7 +1,8 @@
 import type cytoscape from 'cytoscape';
 import { isMissingEndpoint, type Hop, type LabApi, type LabStateView, type TraceResult } from './api';
 import { $, escapeHtml, html } from './dom';
-import { t, translate } from './i18n';
+import { hopSummaryInRussian, toRussian } from './hop-phrasebook';
+import { currentLanguage, t, translate, type MessageKey } from './i18n';
 import type { LiveFeed } from './live';
 import { hopElementId } from './topology-model';
 import { TracePlayer } from './trace-player';
@@ -219,8 +220,8 @@ export class TracePanel {
     const verdict = $(this.element, '#trace-verdict');
     const done = this.result && this.player.position >= this.player.hops.length - 1;
     verdict.className = `verdict ${done ? this.result?.verdict ?? '' : ''}`;
-    verdict.textContent = done ? `${t('verdict')}: ${this.result?.verdict}${this.result?.reason ? ` — ${this.result.reason}` : ''}` : '';
-    if (done && this.result?.explanation) verdict.title = this.result.explanation;
+    verdict.textContent = done ? `${t('verdict')}: ${verdictWord(this.result?.verdict)}${this.result?.reason ? ` — ${inLanguage('reason', this.result.reason)}` : ''}` : '';
+    if (done && this.result?.explanation) verdict.title = inLanguage('explanation', this.result.explanation);
     this.highlight(Boolean(done) && this.result?.verdict !== 'delivered');
     if (this.waiting && this.idle()) {
       const next = this.waiting;
@@ -249,14 +250,26 @@ export class TracePanel {
   }
 }
 
+/** The tracer explains in English; in Russian the phrasebook rewrites what it can read (the rest stays English). */
+function inLanguage(kind: 'reason' | 'explanation', text: string): string {
+  return (currentLanguage() === 'ru' && toRussian(kind, text)) || text;
+}
+
+const VERDICTS: readonly string[] = ['delivered', 'refused', 'dropped', 'unreachable'] satisfies MessageKey[];
+
+function verdictWord(verdict: string | undefined): string {
+  return verdict && VERDICTS.includes(verdict) ? t(verdict as MessageKey) : (verdict ?? '');
+}
+
 function hopItem(hop: Hop, current: boolean, ahead: boolean): string {
+  const russian = currentLanguage() === 'ru' ? hopSummaryInRussian(hop.summary) : undefined;
   const layers = Object.entries(hop.packet ?? {})
     .map(([layer, fields]) => `<tr><th>${escapeHtml(layer.toUpperCase())}</th><td>${escapeHtml(describeFields(fields))}</td></tr>`)
     .join('');
   return `<li class="hop ${current ? 'current' : ''} ${ahead ? 'ahead' : ''}" data-index="${hop.index}">
     <div><b>${hop.index}</b> <span class="tag">${escapeHtml(hop.layer)}</span> <span class="tag">${escapeHtml(hop.action)}</span>
     ${escapeHtml(hop.node)} · ${escapeHtml(hop.netns)} · ${escapeHtml(hop.device)}</div>
-    <div class="summary">${escapeHtml(hop.summary)}</div>
+    <div class="summary"${russian ? ` lang="ru" title="${escapeHtml(hop.summary)}"` : ''}>${escapeHtml(russian ?? hop.summary)}</div>
     ${hop.rule ? `<div class="rule">${escapeHtml(hop.rule)}</div>` : ''}
     ${current && layers ? `<table class="pdu">${layers}</table>` : ''}
   </li>`;
