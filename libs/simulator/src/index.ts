@@ -5,6 +5,7 @@ export * from './model/errors';
 export { initialState, toSnapshot, snapshotView, fromSnapshot, podKey, SIMULATOR_SCHEMA_VERSION, SYSTEM_NAMESPACES, type LabSnapshot } from './model/state';
 export { decide, PINNED_ADDRESS_ANNOTATION } from './model/decide';
 export { applyCommand } from './model/apply';
+export { deploymentPods, replicaSetName, rolloutBudget } from './model/deployments';
 export { evolve, replay, CNI_LOG_LIMIT, type AppliedEvent } from './model/evolve';
 export { nodeNetNamespace, podNetNamespace, nodeDefaultGateway } from './netns/derive';
 export { cniAdd, cniDel, cniCheck, cniVersion, podCniRequest, SUPPORTED_CNI_VERSIONS, type CniRequest, type AddOutcome } from './cni/operations';

@@ -40,6 +40,8 @@ export const kubeResources: KubeResource[] = [
   resource('', 'configmaps', 'ConfigMap', true, ['cm'], { verbs: readOnly }),
   resource('', 'events', 'Event', true, ['ev'], { verbs: readOnly }),
   resource('apps', 'daemonsets', 'DaemonSet', true, ['ds'], { categories: ['all'], verbs: ['get', 'list', 'patch', 'watch'] }),
+  resource('apps', 'deployments', 'Deployment', true, ['deploy'], { categories: ['all'], subresources: ['scale', 'status'] }),
+  resource('apps', 'replicasets', 'ReplicaSet', true, ['rs'], { categories: ['all'], verbs: readOnly }),
   resource('discovery.k8s.io', 'endpointslices', 'EndpointSlice', true, [], { verbs: readOnly }),
   resource('networking.k8s.io', 'networkpolicies', 'NetworkPolicy', true, ['netpol']),
 ];
@@ -59,6 +61,10 @@ export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
   return /g=apidiscovery\.k8s\.io;v=v2;as=APIGroupDiscoveryList/.test(accept ?? '');
 }
 
+/** What a subresource answers with: its resource's kind, but an autoscaling/v1 Scale for `scale` (kubectl scale looks for it). */
+const subresourceKind = (r: KubeResource, subresource: string) => (subresource === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: r.group, version: r.version, kind: r.kind });
+const subresourceVerbs = (subresource: string) => (subresource === 'scale' || subresource === 'status' ? ['get', 'patch', 'update'] : ['get']);
+
 function discoveryEntry(r: KubeResource) {
   const responseKind = { group: r.group, version: r.version, kind: r.kind };
   return {
@@ -69,7 +75,7 @@ function discoveryEntry(r: KubeResource) {
     verbs: r.verbs,
     ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
     ...(r.categories.length ? { categories: r.categories } : {}),
-    ...(r.subresources.length ? { subresources: r.subresources.map((s) => ({ subresource: s, responseKind, verbs: ['get'] })) } : {}),
+    ...(r.subresources.length ? { subresources: r.subresources.map((s) => ({ subresource: s, responseKind: subresourceKind(r, s), verbs: subresourceVerbs(s) })) } : {}),
   };
 }
 
@@ -123,7 +129,10 @@ export function legacyResourceList(group: string) {
         ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
         ...(r.categories.length ? { categories: r.categories } : {}),
       },
-      ...r.subresources.map((s) => ({ name: `${r.resource}/${s}`, singularName: '', namespaced: r.namespaced, kind: s === 'log' ? 'Pod' : r.kind, verbs: ['get'] })),
+      ...r.subresources.map((s) => {
+        const kind = subresourceKind(r, s);
+        return { name: `${r.resource}/${s}`, singularName: '', namespaced: r.namespaced, ...(s === 'scale' ? { group: kind.group, version: kind.version } : {}), kind: s === 'log' ? 'Pod' : kind.kind, verbs: subresourceVerbs(s) };
+      }),
     ]),
   };
 }

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { parse as parseYaml } from 'yaml';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, KUBERNETES_VERSION, legacyApiGroupList, legacyApiVersions, legacyResourceList, openApiGroupVersion, openApiIndex, wantsAggregatedDiscovery, type KubeResource } from './catalog';
 import { KubeApiService, type KubeAccess } from './kube-api.service';
-import { tableOf, type KubeObject } from './objects';
+import { deploymentScale, tableOf, type KubeObject } from './objects';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { podLog } from './pod-logs';
 import { parseKubePath } from './request-path';
@@ -96,6 +96,7 @@ export class KubeRouter {
     }
     if (subresource === 'log' && method === 'GET') return this.logs(access, path as Required<ObjectPath>, request, response);
     if (subresource === 'exec') throw badRequestStatus('Upgrade request required');
+    if (subresource === 'scale' && resource.resource === 'deployments') return this.scale(access, path as Required<ObjectPath>, request, response);
     if (subresource !== undefined && subresource !== 'status') throw pathNotFound();
     if (resource.namespaced && namespace === undefined) throw pathNotFound();
     switch (method) {
@@ -235,6 +236,39 @@ export class KubeRouter {
     this.refuseDryRun(request);
     await this.api.write(access, resource, name, () => [{ type: 'restartDaemonSet', namespace: namespace!, name }], access.role);
     response.json(await this.api.view(access, (ctx) => strategicMergePatch(this.api.get(ctx, resource, namespace, name), request.body)));
+  }
+
+  /** `deployments/<name>/scale` (autoscaling/v1 Scale): GET, and PATCH or PUT of spec.replicas (`kubectl scale`). */
+  private async scale(access: KubeAccess, path: Required<ObjectPath>, request: Request, response: Response): Promise<void> {
+    const { resource, namespace, name } = path;
+    const current = () =>
+      this.api.view(access, (ctx) => {
+        const deployment = ctx.state.deployments.get(`${namespace}/${name}`);
+        if (!deployment) throw notFoundStatus(resource, name);
+        return deploymentScale(ctx, deployment);
+      });
+    const live = await current();
+    if (request.method === 'GET') {
+      response.json(live);
+      return;
+    }
+    if (request.method !== 'PATCH' && request.method !== 'PUT') throw methodNotAllowed();
+    this.api.authorize(access, request.method === 'PUT' ? 'update' : 'patch', resource, namespace);
+    this.refuseDryRun(request);
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim();
+    const patchers: Record<string, (live: unknown, patch: unknown) => unknown> = {
+      'application/strategic-merge-patch+json': strategicMergePatch,
+      'application/merge-patch+json': mergePatch,
+      'application/json-patch+json': jsonPatch,
+    };
+    if (request.method === 'PATCH' && !patchers[type]) throw unsupportedMediaType(type);
+    const desired = (request.method === 'PUT' ? request.body : patchers[type](live, request.body)) as Json;
+    const replicas = desired?.spec?.replicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+      throw new KubeStatusError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`, { name, group: 'autoscaling', kind: 'Scale' });
+    }
+    await this.api.write(access, resource, name, () => [{ type: 'scaleDeployment', namespace, name, replicas }], access.role);
+    response.json(await current());
   }
 
   private async remove(access: KubeAccess, path: ObjectPath & { name: string }, response: Response): Promise<void> {

@@ -7,7 +7,7 @@ import { alreadyExists, badRequestStatus, invalid, KubeStatusError, notFoundStat
 type Json = Record<string, any>;
 
 /** Kinds whose objects the lab creates from manifests (planApply); the rest are read-only views. */
-const writable = new Set(['pods', 'namespaces', 'services', 'networkpolicies']);
+const writable = new Set(['pods', 'namespaces', 'services', 'networkpolicies', 'deployments']);
 
 export function isWritable(resource: KubeResource): boolean {
   return writable.has(resource.resource);
@@ -24,6 +24,8 @@ function exists(state: LabState, resource: KubeResource, namespace: string | und
       return state.services.has(key);
     case 'networkpolicies':
       return state.networkPolicies.has(key);
+    case 'deployments':
+      return state.deployments.has(key);
     default:
       return false;
   }
@@ -36,6 +38,8 @@ const knownFields: Record<string, string[]> = {
 };
 const podSpecFields = ['containers', 'initContainers', 'ephemeralContainers', 'volumes', 'restartPolicy', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'dnsPolicy', 'nodeSelector', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken', 'nodeName', 'hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace', 'securityContext', 'imagePullSecrets', 'hostname', 'subdomain', 'affinity', 'schedulerName', 'tolerations', 'hostAliases', 'priorityClassName', 'priority', 'dnsConfig', 'readinessGates', 'runtimeClassName', 'enableServiceLinks', 'preemptionPolicy', 'overhead', 'topologySpreadConstraints', 'setHostnameAsFQDN', 'os', 'hostUsers', 'schedulingGates', 'resourceClaims'];
 const containerFields = ['name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy', 'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty'];
+
+const deploymentSpecFields = ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'];
 
 export function strictDecodingErrors(resource: KubeResource, object: Json): string[] {
   const unknown: string[] = [];
@@ -53,9 +57,15 @@ export function strictDecodingErrors(resource: KubeResource, object: Json): stri
       for (const key of issue.keys) unknown.push(`unknown field "${at}.${key}"`);
     }
   }
-  if (resource.resource === 'pods') {
-    check(object.spec, podSpecFields, 'spec.');
-    (Array.isArray(object.spec?.containers) ? object.spec.containers : []).forEach((c: unknown, i: number) => check(c, containerFields, `spec.containers[${i}].`));
+  const checkPodSpec = (spec: Json | undefined, prefix: string) => {
+    check(spec, podSpecFields, prefix);
+    (Array.isArray(spec?.containers) ? spec.containers : []).forEach((c: unknown, i: number) => check(c, containerFields, `${prefix}containers[${i}].`));
+  };
+  if (resource.resource === 'pods') checkPodSpec(object.spec, 'spec.');
+  if (resource.resource === 'deployments') {
+    check(object.spec, deploymentSpecFields, 'spec.');
+    check(object.spec?.template, ['metadata', 'spec'], 'spec.template.');
+    checkPodSpec(object.spec?.template?.spec, 'spec.template.spec.');
   }
   return unknown;
 }
@@ -121,6 +131,8 @@ export function planDelete(state: LabState, resource: KubeResource, namespace: s
       return [{ type: 'deleteNamespace', name }];
     case 'services':
       return [{ type: 'deleteService', namespace: namespace!, name }];
+    case 'deployments':
+      return [{ type: 'deleteDeployment', namespace: namespace!, name }];
     default:
       return [{ type: 'deleteNetworkPolicy', namespace: namespace!, name }];
   }

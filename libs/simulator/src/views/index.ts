@@ -16,6 +16,7 @@ export { kubectlGetNodes, nodesTable, nodeLabels, type GetNodesOptions } from '.
 export { kubectlGetPods, podsTable, podStatus, type GetPodsOptions } from './kubectl/get-pods';
 export { kubectlGetDaemonSets, daemonSetsTable, daemonSets, type GetDaemonSetsOptions } from './kubectl/get-daemonsets';
 export { deploymentsTable } from './kubectl/get-deployments';
+export { replicaSetsTable, replicaSets, type ReplicaSetView } from './kubectl/get-replicasets';
 export { kubectlGetServices, kubectlGetEndpoints, servicesTable, endpointsTable, type GetServicesOptions } from './kubectl/get-services';
 export { kubeFlannelConfigMap, type ConfigMapView, type FlannelConfigOptions } from './kubectl/flannel-configmap';
 export { kubectlDescribeConfigMap, describeConfigMap } from './kubectl/describe-configmap';

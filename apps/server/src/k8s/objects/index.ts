@@ -1,10 +1,12 @@
 import { renderConfigMaps, renderDaemonSets, renderNamespaces, renderNode } from './cluster-objects';
 import { renderEndpointSlices, renderEndpoints, renderEvents, renderNetworkPolicies, renderServices } from './network-objects';
 import { renderPod } from './pods';
+import { renderDeployments, renderReplicaSets } from './workload-objects';
 import type { KubeObject, RenderContext } from './render-context';
 
 export * from './render-context';
 export { tableOf, formatLabelSelector } from './tables';
+export { deploymentScale } from './workload-objects';
 
 const renderers: Record<string, (ctx: RenderContext) => KubeObject[]> = {
   pods: (ctx) => [...ctx.state.pods.values()].map((pod) => renderPod(ctx, pod)),
@@ -16,6 +18,8 @@ const renderers: Record<string, (ctx: RenderContext) => KubeObject[]> = {
   configmaps: renderConfigMaps,
   events: renderEvents,
   daemonsets: renderDaemonSets,
+  deployments: renderDeployments,
+  replicasets: renderReplicaSets,
   networkpolicies: renderNetworkPolicies,
 };
 

@@ -12,7 +12,7 @@ export function imagePullPolicy(image: string): 'Always' | 'IfNotPresent' {
   return tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-function containerSpec(container: Container) {
+export function containerSpec(container: Container) {
   return {
     name: container.name,
     image: container.image,

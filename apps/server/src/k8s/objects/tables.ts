@@ -1,4 +1,4 @@
-import { age, column, daemonSetsTable, nodesTable, podsTable, rowObject, table, type Table, type TableColumnDefinition } from '@hoplab/simulator/views';
+import { age, column, daemonSetsTable, deploymentsTable, nodesTable, podsTable, replicaSetsTable, rowObject, table, type Table, type TableColumnDefinition } from '@hoplab/simulator/views';
 import type { KubeObject, RenderContext } from './render-context';
 
 type Json = Record<string, any>;
@@ -54,6 +54,10 @@ export function tableOf(resource: string, ctx: RenderContext, objects: KubeObjec
       return keep(nodesTable(ctx.state, undefined, now));
     case 'daemonsets':
       return keep(daemonSetsTable(ctx.state, undefined, now));
+    case 'deployments':
+      return keep(deploymentsTable(ctx.state, undefined, now));
+    case 'replicasets':
+      return keep(replicaSetsTable(ctx.state, undefined, now));
     case 'namespaces':
       return simpleTable(ctx, [column('Name'), column('Status'), column('Age')], objects, (o) => [o.metadata.name, 'Active', ageOf(ctx, o)]);
     case 'configmaps':
