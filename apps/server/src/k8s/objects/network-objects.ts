@@ -1,4 +1,4 @@
-import type { PodState } from '@hoplab/simulator';
+import { endpointSlices, type PodState } from '@hoplab/simulator';
 import { metadata, type KubeObject, type RenderContext } from './render-context';
 
 /** Labels match a Service's equality selector. */
@@ -58,21 +58,27 @@ export function renderEndpoints(ctx: RenderContext): KubeObject[] {
   return out;
 }
 
+/** The endpoint slice controller's slices (the API server's own for default/kubernetes), owned by their Service. */
 export function renderEndpointSlices(ctx: RenderContext): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const svc of ctx.state.services.values()) {
-    if (!svc.selector) continue;
-    const pods = endpointPods(ctx, svc.namespace, svc.selector);
-    out.push({
+  return endpointSlices(ctx.state).map((slice) => {
+    const service = ctx.state.services.get(`${slice.namespace}/${slice.service}`)!;
+    const meta = metadata(ctx, 'EndpointSlice', { name: slice.name, namespace: slice.namespace, createdAt: slice.createdAt, labels: slice.labels });
+    if (slice.generateName) meta.generateName = slice.generateName;
+    if (slice.managedBy) meta.ownerReferences = [{ apiVersion: 'v1', kind: 'Service', name: service.name, uid: service.uid, controller: true, blockOwnerDeletion: true }];
+    return {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: metadata(ctx, 'EndpointSlice', { name: `${svc.name}-${svc.uid.slice(0, 5)}`, namespace: svc.namespace, createdAt: svc.createdAt, labels: { ...svc.labels, 'kubernetes.io/service-name': svc.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } }),
-      addressType: 'IPv4',
-      endpoints: pods.map((pod) => ({ addresses: [pod.ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: pod.node, targetRef: { kind: 'Pod', namespace: pod.namespace, name: pod.name, uid: pod.uid } })),
-      ports: svc.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: pods.length ? (resolvedPort(pods[0], p.targetPort) ?? 0) : 0 })),
-    });
-  }
-  return out;
+      metadata: meta,
+      addressType: slice.addressType,
+      endpoints: slice.endpoints.map((e) => ({
+        addresses: [e.ip],
+        conditions: { ready: e.ready, serving: e.serving, terminating: e.terminating },
+        ...(e.nodeName !== undefined ? { nodeName: e.nodeName } : {}),
+        ...(e.pod ? { targetRef: { kind: 'Pod', namespace: e.pod.namespace, name: e.pod.name, uid: e.pod.uid } } : {}),
+      })),
+      ports: slice.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+    };
+  });
 }
 
 export function renderNetworkPolicies(ctx: RenderContext): KubeObject[] {

@@ -13,6 +13,7 @@ export interface RenderContext {
 
 export interface ObjectMeta {
   name: string;
+  generateName?: string;
   namespace?: string;
   uid: string;
   resourceVersion: string;

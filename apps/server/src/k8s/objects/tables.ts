@@ -1,4 +1,5 @@
 import { age, column, daemonSetsTable, deploymentsTable, nodesTable, podsTable, replicaSetsTable, rowObject, table, type Table, type TableColumnDefinition } from '@hoplab/simulator/views';
+import { formatSliceEndpoints, formatSlicePorts } from '@hoplab/simulator';
 import type { KubeObject, RenderContext } from './render-context';
 
 type Json = Record<string, any>;
@@ -77,8 +78,8 @@ export function tableOf(resource: string, ctx: RenderContext, objects: KubeObjec
       return simpleTable(ctx, [column('Name'), column('AddressType'), column('Ports'), column('Endpoints'), column('Age')], objects, (o: Json) => [
         o.metadata.name,
         o.addressType,
-        o.ports.length ? o.ports.map((p: Json) => p.port).join(',') : '<unset>',
-        o.endpoints.length ? o.endpoints.map((e: Json) => e.addresses[0]).join(',') : '<unset>',
+        formatSlicePorts(o.ports ?? []),
+        formatSliceEndpoints(o.endpoints ?? []),
         ageOf(ctx, o),
       ]);
     case 'events':

@@ -198,7 +198,8 @@ function customColumns(spec: string, objects: unknown[], noHeaders: boolean): st
 
 /** kubectl's YAML: keys sorted (objects go through JSON maps), sequences not indented under their key. */
 function toYaml(document: unknown): string {
-  return stringify(document, { indentSeq: false, sortMapEntries: true, lineWidth: 0 });
+  // YAML 1.1 scalars: go-yaml quotes strings that would read back as timestamps or booleans ("2026-…Z", "yes", "on").
+  return stringify(document, { indentSeq: false, sortMapEntries: true, lineWidth: 0, version: '1.1' });
 }
 
 interface RenderOptions {

@@ -1,5 +1,5 @@
 /** The resource types the lab's kubectl knows, by every name kubectl accepts for them. */
-export type ResourceType = 'pods' | 'nodes' | 'services' | 'endpoints' | 'namespaces' | 'networkpolicies' | 'daemonsets' | 'configmaps' | 'deployments';
+export type ResourceType = 'pods' | 'nodes' | 'services' | 'endpoints' | 'endpointslices' | 'namespaces' | 'networkpolicies' | 'daemonsets' | 'configmaps' | 'deployments';
 
 export interface ResourceInfo {
   type: ResourceType;
@@ -14,6 +14,7 @@ const infos: Record<ResourceType, ResourceInfo> = {
   nodes: { type: 'nodes', singular: 'node', kind: 'Node', namespaced: false },
   services: { type: 'services', singular: 'service', kind: 'Service', namespaced: true },
   endpoints: { type: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true },
+  endpointslices: { type: 'endpointslices', singular: 'endpointslice.discovery.k8s.io', kind: 'EndpointSlice', namespaced: true },
   namespaces: { type: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false },
   networkpolicies: { type: 'networkpolicies', singular: 'networkpolicy.networking.k8s.io', kind: 'NetworkPolicy', namespaced: true },
   daemonsets: { type: 'daemonsets', singular: 'daemonset.apps', kind: 'DaemonSet', namespaced: true },
@@ -26,6 +27,8 @@ const aliases: Record<string, ResourceType> = {
   no: 'nodes', node: 'nodes', nodes: 'nodes',
   svc: 'services', service: 'services', services: 'services',
   ep: 'endpoints', endpoints: 'endpoints',
+  endpointslice: 'endpointslices', endpointslices: 'endpointslices',
+  'endpointslice.discovery.k8s.io': 'endpointslices', 'endpointslices.discovery.k8s.io': 'endpointslices',
   ns: 'namespaces', namespace: 'namespaces', namespaces: 'namespaces',
   netpol: 'networkpolicies', networkpolicy: 'networkpolicies', networkpolicies: 'networkpolicies',
   'networkpolicy.networking.k8s.io': 'networkpolicies', 'networkpolicies.networking.k8s.io': 'networkpolicies',

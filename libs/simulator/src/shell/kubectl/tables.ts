@@ -1,5 +1,6 @@
 import type { LabState } from '../../cluster/types';
 import { serviceEndpoints } from '../../services/endpoints';
+import { endpointSlices, formatSliceEndpoints, formatSlicePorts } from '../../services/endpoint-slices';
 import type { ServiceState } from '../../services/types';
 import { age, byStorageKey, column, daemonSetsTable, deploymentsTable, kubeFlannelConfigMap, networkPoliciesTable, nodesTable, podsTable, rowObject, table, type Table } from '../../views';
 import type { ResourceType } from './resources';
@@ -22,6 +23,8 @@ export function resourceTable(state: LabState, type: ResourceType, namespace: st
       return servicesTable(state, namespace, now);
     case 'endpoints':
       return endpointsTable(state, namespace, now);
+    case 'endpointslices':
+      return endpointSlicesTable(state, namespace, now);
     case 'namespaces':
       return namespacesTable(state, now);
     case 'configmaps':
@@ -72,6 +75,18 @@ function endpointsTable(state: LabState, namespace: string | undefined, now: num
     state.version,
     [column('Name'), column('Endpoints'), column('Age')],
     servicesOf(state, namespace).map((s) => ({ cells: [s.name, formatEndpoints(state, s), age(now, s.createdAt)], object: rowObject(s.name, s.namespace, s.labels) })),
+  );
+}
+
+/** printEndpointSlice: NAME ADDRESSTYPE PORTS ENDPOINTS AGE. */
+function endpointSlicesTable(state: LabState, namespace: string | undefined, now: number): Table {
+  return table(
+    state.version,
+    [column('Name'), column('AddressType'), column('Ports'), column('Endpoints'), column('Age')],
+    endpointSlices(state, namespace).map((slice) => ({
+      cells: [slice.name, slice.addressType, formatSlicePorts(slice.ports), formatSliceEndpoints(slice.endpoints.map((e) => ({ addresses: [e.ip] }))), age(now, slice.createdAt)],
+      object: rowObject(slice.name, slice.namespace, slice.labels),
+    })),
   );
 }
 
