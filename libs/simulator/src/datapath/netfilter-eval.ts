@@ -21,6 +21,11 @@ export interface FilterPacket {
   ctstates: readonly ConntrackState[];
   /** addrtype LOCAL: an address of the node itself. */
   isLocal: (ip: number) => boolean;
+  /** A bridged frame (br_netfilter): the bridge ports it came in and goes out of (physdev). */
+  physIn?: string;
+  physOut?: string;
+  /** ipset membership (set match); without it every set is empty. */
+  inSet?: (name: string, ip: number) => boolean;
 }
 
 /** A rule (index ≥ 0) or a built-in chain's policy (index -1) the packet went through. */
@@ -107,7 +112,18 @@ function matchHolds(match: Match, packet: FilterPacket, mark: number, draw: () =
     case 'addrtype':
       return typeMatches(match.srcType, packet.src, packet) && typeMatches(match.dstType, packet.dst, packet);
     case 'conntrack':
+    case 'state':
       return match.states.some((state) => packet.ctstates.includes(state)) !== match.invert;
+    case 'set': {
+      const ip = match.flags[0] === 'src' ? packet.src : packet.dst;
+      return (packet.inSet?.(match.name, ip) ?? false) !== match.invert;
+    }
+    case 'physdev':
+      return (
+        (!match.isBridged || packet.physOut !== undefined) &&
+        (!match.in || (packet.physIn !== undefined && interfaceMatches(match.in, packet.physIn))) &&
+        (!match.out || (packet.physOut !== undefined && interfaceMatches(match.out, packet.physOut)))
+      );
     case 'recent':
       // A first packet has no recent entry to check; --set always matches.
       return match.mode === 'set';
@@ -151,6 +167,8 @@ export function runChain(source: ChainSource, table: TableName, chain: string, p
         }
         case 'MARK':
           mark = ((mark & ~target.mask) ^ target.value) >>> 0;
+          continue;
+        case 'NFLOG':
           continue;
         case 'verdict':
           if (target.verdict === 'RETURN') return 'return';

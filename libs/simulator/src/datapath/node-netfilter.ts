@@ -12,6 +12,7 @@ import { flowDraws, runChain, type ChainResult, type ChainSource, type FilterPac
 import { servicePortName } from '../kube-proxy/chain-names';
 import { clusterServices } from '../node-iptables/kube-proxy-input';
 import { nodeChainSource, servicesOnClusterIP, tablesTouched } from './node-filters';
+import { weaveSetMembership } from '../cni/weave-npc';
 import type { TracedRule, TraceProtocol } from './types';
 
 export interface NetfilterPacket {
@@ -61,7 +62,7 @@ export class NodeNetfilter {
     table: TableName,
     chain: string,
     packet: NetfilterPacket,
-    hook: { inDev?: string; outDev?: string; mark?: number; ctstates?: ConntrackState[]; seed: number },
+    hook: { inDev?: string; outDev?: string; physIn?: string; physOut?: string; mark?: number; ctstates?: ConntrackState[]; seed: number },
   ): ChainResult & { source: ChainSource } {
     let local = this.locals.get(node.name);
     if (!local) {
@@ -81,6 +82,10 @@ export class NodeNetfilter {
       mark: hook.mark ?? 0,
       ctstates: hook.ctstates ?? ['NEW'],
       isLocal,
+      // A bridged frame's ports (br_netfilter) and weave-npc's ipsets, for the weave bridge's rules.
+      physIn: hook.physIn,
+      physOut: hook.physOut,
+      inSet: this.state.cluster.cni.plugin === 'weave' ? weaveSetMembership(this.state) : undefined,
     };
     const result = runChain(source, table, chain, filterPacket, flowDraws(hook.seed));
     for (const matched of result.matched) {
@@ -101,7 +106,7 @@ export class NodeNetfilter {
   }
 
   /** filter INPUT / FORWARD / OUTPUT for the first packet of a connection (ctstate NEW, plus DNAT when translated). */
-  filter(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', packet: NetfilterPacket, devices: { inDev?: string; outDev?: string }, mark: number, translated: boolean, seed: number) {
+  filter(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', packet: NetfilterPacket, devices: { inDev?: string; outDev?: string; physIn?: string; physOut?: string }, mark: number, translated: boolean, seed: number) {
     return this.run(node, 'filter', chain, packet, { ...devices, mark, ctstates: translated ? ['NEW', 'DNAT'] : ['NEW'], seed });
   }
 

@@ -197,7 +197,7 @@ export class Walk {
     if (this.reply && fromPort !== bridge) this.undoDnat(node, bridge, 'The frame is bridged, but br_netfilter passes it through iptables: ');
     if (!this.reply && fromPort !== bridge) {
       // br_netfilter (bridge-nf-call-iptables=1 on minikube): a bridged frame meets filter FORWARD too.
-      const blocked = this.filterHook(node, 'FORWARD', { inDev: bridge, outDev: bridge }, false);
+      const blocked = this.filterHook(node, 'FORWARD', { inDev: bridge, outDev: bridge, physIn: fromPort, physOut: target.vethName! }, false);
       if (blocked) return blocked;
     }
     this.push({ node: node.name, netns: 'node', device: bridge, layer: 'L2', action: 'bridge-forward', summary: `${bridge} looks ${target.mac} up in its FDB (learned on ${target.vethName}) and forwards the frame out of that port${fromPort === target.vethName ? ' (hairpin)' : ''}.`, rule: `${target.mac} dev ${target.vethName} master ${bridge}` });
@@ -487,7 +487,7 @@ export class Walk {
   }
 
   /** filter INPUT / FORWARD / OUTPUT: kube-proxy's REJECT of a Service without endpoints, or a user's DROP/REJECT. */
-  private filterHook(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', devices: { inDev?: string; outDev?: string }, translated: boolean): WalkEnd | undefined {
+  private filterHook(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', devices: { inDev?: string; outDev?: string; physIn?: string; physOut?: string }, translated: boolean): WalkEnd | undefined {
     const result = this.netfilter.filter(node, chain, this.packet, devices, this.mark, translated, this.flowSeed);
     if (result.verdict.kind !== 'DROP' && result.verdict.kind !== 'REJECT') return undefined;
     return this.felixPolicyDrop(node, result) ?? this.blockedBy(node, devices.inDev ?? devices.outDev ?? '-', `filter ${chain}`, result);
@@ -499,8 +499,10 @@ export class Walk {
    */
   private felixPolicyDrop(node: NodeState, result: ChainResult): WalkEnd | undefined {
     const chain = result.decidedBy?.chain ?? '';
-    if (!chain.startsWith('cali-')) return undefined;
-    const ingress = /^cali-(tw|pi|pri)-/.test(chain);
+    // weave-npc: WEAVE-NPC-EGRESS drops what no egress rule marked; what WEAVE-NPC let through unaccepted meets FORWARD's `-o weave -j DROP`.
+    const weaveIngress = chain === 'FORWARD' && result.decidedBy?.rule?.outInterface?.name === WEAVE.bridge && result.matched.some((matched) => matched.chain === 'WEAVE-NPC');
+    if (!chain.startsWith('cali-') && chain !== 'WEAVE-NPC-EGRESS' && !weaveIngress) return undefined;
+    const ingress = /^cali-(tw|pi|pri)-/.test(chain) || weaveIngress;
     const pod = podByIp(this.state, ingress ? this.packet.dst : this.packet.src);
     if (!pod?.vethName) return undefined;
     const allowed = ingress ? this.policy.ingress(this, node.name, pod.vethName) : this.policy.egress(this, node.name, pod.vethName);

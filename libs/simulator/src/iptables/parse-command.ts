@@ -58,7 +58,7 @@ const REJECT_TYPES: Record<string, string> = {
 
 const ADDRTYPES = new Set(['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE', 'PROHIBIT', 'THROW', 'NAT', 'XRESOLVE']);
 
-const KNOWN_MATCHES = new Set(['comment', 'tcp', 'udp', 'sctp', 'statistic', 'mark', 'addrtype', 'conntrack', 'recent']);
+const KNOWN_MATCHES = new Set(['comment', 'tcp', 'udp', 'sctp', 'statistic', 'mark', 'addrtype', 'conntrack', 'recent', 'set', 'physdev', 'state']);
 
 type PortMatch = Extract<Match, { kind: 'tcp' | 'udp' | 'sctp' }>;
 
@@ -334,6 +334,32 @@ class ArgParser {
         match.invert = invert;
         return true;
       }
+      case '--state': {
+        const match = this.lastMatch(['state']);
+        if (!match) return false;
+        const states = this.value(option).split(',').map((s) => s.toUpperCase());
+        for (const state of states) if (!(CT_STATES as readonly string[]).includes(state)) usage(`Bad state "${state}"`);
+        match.states = CT_STATES.filter((s) => states.includes(s));
+        match.invert = invert;
+        return true;
+      }
+      case '--match-set': {
+        const match = this.lastMatch(['set']);
+        if (!match) return false;
+        match.name = this.value(option);
+        const flags = this.value(option).split(',');
+        if (flags.some((flag) => flag !== 'src' && flag !== 'dst')) usage(`You must specify (the comma separated list of) 'src' or 'dst'.`);
+        match.flags = flags as ('src' | 'dst')[];
+        match.invert = invert;
+        return true;
+      }
+      case '--physdev-in': case '--physdev-out': case '--physdev-is-bridged': {
+        const match = this.lastMatch(['physdev']);
+        if (!match) return false;
+        if (option === '--physdev-is-bridged') match.isBridged = true;
+        else match[option === '--physdev-in' ? 'in' : 'out'] = { name: this.value(option), invert };
+        return true;
+      }
       case '--name': case '--set': case '--rcheck': case '--seconds': case '--reap': case '--rsource': case '--mask': {
         const match = this.lastMatch(['recent']);
         if (!match) return false;
@@ -375,6 +401,7 @@ class ArgParser {
       SNAT: ['--to-source'],
       MASQUERADE: ['--random-fully'],
       MARK: ['--set-xmark', '--set-mark', '--or-mark', '--xor-mark', '--and-mark'],
+      NFLOG: ['--nflog-group'],
     };
     if (!target || !accepted[target]?.includes(option)) return false;
     this.targetOptions[option] = option === '--random-fully' ? true : this.value(option);
@@ -407,6 +434,11 @@ class ArgParser {
         return { kind: 'MASQUERADE', randomFully: options['--random-fully'] === true };
       case 'MARK':
         return markTarget(options);
+      case 'NFLOG': {
+        const group = options['--nflog-group'] ?? '0';
+        if (!/^\d+$/.test(group as string) || Number(group) > 65535) usage(`NFLOG: Bad value for option "--nflog-group"`);
+        return { kind: 'NFLOG', group: Number(group) };
+      }
       default:
         return { kind: 'jump', chain: name };
     }
@@ -421,6 +453,9 @@ function emptyMatch(name: string): Match {
     case 'mark': return { kind: 'mark', mark: 0, mask: 0xffffffff, invert: false };
     case 'addrtype': return { kind: 'addrtype' };
     case 'conntrack': return { kind: 'conntrack', states: [], invert: false };
+    case 'state': return { kind: 'state', states: [], invert: false };
+    case 'set': return { kind: 'set', name: '', flags: [], invert: false };
+    case 'physdev': return { kind: 'physdev' };
     default: return { kind: 'recent', name: 'DEFAULT', mode: 'set', reap: false };
   }
 }

@@ -1,7 +1,7 @@
 import { formatIPv4 } from './ipv4';
 import { formatKernelProbability } from './probability';
 import { addressName, serviceName } from './services';
-import type { AddressMatch, Match, PortRange, Rule, Target } from './types';
+import type { AddressMatch, InterfaceMatch, Match, PortRange, Rule, Target } from './types';
 
 /** xtables_save_string: bare if every character is in [A-Za-z0-9_-], else double-quoted with " \ ' escaped. */
 export function saveString(text: string): string {
@@ -44,6 +44,14 @@ function saveMatch(match: Match): string {
       return ` -m addrtype${match.srcType ? ` --src-type ${match.srcType}` : ''}${match.dstType ? ` --dst-type ${match.dstType}` : ''}`;
     case 'conntrack':
       return ` -m conntrack${match.invert ? ' !' : ''} --ctstate ${match.states.join(',')}`;
+    case 'state':
+      return ` -m state${match.invert ? ' !' : ''} --state ${match.states.join(',')}`;
+    case 'set':
+      return ` -m set${match.invert ? ' !' : ''} --match-set ${match.name} ${match.flags.join(',')}`;
+    case 'physdev': {
+      const port = (flag: string, m: InterfaceMatch | undefined) => (m ? `${m.invert ? ' !' : ''} ${flag} ${m.name}` : '');
+      return ` -m physdev${port('--physdev-in', match.in)}${port('--physdev-out', match.out)}${match.isBridged ? ' --physdev-is-bridged' : ''}`;
+    }
     case 'recent': {
       const mode = match.mode === 'set' ? ' --set' : ` --rcheck${match.seconds !== undefined ? ` --seconds ${match.seconds}` : ''}${match.reap ? ' --reap' : ''}`;
       return ` -m recent${mode} --name ${match.name} --mask 255.255.255.255 --rsource`;
@@ -68,6 +76,7 @@ function saveTarget(target: Target | undefined): string {
     case 'SNAT': return ` -j SNAT --to-source ${target.toSource}`;
     case 'MASQUERADE': return ` -j MASQUERADE${target.randomFully ? ' --random-fully' : ''}`;
     case 'MARK': return ` -j MARK --set-xmark ${hex(target.value)}/${hex(target.mask)}`;
+    case 'NFLOG': return ` -j NFLOG${target.group !== 0 ? ` --nflog-group ${target.group}` : ''}`;
     default: return ` -j ${targetName(target)}`;
   }
 }
@@ -121,6 +130,14 @@ function listMatch(match: Match, numeric: boolean): string {
       return ` ADDRTYPE match${match.srcType ? ` src-type ${match.srcType}` : ''}${match.dstType ? ` dst-type ${match.dstType}` : ''}`;
     case 'conntrack':
       return `${match.invert ? ' !' : ''} ctstate ${match.states.join(',')}`;
+    case 'state':
+      return ` state${match.invert ? ' !' : ''} ${match.states.join(',')}`;
+    case 'set':
+      return `${match.invert ? ' !' : ''} match-set ${match.name} ${match.flags.join(',')}`;
+    case 'physdev': {
+      const port = (flag: string, m: InterfaceMatch | undefined) => (m ? `${m.invert ? ' !' : ''} ${flag} ${m.name}` : '');
+      return ` PHYSDEV match${port('--physdev-in', match.in)}${port('--physdev-out', match.out)}${match.isBridged ? ' --physdev-is-bridged' : ''}`;
+    }
     case 'recent': {
       const mode = match.mode === 'set' ? ' SET' : ` CHECK${match.seconds !== undefined ? ` seconds: ${match.seconds}` : ''}${match.reap ? ' reap' : ''}`;
       return ` recent:${mode} name: ${match.name} side: source mask: 255.255.255.255`;
@@ -135,6 +152,7 @@ function listTarget(target: Target | undefined): string {
     case 'DNAT': return ` to:${target.toDestination}`;
     case 'SNAT': return ` to:${target.toSource}`;
     case 'MASQUERADE': return target.randomFully ? ' random-fully' : '';
+    case 'NFLOG': return target.group !== 0 ? ` nflog-group ${target.group}` : '';
     case 'MARK': {
       const { value, mask } = target;
       if (value === 0) return ` MARK and ${hex(~mask >>> 0)}`;

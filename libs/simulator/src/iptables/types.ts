@@ -51,7 +51,13 @@ export type Match =
   | { kind: 'mark'; mark: number; mask: number; invert: boolean }
   | { kind: 'addrtype'; srcType?: string; dstType?: string }
   | { kind: 'conntrack'; states: ConntrackState[]; invert: boolean }
-  | { kind: 'recent'; name: string; mode: 'set' | 'rcheck'; seconds?: number; reap: boolean };
+  | { kind: 'recent'; name: string; mode: 'set' | 'rcheck'; seconds?: number; reap: boolean }
+  /** ipset membership of the packet's source or destination (`--match-set NAME src|dst`). */
+  | { kind: 'set'; name: string; flags: ('src' | 'dst')[]; invert: boolean }
+  /** br_netfilter's bridge ports of a bridged frame. */
+  | { kind: 'physdev'; in?: InterfaceMatch; out?: InterfaceMatch; isBridged?: boolean }
+  /** The legacy state match (conntrack states by another name). */
+  | { kind: 'state'; states: ConntrackState[]; invert: boolean };
 
 export type Target =
   | { kind: 'verdict'; verdict: 'ACCEPT' | 'DROP' | 'RETURN' }
@@ -61,7 +67,9 @@ export type Target =
   | { kind: 'SNAT'; toSource: string }
   | { kind: 'MASQUERADE'; randomFully: boolean }
   /** MARK revision 2: the packet mark becomes (mark & ~mask) ^ value. */
-  | { kind: 'MARK'; value: number; mask: number };
+  | { kind: 'MARK'; value: number; mask: number }
+  /** Logs to an nflog group (weave-npc's dropped-packet log); the packet goes on. */
+  | { kind: 'NFLOG'; group: number };
 
 export interface Rule {
   source?: AddressMatch;
