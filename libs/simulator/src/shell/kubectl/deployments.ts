@@ -1,7 +1,9 @@
+import type { Command } from '../../model/commands';
 import { printed, type Invocation, type ProgramResult } from '../types';
 import { kubectlErrors } from './errors';
 import { flag, type FlagSpec, type ParsedFlags } from './flags';
 import { namespaceOf, targets } from './get';
+import { deploymentInput } from './rollout';
 
 export const scaleFlags: FlagSpec[] = [
   { name: 'replicas', value: true },
@@ -78,4 +80,38 @@ export function kubectlCreateDeployment(call: Invocation, parsed: ParsedFlags): 
 function containerName(image: string): string {
   const base = image.split('/').pop()!.split('@')[0].split(':')[0];
   return base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'container';
+}
+
+export const setFlags: FlagSpec[] = [{ name: 'all' }, { name: 'selector', short: 'l', value: true }];
+
+/** `kubectl set image deployment/NAME CONTAINER=IMAGE [...]` (`*=IMAGE` for every container): a new template, rolled out. */
+export function kubectlSet(call: Invocation, parsed: ParsedFlags): ProgramResult {
+  const [verb, ...rest] = parsed.positional;
+  if (verb !== 'image') return kubectlErrors.plain(`the lab's kubectl runs set image only`);
+  const resources = rest.filter((arg) => !arg.includes('='));
+  const updates = rest.filter((arg) => arg.includes('=')).map((arg) => [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] as const);
+  if (updates.length === 0) return kubectlErrors.usage('at least one image update is required', 'set image');
+  const found = targets(resources, 'set image');
+  if ('kind' in found) return found;
+  const namespace = namespaceOf(parsed);
+  const commands: Command[] = [];
+  let stdout = '';
+  for (const { info, names } of found) {
+    if (info.type !== 'deployments') return kubectlErrors.plain(`the lab's kubectl sets images of deployments only, not ${info.type}`);
+    for (const name of names) {
+      const deployment = call.state.deployments.get(`${namespace}/${name}`);
+      if (!deployment) return kubectlErrors.notFound('deployments.apps', name);
+      const input = deploymentInput(deployment);
+      for (const [container, image] of updates) {
+        const matching = input.template.containers.filter((c) => container === '*' || c.name === container);
+        if (matching.length === 0) return kubectlErrors.plain(`unable to find container named "${container}"`);
+        for (const c of matching) c.image = image;
+      }
+      if (JSON.stringify(input.template) === JSON.stringify(deployment.template)) continue;
+      commands.push({ type: 'applyDeployment', deployment: input });
+      stdout += `deployment.apps/${name} image updated\n`;
+    }
+  }
+  if (commands.length === 0) return printed(stdout);
+  return { kind: 'mutation', commands, render: () => printed(stdout) };
 }

@@ -18,6 +18,7 @@ export function qualifiedPlural(type: string): string {
   if (type === 'networkpolicies') return 'networkpolicies.networking.k8s.io';
   if (type === 'daemonsets') return 'daemonsets.apps';
   if (type === 'deployments') return 'deployments.apps';
+  if (type === 'replicasets') return 'replicasets.apps';
   if (type === 'endpointslices') return 'endpointslices.discovery.k8s.io';
   return type;
 }

@@ -44,7 +44,7 @@ export function targets(positional: string[], command: string): Target[] | Print
     }
     return found;
   }
-  const types = positional[0].split(',').flatMap((type) => (type === 'all' ? ['pods', 'services', 'daemonsets'] : [type]));
+  const types = positional[0].split(',').flatMap((type) => (type === 'all' ? ['pods', 'services', 'daemonsets', 'deployments', 'replicasets'] : [type]));
   const found: Target[] = [];
   for (const type of types) {
     const info = resourceInfo(type);

@@ -5,8 +5,9 @@ import { kubectlErrors } from './errors';
 import { execFlags, kubectlExec, kubectlLogs, logsFlags, type PodRunner } from './exec';
 import { FlagError, globalFlags, parseFlags, type FlagSpec, type ParsedFlags } from './flags';
 import { getFlags, kubectlGet } from './get';
-import { createDeploymentFlags, kubectlScale, scaleFlags } from './deployments';
-import { exposeFlags, fileFlags, kubectlApply, kubectlCreate, kubectlDelete, kubectlExpose, kubectlLabel, kubectlRollout, kubectlRun, labelFlags, runFlags } from './mutate';
+import { createDeploymentFlags, kubectlScale, kubectlSet, scaleFlags, setFlags } from './deployments';
+import { kubectlRollout, rolloutFlags } from './rollout';
+import { exposeFlags, fileFlags, kubectlApply, kubectlCreate, kubectlDelete, kubectlExpose, kubectlLabel, kubectlRun, labelFlags, runFlags } from './mutate';
 
 interface Subcommand {
   flags: FlagSpec[];
@@ -21,7 +22,8 @@ const subcommands: Record<string, Subcommand> = {
   create: { flags: [...fileFlags, ...createDeploymentFlags], run: kubectlCreate },
   scale: { flags: scaleFlags, run: kubectlScale },
   delete: { flags: [...fileFlags, { name: 'selector', short: 'l', value: true }], run: kubectlDelete },
-  rollout: { flags: [], run: kubectlRollout },
+  rollout: { flags: rolloutFlags, run: kubectlRollout },
+  set: { flags: setFlags, run: kubectlSet },
   expose: { flags: exposeFlags, run: kubectlExpose },
   label: { flags: labelFlags, run: kubectlLabel },
   exec: { flags: execFlags, run: kubectlExec },
@@ -47,8 +49,8 @@ export function kubectl(call: Invocation, runInPod: PodRunner): ProgramResult {
     return kubectlErrors.unknownCommand(name, suggestions);
   }
   const rest = [...args.slice(0, index), ...args.slice(index + 1)];
-  // `kubectl rollout restart …`: the verb is positional, its flags are rollout's.
-  const commandPath = name === 'rollout' && args[index + 1] ? `rollout ${args[index + 1]}` : name;
+  // `kubectl rollout restart …`, `kubectl set image …`: the verb is positional, its flags are the parent's.
+  const commandPath = (name === 'rollout' || name === 'set') && args[index + 1] ? `${name} ${args[index + 1]}` : name;
   let parsed: ParsedFlags;
   try {
     parsed = parseFlags(rest, sub.flags);

@@ -223,30 +223,6 @@ function allNamesOf(state: LabState, type: string, namespace: string): string[] 
   return [];
 }
 
-/** `kubectl rollout restart ds NAME -n NS`: the DaemonSet replaces every pod. */
-export function kubectlRollout(call: Invocation, parsed: ParsedFlags): ProgramResult {
-  const [verb, ...rest] = parsed.positional;
-  if (verb !== 'restart') {
-    if (verb === 'status' || verb === 'history' || verb === 'undo' || verb === 'pause' || verb === 'resume') return kubectlErrors.plain(`the lab's kubectl only runs rollout restart`);
-    return kubectlErrors.unknownCommand(verb ?? '');
-  }
-  const found = targets(rest, 'rollout restart');
-  if ('kind' in found) return found;
-  const namespace = namespaceOf(parsed);
-  const commands: Command[] = [];
-  const said: string[] = [];
-  for (const { info, names } of found) {
-    if (info.type !== 'daemonsets') return kubectlErrors.plain(`no restarter has been implemented for ${info.type}`);
-    for (const name of names) {
-      const pods = [...call.state.pods.values()].filter((p) => p.namespace === namespace && p.owner?.kind === 'DaemonSet' && p.owner.name === name);
-      if (pods.length === 0) return kubectlErrors.notFound('daemonsets.apps', name);
-      commands.push({ type: 'restartDaemonSet', namespace, name });
-      said.push(`daemonset.apps/${name} restarted\n`);
-    }
-  }
-  return mutation(commands, () => printed(said.join('')));
-}
-
 /** `kubectl expose pod NAME --port=N [--target-port=M] [--name=S] [--type=T]` */
 export function kubectlExpose(call: Invocation, parsed: ParsedFlags): ProgramResult {
   const found = targets(parsed.positional, 'expose');

@@ -1,5 +1,5 @@
 /** The resource types the lab's kubectl knows, by every name kubectl accepts for them. */
-export type ResourceType = 'pods' | 'nodes' | 'services' | 'endpoints' | 'endpointslices' | 'namespaces' | 'networkpolicies' | 'daemonsets' | 'configmaps' | 'deployments';
+export type ResourceType = 'pods' | 'nodes' | 'services' | 'endpoints' | 'endpointslices' | 'namespaces' | 'networkpolicies' | 'daemonsets' | 'configmaps' | 'deployments' | 'replicasets';
 
 export interface ResourceInfo {
   type: ResourceType;
@@ -20,6 +20,7 @@ const infos: Record<ResourceType, ResourceInfo> = {
   daemonsets: { type: 'daemonsets', singular: 'daemonset.apps', kind: 'DaemonSet', namespaced: true },
   configmaps: { type: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true },
   deployments: { type: 'deployments', singular: 'deployment.apps', kind: 'Deployment', namespaced: true },
+  replicasets: { type: 'replicasets', singular: 'replicaset.apps', kind: 'ReplicaSet', namespaced: true },
 };
 
 const aliases: Record<string, ResourceType> = {
@@ -35,6 +36,7 @@ const aliases: Record<string, ResourceType> = {
   ds: 'daemonsets', daemonset: 'daemonsets', daemonsets: 'daemonsets', 'daemonset.apps': 'daemonsets', 'daemonsets.apps': 'daemonsets',
   cm: 'configmaps', configmap: 'configmaps', configmaps: 'configmaps',
   deploy: 'deployments', deployment: 'deployments', deployments: 'deployments', 'deployment.apps': 'deployments', 'deployments.apps': 'deployments',
+  rs: 'replicasets', replicaset: 'replicasets', replicasets: 'replicasets', 'replicaset.apps': 'replicasets', 'replicasets.apps': 'replicasets',
 };
 
 export function resourceInfo(name: string): ResourceInfo | undefined {

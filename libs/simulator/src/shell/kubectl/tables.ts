@@ -2,7 +2,7 @@ import type { LabState } from '../../cluster/types';
 import { serviceEndpoints } from '../../services/endpoints';
 import { endpointSlices, formatSliceEndpoints, formatSlicePorts } from '../../services/endpoint-slices';
 import type { ServiceState } from '../../services/types';
-import { age, byStorageKey, column, daemonSetsTable, deploymentsTable, kubeFlannelConfigMap, networkPoliciesTable, nodesTable, podsTable, rowObject, table, type Table } from '../../views';
+import { age, byStorageKey, column, daemonSetsTable, deploymentsTable, replicaSetsTable, kubeFlannelConfigMap, networkPoliciesTable, nodesTable, podsTable, rowObject, table, type Table } from '../../views';
 import type { ResourceType } from './resources';
 
 /**
@@ -31,6 +31,8 @@ export function resourceTable(state: LabState, type: ResourceType, namespace: st
       return configMapsTable(state, namespace, now);
     case 'deployments':
       return deploymentsTable(state, namespace, now);
+    case 'replicasets':
+      return replicaSetsTable(state, namespace, now);
   }
 }
 

@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { startServer, tempDatabase, type TestServer } from './support/test-server';
+
+interface CreatedLab {
+  id: string;
+  tokens: Record<'instructor' | 'student' | 'observer', string>;
+}
+
+interface Run {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+const web = (image: string, replicas = 3) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: ${image}\n        ports:\n        - containerPort: 80\n`;
+
+/**
+ * Deployments through the real kubectl (v1.32): apply, get deploy/rs, scale, set image, rollout
+ * restart/status, delete — the same steps on a twin lab through the lab shell print the same.
+ */
+describe('Deployments with the real kubectl', () => {
+  const database = tempDatabase();
+  const home = mkdtempSync(join(tmpdir(), 'hoplab-kubectl-deploy-'));
+  let server: TestServer;
+  let api: CreatedLab;
+  let twin: CreatedLab;
+  let kubeconfig: string;
+  const files: Record<string, string> = {};
+
+  const request = (lab: CreatedLab, path: string, body?: unknown) =>
+    fetch(`${server.url}/api/labs/${lab.id}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${lab.tokens.student}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const shell = async (lab: CreatedLab, command: string): Promise<Run> => {
+    const response = await request(lab, '/exec', { command });
+    expect(response.status).toBe(200);
+    const out = await response.json();
+    return { rc: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+  };
+  const kubectl = (args: string[]): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args.map((a) => files[a] ?? a)], { env: { ...process.env, HOME: home }, timeout: 20_000 }, (error, stdout, stderr) =>
+        resolve({ rc: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  /** The command through real kubectl on one lab and through the shell on its twin: same output, same exit code. */
+  const both = async (args: string[]) => {
+    const real = await kubectl(args);
+    const lab = await shell(twin, `kubectl ${args.join(' ')}`);
+    expect({ stdout: real.stdout, stderr: real.stderr, rc: real.rc }).toEqual(lab);
+    return real;
+  };
+  const events = async (lab: CreatedLab, after: number) => ((await (await request(lab, `/events?after=${after}&limit=1000`)).json()) as { type: string; data: Record<string, unknown> }[]).map((e) => e);
+  const version = async (lab: CreatedLab) => ((await (await request(lab, '')).json()) as { version: number }).version;
+
+  beforeAll(async () => {
+    server = await startServer({ databaseUrl: database.url });
+    const create = async () => {
+      const response = await fetch(`${server.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'deploy', scenario: 'minikube-flannel' }) });
+      return (await response.json()) as CreatedLab;
+    };
+    [api, twin] = [await create(), await create()];
+    for (const lab of [api, twin]) {
+      expect((await request(lab, '/clock', { speed: 0 })).status).toBeLessThan(300);
+      for (const [name, content] of [['web.yaml', web('nginx:1.27')], ['web-4.yaml', web('nginx:1.27', 4)]]) expect((await request(lab, '/files', { name, content })).status).toBe(201);
+    }
+    for (const [name, content] of [['web.yaml', web('nginx:1.27')], ['web-4.yaml', web('nginx:1.27', 4)]]) {
+      files[name] = join(home, name);
+      writeFileSync(files[name], content);
+    }
+    kubeconfig = join(home, 'api.kubeconfig');
+    writeFileSync(kubeconfig, await (await request(api, '/kubeconfig')).text());
+  });
+  afterAll(async () => {
+    await server.app.close();
+    database.cleanup();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('discovery lists deployments (deploy, with scale) and replicasets (rs) under apps/v1', async () => {
+    const run = await kubectl(['api-resources', '--api-group=apps']);
+    expect(run.rc).toBe(0);
+    expect(run.stdout).toMatch(/\ndeployments\s+deploy\s+apps\/v1\s+true\s+Deployment\n/);
+    expect(run.stdout).toMatch(/\nreplicasets\s+rs\s+apps\/v1\s+true\s+ReplicaSet\n/);
+  });
+
+  it('get deploy -A shows coredns in kube-system, 1/1, as minikube has it', async () => {
+    const run = await both(['get', 'deploy', '-A']);
+    expect(run.stdout).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nkube-system\s+coredns\s+1\/1\s+1\s+1\s+\S+\n$/);
+    const rs = await both(['get', 'rs', '-n', 'kube-system']);
+    expect(rs.stdout).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\ncoredns-[a-z0-9]+\s+1\s+1\s+1\s+\S+\n$/);
+  });
+
+  it('apply -f creates web (3 pods of one ReplicaSet), again prints unchanged; get deploy/rs -o wide and -o yaml', async () => {
+    expect((await both(['apply', '-f', 'web.yaml'])).stdout).toBe('deployment.apps/web created\n');
+    expect((await kubectl(['apply', '-f', 'web.yaml'])).stdout).toBe('deployment.apps/web unchanged\n');
+    await both(['get', 'deploy', '-o', 'wide']);
+    const rs = await both(['get', 'rs', '-o', 'wide']);
+    expect(rs.stdout).toMatch(/\nweb-([a-z0-9]+)\s+3\s+3\s+3\s+\S+\s+nginx\s+nginx:1\.27\s+app=web,pod-template-hash=\1\n$/);
+    const yaml = parseYaml((await kubectl(['get', 'deploy', 'web', '-o', 'yaml'])).stdout);
+    expect(yaml).toMatchObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default', generation: 1, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+      spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } },
+      status: { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 },
+    });
+    const pods = await kubectl(['get', 'pods', '-l', 'app=web', '-o', 'json']);
+    const items = JSON.parse(pods.stdout).items as { metadata: { name: string; ownerReferences: { kind: string; name: string }[] } }[];
+    expect(items).toHaveLength(3);
+    for (const pod of items) expect(pod.metadata.ownerReferences[0]).toMatchObject({ kind: 'ReplicaSet', name: pod.metadata.name.replace(/-[a-z0-9]{5}$/, '') });
+  });
+
+  it('scale deployment --replicas=4 goes through the scale subresource; get all lists pods, services, deployments and replicasets', async () => {
+    expect((await both(['scale', 'deployment', 'web', '--replicas=4'])).stdout).toBe('deployment.apps/web scaled\n');
+    await both(['get', 'deploy', 'web']);
+    expect((await kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout.trimEnd().split('\n')).toHaveLength(4);
+    const all = await both(['get', 'all']);
+    expect(all.stdout).toMatch(/\n\nNAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\ndeployment\.apps\/web\s+4\/4 /);
+    expect(all.stdout).toMatch(/\n\nNAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nreplicaset\.apps\/web-[a-z0-9]+\s+4\s+4\s+4 /);
+  });
+
+  it('set image rolls the pods to a new ReplicaSet step by step; rollout status says it rolled out', async () => {
+    const before = await version(api);
+    expect((await both(['set', 'image', 'deployment/web', 'nginx=nginx:1.28'])).stdout).toBe('deployment.apps/web image updated\n');
+    const steps = (await events(api, before)).filter((e) => e.type === 'ReplicaSetScaled').map((e) => `${e.data.name} ${e.data.from}->${e.data.replicas}`);
+    expect(steps).toHaveLength(8);
+    const rs = await both(['get', 'rs']);
+    expect(rs.stdout).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nweb-[a-z0-9]+\s+(0\s+0\s+0|4\s+4\s+4)\s+\S+\nweb-[a-z0-9]+\s+(0\s+0\s+0|4\s+4\s+4)\s+\S+\n$/);
+    expect(await both(['rollout', 'status', 'deployment/web'])).toMatchObject({ rc: 0, stdout: 'deployment "web" successfully rolled out\n' });
+    const yaml = parseYaml((await kubectl(['get', 'deploy', 'web', '-o', 'yaml'])).stdout);
+    expect(yaml.metadata).toMatchObject({ generation: 3, annotations: { 'deployment.kubernetes.io/revision': '2' } });
+    expect(yaml.spec.template.spec.containers[0].image).toBe('nginx:1.28');
+  });
+
+  it('rollout restart deployment adds a third ReplicaSet, rollout history lists 3 revisions, undo --to-revision=1 rolls back; delete deploy takes the pods with it', async () => {
+    expect((await kubectl(['rollout', 'restart', 'deployment/web'])).stdout).toBe('deployment.apps/web restarted\n');
+    expect((await shell(twin, 'kubectl rollout restart deployment/web')).stdout).toBe('deployment.apps/web restarted\n');
+    const rs = await kubectl(['get', 'rs', '-o', 'name']);
+    expect(rs.stdout.trimEnd().split('\n')).toHaveLength(3);
+    expect((await both(['rollout', 'history', 'deployment/web'])).stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n3         <none>\n\n');
+    expect((await both(['rollout', 'undo', 'deployment/web', '--to-revision=1'])).stdout).toBe('deployment.apps/web rolled back\n');
+    expect(parseYaml((await kubectl(['get', 'deploy', 'web', '-o', 'yaml'])).stdout).spec.template.spec.containers[0].image).toBe('nginx:1.27');
+    await both(['rollout', 'history', 'deploy', 'web']);
+    expect((await both(['delete', 'deploy', 'web'])).stdout).toBe('deployment.apps "web" deleted\n');
+    expect(await both(['get', 'deploy'])).toMatchObject({ stdout: '', stderr: 'No resources found in default namespace.\n' });
+    expect((await kubectl(['get', 'pods', '-l', 'app=web'])).stderr).toBe('No resources found in default namespace.\n');
+  });
+});
