@@ -36,7 +36,7 @@ function buildLab(): { state: LabState; seq: number } {
     apply('PodNetworkAttached', {
       namespace, name, node: nodeName(node), containerId: `c${n}`, address: `${address}/24`, gateway: `10.${node >> 8}.${node & 255}.1`, mac: '0a:58:0a:00:00:02',
       vethName: `veth${n}`, vethMac: '0a:58:0a:00:00:03', vethIndex: 10 + n, netnsId: n,
-      cni: { plugin: 'flannel', command: 'ADD', containerId: `c${n}`, netns: `/proc/${n}/ns/net`, ifName: 'eth0', args: '', path: '/opt/cni/bin', stdin: {}, exitCode: 0, stdout: null },
+      netns: `/proc/${n}/ns/net`,
     });
   }
   for (let s = 0; s < SERVICES; s++) {

@@ -5,7 +5,8 @@ import { labEvents } from './lab-events';
 /**
  * Cluster mutations. Each event carries every decision the simulator made (addresses, MACs,
  * interface names and indexes, uids), so evolve() only copies them and an old history replays
- * identically after the allocation code changes.
+ * identically after the allocation code changes. What follows from those decisions (the CNI call
+ * a pod's ADD or DEL made) is derived by evolve, not stored: a long history replays faster.
  */
 
 export const cniCallSchema = z
@@ -114,10 +115,10 @@ export const PodCreated = labEvents.define({
     .strict(),
 });
 
-/** The CNI ADD that wired a pod: what host-local and bridge decided, and the call itself. */
+/** The CNI ADD that wired a pod: what host-local and bridge decided. The call itself is derived from it. */
 export const PodNetworkAttached = labEvents.define({
   type: 'PodNetworkAttached',
-  version: 1,
+  version: 2,
   schema: z
     .object({
       ...podAttachmentFields,
@@ -126,16 +127,30 @@ export const PodNetworkAttached = labEvents.define({
       vethIndex: z.number().int().positive(),
       /** link-netnsid of the pod's netns as seen from the node. */
       netnsId: z.number().int().nonnegative(),
+      /** The pod's network namespace (CNI_NETNS), e.g. /proc/1234/ns/net. */
+      netns: z.string(),
+      /** The address the ADD asked host-local for (CNI_ARGS IP=), from the pod's pinned-address annotation. */
+      requestedIp: ip.optional(),
       /** Set when this ADD created the node's bridge (cni0), which happens at the first pod. */
       bridge: z.object({ name: z.string(), index: z.number().int().positive(), mac }).strict().optional(),
-      cni: cniCallSchema,
     })
     .strict(),
 });
+// v1 stored the whole CNI call (~1.2 KB of a 1.5 KB event); v2 keeps the decisions it was made of.
+labEvents.addUpcaster('PodNetworkAttached', 1, (data) => {
+  const { cni, ...decisions } = data as { cni: CniCall };
+  const requestedIp = /(?:^|;)IP=([^;]*)/.exec(cni.args)?.[1];
+  return { ...decisions, netns: cni.netns, ...(requestedIp === undefined ? {} : { requestedIp }) };
+});
 
-/** A pod deleted; `cni` is the DEL the runtime ran (absent for hostNetwork pods). */
+/** A pod deleted; the CNI DEL the runtime ran for it (none for hostNetwork pods) is derived from the pod. */
 export const PodDeleted = labEvents.define({
   type: 'PodDeleted',
-  version: 1,
-  schema: z.object({ namespace: name, name, cni: cniCallSchema.optional() }).strict(),
+  version: 2,
+  schema: z.object({ namespace: name, name }).strict(),
+});
+// v1 stored the DEL call, which v2 derives from the pod's attachment.
+labEvents.addUpcaster('PodDeleted', 1, (data) => {
+  const { namespace, name } = data as { namespace: string; name: string };
+  return { namespace, name };
 });

@@ -6,7 +6,8 @@ export { initialState, toSnapshot, snapshotView, fromSnapshot, podKey, SIMULATOR
 export { decide, PINNED_ADDRESS_ANNOTATION } from './model/decide';
 export { applyCommand } from './model/apply';
 export { deploymentPods, replicaSetName, rolloutBudget } from './model/deployments';
-export { evolve, replay, CNI_LOG_LIMIT, type AppliedEvent } from './model/evolve';
+export { evolve, replay, type AppliedEvent } from './model/evolve';
+export { CNI_LOG_LIMIT, oldestRestoredCniCall } from './model/cni-log';
 export { nodeNetNamespace, podNetNamespace, nodeDefaultGateway } from './netns/derive';
 export { cniAdd, cniDel, cniCheck, cniVersion, podCniRequest, SUPPORTED_CNI_VERSIONS, type CniRequest, type AddOutcome } from './cni/operations';
 export { flannelSubnetEnv, networkConfig, podMtu, usesVxlan, BRIDGE_NAME, FLANNEL_VNI, FLANNEL_VXLAN_PORT } from './cni/network-config';

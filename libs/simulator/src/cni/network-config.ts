@@ -14,7 +14,7 @@ export const FLANNEL_VXLAN_PORT = 8472;
 export const VXLAN_OVERHEAD = 50;
 
 /** The bridge pods hang on with the bridge plugin: cni0, or the cluster's name for it (kubenet's cbr0). */
-export function bridgeName(state: LabState): string {
+export function bridgeName(state: Pick<LabState, 'cluster'>): string {
   return state.cluster.cni.bridge ?? BRIDGE_NAME;
 }
 
@@ -25,18 +25,18 @@ export function docker0Network(state: LabState): { network: string; address: str
   return { network: `${formatIp(network.network)}/${network.prefix}`, address, cidr: `${address}/${network.prefix}`, broadcast: formatIp(broadcastOf(network)) };
 }
 
-export function usesVxlan(state: LabState): boolean {
+export function usesVxlan(state: Pick<LabState, 'cluster'>): boolean {
   return state.cluster.cni.plugin === 'flannel' && state.cluster.cni.backend === 'vxlan';
 }
 
 /** MTU of cni0, the veths and pod eth0. */
-export function podMtu(state: LabState): number {
+export function podMtu(state: Pick<LabState, 'cluster'>): number {
   if (isRoutedPlugin(state.cluster.cni.plugin)) return routedPodMtu(state.cluster.cni, state.cluster.mtu);
   return usesVxlan(state) ? state.cluster.mtu - VXLAN_OVERHEAD : state.cluster.mtu;
 }
 
 /** The first plugin of each routed plugin's conflist as the runtime feeds it (10-calico.conflist, 10-weave.conflist, 05-cilium.conflist). */
-function routedNetworkConfig(state: LabState, node: Pick<NodeState, 'name'>): { plugin: string; stdin: Record<string, unknown> } | undefined {
+function routedNetworkConfig(state: Pick<LabState, 'cluster'>, node: Pick<NodeState, 'name'>): { plugin: string; stdin: Record<string, unknown> } | undefined {
   switch (state.cluster.cni.plugin) {
     case 'calico':
       return {
@@ -63,7 +63,7 @@ function routedNetworkConfig(state: LabState, node: Pick<NodeState, 'name'>): { 
   }
 }
 
-export function networkConfig(state: LabState, node: Pick<NodeState, 'podCIDR' | 'name'>): { plugin: string; stdin: Record<string, unknown> } {
+export function networkConfig(state: Pick<LabState, 'cluster'>, node: Pick<NodeState, 'podCIDR' | 'name'>): { plugin: string; stdin: Record<string, unknown> } {
   const routed = routedNetworkConfig(state, node);
   if (routed) return routed;
   if (state.cluster.cni.plugin === 'flannel') {
@@ -91,7 +91,7 @@ export function networkConfig(state: LabState, node: Pick<NodeState, 'podCIDR' |
 }
 
 /** Routes the plugin chain puts into the pod besides the connected one: [dst, via gateway]. */
-export function podRouteDestinations(state: LabState): string[] {
+export function podRouteDestinations(state: Pick<LabState, 'cluster'>): string[] {
   return state.cluster.cni.plugin === 'flannel' ? ['0.0.0.0/0', state.cluster.podCIDR] : ['0.0.0.0/0'];
 }
 

@@ -42,19 +42,10 @@ export const CNI_ERR_UNKNOWN_CONTAINER = 3;
 
 export function cniAdd(state: LabState, node: NodeState, request: CniRequest, prng: Prng): AddOutcome {
   const { plugin, stdin } = networkConfig(state, node);
-  const cniVersion = String(stdin.cniVersion);
-  const call = (exitCode: number, stdout: Record<string, unknown>): CniCall => ({
-    plugin,
-    command: 'ADD',
-    ...requestFields(request),
-    stdin,
-    exitCode,
-    stdout,
-  });
   const fail = (reason: AddFailure, msg: string): AddOutcome => ({
     ok: false,
     reason,
-    call: call(1, { cniVersion, code: CNI_ERR_INTERNAL, msg }),
+    call: { plugin, command: 'ADD', ...requestFields(request), stdin, exitCode: 1, stdout: { cniVersion: String(stdin.cniVersion), code: CNI_ERR_INTERNAL, msg } },
   });
 
   if (findAttachment(state, node, request.containerId, request.ifName)) {
@@ -77,11 +68,26 @@ export function cniAdd(state: LabState, node: NodeState, request: CniRequest, pr
     netnsId: node.nextNetnsId,
     ...(bridge ? { bridge } : {}),
   };
-  const bridgeMac = (bridge ?? node.bridge)!.mac;
-  const result = {
+  return { ok: true, call: cniAddCall(state, node, request, attachment, (bridge ?? node.bridge)!), attachment };
+}
+
+/**
+ * The successful ADD as the runtime saw it, from what the plugins decided: evolve derives it again
+ * from a stored attachment, so that events need not carry it.
+ */
+export function cniAddCall(
+  state: Pick<LabState, 'cluster'>,
+  node: Pick<NodeState, 'podCIDR' | 'name'>,
+  request: CniRequest,
+  attachment: Pick<Attachment, 'address' | 'gateway' | 'mac' | 'vethName' | 'vethMac'>,
+  bridge: { name: string; mac: string },
+): CniCall {
+  const { plugin, stdin } = networkConfig(state, node);
+  const cniVersion = String(stdin.cniVersion);
+  const stdout = {
     cniVersion,
     interfaces: [
-      { name: (bridge ?? node.bridge)!.name, mac: bridgeMac },
+      { name: bridge.name, mac: bridge.mac },
       { name: attachment.vethName, mac: attachment.vethMac },
       { name: request.ifName, mac: attachment.mac, sandbox: request.netns },
     ],
@@ -89,11 +95,11 @@ export function cniAdd(state: LabState, node: NodeState, request: CniRequest, pr
     routes: podRouteDestinations(state).map((dst) => (dst === '0.0.0.0/0' ? { dst, gw: attachment.gateway } : { dst })),
     dns: {},
   };
-  return { ok: true, call: call(0, result), attachment };
+  return { plugin, command: 'ADD', ...requestFields(request), stdin, exitCode: 0, stdout };
 }
 
 /** DEL is idempotent (SPEC.md): an unknown container or a missing interface is a success. Prints nothing. */
-export function cniDel(state: LabState, node: Pick<NodeState, 'podCIDR' | 'name'>, request: CniRequest): CniCall {
+export function cniDel(state: Pick<LabState, 'cluster'>, node: Pick<NodeState, 'podCIDR' | 'name'>, request: CniRequest): CniCall {
   const { plugin, stdin } = networkConfig(state, node);
   return { plugin, command: 'DEL', ...requestFields(request), stdin, exitCode: 0, stdout: null };
 }

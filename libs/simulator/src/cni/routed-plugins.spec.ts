@@ -46,7 +46,8 @@ describe('replay and snapshots', () => {
   it.each([[{ plugin: 'calico', backend: 'vxlan' }], [{ plugin: 'weave' }], [{ plugin: 'cilium', encryption: 'wireguard' }]] as ClusterSpecInput['cni'][][])('%j: replaying the events rebuilds the state; a snapshot round trip keeps it', (cni) => {
     const { state, events } = lab(cni);
     expect(replay(events)).toEqual(state);
-    expect(fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(state))))).toEqual(state);
+    // A snapshot keeps the CNI log without its calls (model/cni-log.ts): compare what it keeps.
+    expect(toSnapshot(fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(state)))))).toEqual(toSnapshot(state));
   });
 });
 

@@ -6,7 +6,7 @@
  * and a decision the user's own iptables command caused names that event.
  */
 import type { LabState, NodeState } from '../cluster/types';
-import { parseIptablesArgs, saveRuleSpec, type ConntrackState, type TableName } from '../iptables';
+import { parseIptablesArgs, saveRuleSpec, type ConntrackState, type Rule, type TableName } from '../iptables';
 import { formatIp, parseCidr, parseIp } from '../net/ipv4';
 import { flowDraws, runChain, type ChainResult, type ChainSource, type FilterPacket, type MatchedRule } from './netfilter-eval';
 import { servicePortName } from '../kube-proxy/chain-names';
@@ -42,16 +42,31 @@ export function nodeOwnAddresses(node: NodeState): string[] {
   return addresses;
 }
 
-function isLocalTo(own: readonly string[]): (ip: number) => boolean {
-  const addresses = own.map((address) => parseIp(address)!);
-  return (ip) => ip >>> 24 === 127 || addresses.includes(ip);
+/** Whether `ip` is loopback or one of nodeOwnAddresses(node) (addrtype LOCAL), without listing them. */
+export function isNodeLocal(node: NodeState, ip: number): boolean {
+  if (ip >>> 24 === 127 || ip === parseIp(node.ip)) return true;
+  if (node.bridge || node.vtepMac) {
+    const range = parseCidr(node.podCIDR)!;
+    if ((node.bridge && ip === range.network + 1) || (node.vtepMac && ip === range.network)) return true;
+  }
+  for (const device of node.pluginNet?.devices ?? []) if (device.address && ip === parseIp(device.address.slice(0, device.address.indexOf('/')))) return true;
+  return false;
+}
+
+const FILTER_PROTOCOLS: Record<TraceProtocol, FilterPacket['protocol']> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp', ICMP: 'icmp' };
+const NEW: readonly ConntrackState[] = ['NEW'];
+const NEW_DNAT: readonly ConntrackState[] = ['NEW', 'DNAT'];
+const tracedSpecs = new WeakMap<Rule, string>();
+
+/** A rule as TracedRule.rule holds it (`iptables -S` after the chain name), once per rule object. */
+function tracedSpec(rule: Rule): string {
+  let spec = tracedSpecs.get(rule);
+  if (spec === undefined) tracedSpecs.set(rule, (spec = saveRuleSpec(rule).trim()));
+  return spec;
 }
 
 export class NodeNetfilter {
   readonly traversed: TracedRule[] = [];
-  /** Per node of this trace: its own addresses and the addrtype LOCAL test over them. */
-  private readonly locals = new Map<string, { own: string[]; isLocal: (ip: number) => boolean }>();
-
   constructor(
     private readonly state: LabState,
     readonly time: number,
@@ -62,42 +77,33 @@ export class NodeNetfilter {
     table: TableName,
     chain: string,
     packet: NetfilterPacket,
-    hook: { inDev?: string; outDev?: string; physIn?: string; physOut?: string; mark?: number; ctstates?: ConntrackState[]; seed: number },
+    hook: { inDev?: string; outDev?: string; physIn?: string; physOut?: string; mark?: number; ctstates?: readonly ConntrackState[]; seed: number },
   ): ChainResult & { source: ChainSource } {
-    let local = this.locals.get(node.name);
-    if (!local) {
-      const own = nodeOwnAddresses(node);
-      this.locals.set(node.name, (local = { own, isLocal: isLocalTo(own) }));
-    }
-    const { own, isLocal } = local;
-    const source = nodeChainSource(this.state, node, this.time, packet.dst, packet.dstPort, own.includes(packet.dst));
+    const isLocal = (ip: number) => isNodeLocal(node, ip);
+    const dst = parseIp(packet.dst)!;
+    const source = nodeChainSource(this.state, node, this.time, packet.dst, packet.dstPort, isLocal(dst) && !packet.dst.startsWith('127.'));
     const filterPacket: FilterPacket = {
       src: parseIp(packet.src)!,
-      dst: parseIp(packet.dst)!,
-      protocol: packet.protocol.toLowerCase() as FilterPacket['protocol'],
-      ...(packet.srcPort !== undefined ? { srcPort: packet.srcPort } : {}),
-      ...(packet.dstPort !== undefined ? { dstPort: packet.dstPort } : {}),
-      ...(hook.inDev !== undefined ? { inInterface: hook.inDev } : {}),
-      ...(hook.outDev !== undefined ? { outInterface: hook.outDev } : {}),
+      dst,
+      protocol: FILTER_PROTOCOLS[packet.protocol],
+      srcPort: packet.srcPort,
+      dstPort: packet.dstPort,
+      inInterface: hook.inDev,
+      outInterface: hook.outDev,
       mark: hook.mark ?? 0,
-      ctstates: hook.ctstates ?? ['NEW'],
+      ctstates: hook.ctstates ?? NEW,
       isLocal,
       // A bridged frame's ports (br_netfilter) and weave-npc's ipsets, for the weave bridge's rules.
       physIn: hook.physIn,
       physOut: hook.physOut,
       inSet: this.state.cluster.cni.plugin === 'weave' ? weaveSetMembership(this.state) : undefined,
     };
-    const result = runChain(source, table, chain, filterPacket, flowDraws(hook.seed));
+    const result = runChain(source, table, chain, filterPacket, flowDraws(hook.seed)) as ChainResult & { source: ChainSource };
     for (const matched of result.matched) {
-      this.traversed.push({
-        node: node.name,
-        table,
-        chain: matched.chain,
-        ...(matched.rule ? { rule: saveRuleSpec(matched.rule).trim() } : {}),
-        bytes: packet.length,
-      });
+      this.traversed.push(matched.rule ? { node: node.name, table, chain: matched.chain, rule: tracedSpec(matched.rule), bytes: packet.length } : { node: node.name, table, chain: matched.chain, bytes: packet.length });
     }
-    return { ...result, source };
+    result.source = source;
+    return result;
   }
 
   /** nat PREROUTING (a packet arriving on `inDev`) or OUTPUT (the node's own packet). */
@@ -107,7 +113,7 @@ export class NodeNetfilter {
 
   /** filter INPUT / FORWARD / OUTPUT for the first packet of a connection (ctstate NEW, plus DNAT when translated). */
   filter(node: NodeState, chain: 'INPUT' | 'FORWARD' | 'OUTPUT', packet: NetfilterPacket, devices: { inDev?: string; outDev?: string; physIn?: string; physOut?: string }, mark: number, translated: boolean, seed: number) {
-    return this.run(node, 'filter', chain, packet, { ...devices, mark, ctstates: translated ? ['NEW', 'DNAT'] : ['NEW'], seed });
+    return this.run(node, 'filter', chain, packet, { ...devices, mark, ctstates: translated ? NEW_DNAT : NEW, seed });
   }
 
   /** nat POSTROUTING: kube-proxy masquerades what KUBE-MARK-MASQ marked. */

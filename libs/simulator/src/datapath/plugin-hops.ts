@@ -12,9 +12,28 @@ import { formatIp, parseCidr } from '../net/ipv4';
 import { podByIp } from './endpoints';
 import type { OuterHeader } from './types';
 
-export function podBridgeOf(state: LabState, node: NodeState): { name: string; mac: string; ip: string } | undefined {
+export interface PodBridge {
+  name: string;
+  mac: string;
+  ip: string;
+}
+
+/** The last answer per node, kept while what it was derived from is the same (every hop on a node asks). */
+const bridges = new WeakMap<NodeState, { bridge: NodeState['bridge']; podCIDR: string; plugin: string; pluginNet: NodeState['pluginNet']; devices: number; result: PodBridge | undefined }>();
+
+export function podBridgeOf(state: LabState, node: NodeState): PodBridge | undefined {
+  const plugin = state.cluster.cni.plugin;
+  const devices = node.pluginNet?.devices.length ?? 0;
+  const cached = bridges.get(node);
+  if (cached && cached.bridge === node.bridge && cached.podCIDR === node.podCIDR && cached.plugin === plugin && cached.pluginNet === node.pluginNet && cached.devices === devices) return cached.result;
+  const result = bridgeOf(plugin, node);
+  bridges.set(node, { bridge: node.bridge, podCIDR: node.podCIDR, plugin, pluginNet: node.pluginNet, devices, result });
+  return result;
+}
+
+function bridgeOf(plugin: string, node: NodeState): PodBridge | undefined {
   if (node.bridge) return { name: node.bridge.name, mac: node.bridge.mac, ip: formatIp(parseCidr(node.podCIDR)!.network + 1) };
-  if (state.cluster.cni.plugin !== 'weave') return undefined;
+  if (plugin !== 'weave') return undefined;
   const device = node.pluginNet?.devices.find((d) => d.name === WEAVE.bridge);
   return device ? { name: device.name, mac: device.mac, ip: deviceAddress(node, WEAVE.bridge)! } : undefined;
 }

@@ -10,7 +10,6 @@
  */
 import type { LabState, NodeState, PodState, RouterState } from '../cluster/types';
 import { FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, usesVxlan, VXLAN_OVERHEAD } from '../cni/network-config';
-import { podNetNamespace } from '../netns/derive';
 import type { Route } from '../netns/types';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../net/ipv4';
 import { podByIp } from './endpoints';
@@ -22,11 +21,11 @@ import { firstHopOf, outerHeader, podBridgeOf } from './plugin-hops';
 import { findListener, nodeListeners, podListeners, type Listener } from './listeners';
 import type { NeighbourCache } from './neighbour-cache';
 import type { PolicyGate } from './policy-gate';
-import { longestPrefixMatch, nodeByIp, nodeOwningPodAddress, nodeRoute, nodeSegments, routerRoute } from './routing';
+import { nodeByIp, nodeOwningPodAddress, nodeRoute, nodeSegments, podRoute, routerRoute } from './routing';
 import { explainIptablesRecovery } from '../node-iptables/explain';
 import { saveRuleSpec, type Rule } from '../iptables';
 import type { ChainResult, MatchedRule } from './netfilter-eval';
-import { nodeOwnAddresses, type NodeNetfilter } from './node-netfilter';
+import { isNodeLocal, type NodeNetfilter } from './node-netfilter';
 import type { Hop, HopLayer, PacketView, TraceProtocol, TraceVerdict } from './types';
 
 export interface Packet {
@@ -76,6 +75,7 @@ export class Walk {
   deliveredTtl?: number;
   readonly nat: NatEntry[] = [];
   private label = '';
+  private lastView?: Packet & { view: PacketView };
   /** The packet's netfilter mark (KUBE-MARK-MASQ sets 0x4000), kept from PREROUTING to POSTROUTING of a node. */
   private mark = 0;
   /** The draws of the flow's statistic matches: seeded by the original 5-tuple, so a flow is pinned. */
@@ -114,13 +114,23 @@ export class Walk {
     return { verdict: 'dropped', reason: `the packet looped for ${MAX_STEPS} steps (routing loop)` };
   }
 
+  /**
+   * The packet as a hop shows it. Hops that see the same packet share one view (views are never
+   * changed once made): a trace has ~30 hops and most of them do not touch the headers.
+   */
   private view(): PacketView {
     const p = this.packet;
-    return {
+    const last = this.lastView;
+    if (last && last.src === p.src && last.dst === p.dst && last.ttl === p.ttl && last.srcMac === p.srcMac && last.dstMac === p.dstMac && last.srcPort === p.srcPort && last.dstPort === p.dstPort && last.flags === p.flags && last.length === p.length) {
+      return last.view;
+    }
+    const view: PacketView = {
       ...(p.srcMac && p.dstMac ? { l2: { src: p.srcMac, dst: p.dstMac, type: 'IPv4' as const } } : {}),
       l3: { src: p.src, dst: p.dst, ttl: p.ttl, protocol: p.protocol, length: p.length },
       ...(p.protocol === 'ICMP' ? { l4: { flags: this.reply ? 'echo-reply' : 'echo-request' } } : { l4: { srcPort: p.srcPort, dstPort: p.dstPort, ...(p.flags ? { flags: p.flags } : {}) } }),
     };
+    this.lastView = { ...p, view };
+    return view;
   }
 
   push(hop: { node: string; netns: string; device: string; layer: HopLayer; action: string; summary: string; rule?: string; causedBy?: number; packet?: PacketView }): void {
@@ -151,7 +161,7 @@ export class Walk {
       this.push({ node: pod.node, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is local: the packet loops back through lo without leaving the pod.`, rule: 'local' });
       return this.arrive({ node: pod.node, netns, device: 'lo' }, podListeners(pod), `${pod.namespace}/${pod.name}`);
     }
-    const route = longestPrefixMatch(podNetNamespace(this.state, pod.namespace, pod.name).routes, this.packet.dst);
+    const route = podRoute(this.state, pod, this.packet.dst);
     if (!route) return this.noRoute(pod.node, netns);
     this.push({ node: pod.node, netns, device: 'eth0', layer: 'L3', action: 'route', summary: `Route lookup for ${this.packet.dst}: ${routeText(route)}.`, rule: routeText(route) });
     const mtu = podMtu(this.state);
@@ -226,7 +236,7 @@ export class Walk {
       if (dnat === 'dnat') translated = true;
       else if (dnat) return dnat;
     }
-    if (nodeOwnAddresses(node).includes(this.packet.dst) || this.packet.dst.startsWith('127.')) {
+    if (isNodeLocal(node, parseIp(this.packet.dst)!)) {
       if (origin) this.push({ node: node.name, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is one of the node's own addresses: delivered locally through lo.`, rule: 'local' });
       if (!this.reply) {
         const blocked = this.filterHook(node, origin ? 'OUTPUT' : 'INPUT', origin ? { outDev: 'lo' } : { inDev }, translated);
@@ -453,7 +463,7 @@ export class Walk {
    * translated by bpf_host on the device, and SNATed to the node when the backend lives elsewhere.
    */
   private ciliumLoadBalancer(node: NodeState, netns: string, device: string, origin: boolean): WalkEnd | 'dnat' | undefined {
-    const own = nodeOwnAddresses(node).includes(this.packet.dst);
+    const own = !this.packet.dst.startsWith('127.') && isNodeLocal(node, parseIp(this.packet.dst)!);
     const frontend = ciliumFrontend(this.state, node, this.packet.dst, this.packet.dstPort, this.packet.protocol, own);
     if (!frontend || (!origin && frontend.type === 'ClusterIP')) return undefined;
     const what = `${frontend.type} ${frontend.address}:${frontend.port}/${frontend.protocol} of ${frontend.service} (service ID ${frontend.id})`;
@@ -678,7 +688,7 @@ export class Walk {
       this.push({ node, netns: ns, device, layer: 'L2', action: 'neigh-cache', summary: `${ip} is already in the neighbour cache (${mac}, used ${Math.round(age / 1000)} s ago): no ARP request.`, rule: `${ip} dev ${device} lladdr ${mac}`, ...(packet ? { packet: packet() } : {}) });
       return true;
     }
-    const arp = (src: string, dst: string): PacketView => ({ l2: { src, dst, type: 'ARP' }, l3: { ...this.view().l3 } });
+    const arp = (src: string, dst: string): PacketView => ({ l2: { src, dst, type: 'ARP' }, l3: this.view().l3 });
     this.push({ node, netns: ns, device, layer: 'L2', action: 'arp-request', summary: `ARP who-has ${ip}? broadcast on ${device}.`, packet: arp(ownMac, 'ff:ff:ff:ff:ff:ff') });
     if (!mac) {
       this.push({ node, netns: ns, device, layer: 'L2', action: 'drop', summary: `Nobody answers ARP for ${ip}: the neighbour entry goes FAILED.` });

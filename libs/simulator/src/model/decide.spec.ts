@@ -1,4 +1,3 @@
-import type { CniCall } from '@hoplab/events';
 import { labEvents } from '@hoplab/events';
 import type { LabState } from '../cluster/types';
 import { applyCommand } from './apply';
@@ -244,7 +243,9 @@ describe('deletions', () => {
     const state = lab({}, 1);
     const web = pod(state, 'web');
     const [deleted] = applyCommand(state, { type: 'deletePod', namespace: 'default', name: 'web' });
-    expect((deleted.data as { cni: CniCall }).cni).toMatchObject({ command: 'DEL', containerId: web.containerId, ifName: 'eth0', exitCode: 0, stdout: null });
+    const del = state.nodes.get('minikube')!.cniLog.at(-1)!;
+    expect(del.seq).toBe(deleted.seq);
+    expect(del.call).toMatchObject({ command: 'DEL', containerId: web.containerId, netns: web.netns, ifName: 'eth0', exitCode: 0, stdout: null });
     expect(state.nodes.get('minikube')!.allocated.has(web.ip)).toBe(false);
     expect(refusal(state, { type: 'deletePod', namespace: 'default', name: 'web' }).code).toBe('not-found');
   });
@@ -252,9 +253,12 @@ describe('deletions', () => {
   it('given a node with pods, when removed, then its pods go with DELs and the node is gone', () => {
     const state = lab({}, 2);
     pod(state, 'web', { nodeName: 'minikube-m02' });
+    const removed = state.nodes.get('minikube-m02')!;
+    const logged = removed.cniLog.length;
     const events = applyCommand(state, { type: 'removeNode', name: 'minikube-m02' });
     expect(events.map((e) => e.type)).toEqual(['PodDeleted', 'PodDeleted', 'PodDeleted', 'NodeRemoved']);
-    expect(events.filter((e) => (e.data as { cni?: CniCall }).cni).length).toBe(1);
+    // Only the pod with a sandbox network goes through CNI DEL (the others are hostNetwork).
+    expect(removed.cniLog.slice(logged).map((entry) => [entry.seq, entry.call.command, entry.call.args])).toEqual([[events[2].seq, 'DEL', expect.stringContaining('K8S_POD_NAME=web')]]);
     expect([...state.pods.values()].some((p) => p.node === 'minikube-m02')).toBe(false);
     expect(refusal(state, { type: 'removeNode', name: 'minikube-m02' }).code).toBe('not-found');
   });

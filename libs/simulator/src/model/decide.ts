@@ -10,7 +10,7 @@ import { KUBE_NAME_ALPHABET, minikubeNodeName, requireName } from '../cluster/na
 import { checkSameSegment, placeNodeIp, placePodCidr } from '../cluster/node-placement';
 import { scheduleNode } from '../cluster/scheduler';
 import { systemPods } from '../cluster/system-pods';
-import { cniAdd, cniDel, podCniRequest, type AddFailure } from '../cni/operations';
+import { cniAdd, podCniRequest, type AddFailure } from '../cni/operations';
 import { usesVxlan } from '../cni/network-config';
 import { isRoutedPlugin } from '../cni/plugins';
 import { applyPluginNode, pluginNodeReady } from '../cni/plugin-node';
@@ -400,7 +400,9 @@ function attach(state: LabState, node: NodeState, pod: Pick<PodState, 'namespace
       outcome.call,
     );
   }
-  return { type: 'PodNetworkAttached', data: { namespace: pod.namespace, name: pod.name, node: node.name, ...outcome.attachment, cni: outcome.call } };
+  // The call itself is not stored: evolve derives it from these decisions.
+  const requested = pinned === undefined ? {} : { requestedIp: pinned };
+  return { type: 'PodNetworkAttached', data: { namespace: pod.namespace, name: pod.name, node: node.name, ...outcome.attachment, netns, ...requested } };
 }
 
 const failureCode: Record<AddFailure, SimulatorError['code']> = {
@@ -492,9 +494,7 @@ function requirePod(state: LabState, namespace: string, name: string): PodState 
   return pod;
 }
 
-function podDeletion(state: LabState, pod: PodState): DecidedEvent {
-  const node = state.nodes.get(pod.node)!;
-  if (pod.hostNetwork || !pod.containerId) return { type: 'PodDeleted', data: { namespace: pod.namespace, name: pod.name } };
-  const cni = cniDel(state, node, podCniRequest(pod, pod.containerId, pod.netns ?? ''));
-  return { type: 'PodDeleted', data: { namespace: pod.namespace, name: pod.name, cni } };
+/** The CNI DEL of a pod with a sandbox network is derived by evolve from the pod it deletes. */
+function podDeletion(_state: LabState, pod: PodState): DecidedEvent {
+  return { type: 'PodDeleted', data: { namespace: pod.namespace, name: pod.name } };
 }

@@ -1,11 +1,12 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
-import type { Attachment } from '../cni/operations';
+import { cniAddCall, cniDel, podCniRequest, type Attachment } from '../cni/operations';
 import { evolveServices } from '../services/evolve-services';
 import { applyPluginNode, type PluginNodeReadyData } from '../cni/plugin-node';
 import { applyDetachment, applyRoutedAttachment } from '../cni/routed-attach';
 import { selects } from '../services/selector';
 import { appliedDeployment, scaleReplicaSet, type AppliedDeployment } from './deployment-state';
+import { logCniCall } from './cni-log';
 import { deploymentKey, initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
 import type { NetworkPolicy } from '../netpol/types';
 
@@ -16,9 +17,6 @@ export interface AppliedEvent {
   data: unknown;
   time: number;
 }
-
-/** How many CNI calls a node keeps for `what did the runtime ask`. */
-export const CNI_LOG_LIMIT = 32;
 
 interface NodeAddedData {
   name: string;
@@ -44,8 +42,8 @@ interface PodCreatedData {
   owner?: { kind: string; name: string };
 }
 
-/** PodNetworkAttached: the CNI ADD's decisions for one pod, and the call itself. */
-type PodNetworkAttachedData = Attachment & { namespace: string; name: string; node: string; cni: CniCall };
+/** PodNetworkAttached: the CNI ADD's decisions for one pod. */
+type PodNetworkAttachedData = Attachment & { namespace: string; name: string; node: string; netns: string; requestedIp?: string };
 
 /**
  * Applies one event, copying the decisions it records; mutates `state` in place (150,000 pods) and
@@ -104,13 +102,13 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
     }
     case 'PluginPodAttached': {
       const data = event.data as Parameters<typeof applyRoutedAttachment>[1];
-      logCall(applyRoutedAttachment(state, data), event, data.cni);
+      logCniCall(applyRoutedAttachment(state, data), event, data.cni);
       break;
     }
     case 'PodNetworkDetached': {
       const data = event.data as { namespace: string; name: string; cni: CniCall };
       const detached = applyDetachment(state, data);
-      if (detached) logCall(detached.node, event, data.cni);
+      if (detached) logCniCall(detached.node, event, data.cni);
       break;
     }
     case 'PluginChanged': {
@@ -129,7 +127,7 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
       break;
     }
     case 'PodDeleted':
-      deletePod(state, event as AppliedEvent & { data: { namespace: string; name: string; cni?: CniCall } });
+      deletePod(state, event as AppliedEvent & { data: { namespace: string; name: string } });
       break;
     case 'NetworkPolicyApplied': {
       const { policy } = event.data as { policy: NetworkPolicy };
@@ -269,17 +267,21 @@ function attachPod(state: LabState, event: AppliedEvent & { data: PodNetworkAtta
   pod.vethMac = data.vethMac;
   pod.vethIndex = data.vethIndex;
   pod.containerId = data.containerId;
-  pod.netns = data.cni.netns;
+  pod.netns = data.netns;
   pod.netnsId = data.netnsId;
   node.allocated.set(ip, key);
   node.lastReservedIP = ip;
   if (data.bridge) node.bridge = { ...data.bridge };
   node.nextIfIndex = Math.max(node.nextIfIndex, data.vethIndex + 1, (data.bridge?.index ?? 0) + 1);
   node.nextNetnsId = Math.max(node.nextNetnsId, data.netnsId + 1);
-  logCall(node, event, data.cni);
+  // What the call is made of, as it is now: the cluster and the node's bridge are replaced, never changed in place.
+  const { cluster } = state;
+  const bridge = node.bridge!;
+  const request = { namespace: data.namespace, name: data.name, uid: pod.uid };
+  logCniCall(node, event, () => cniAddCall({ cluster }, node, podCniRequest(request, data.containerId, data.netns, data.requestedIp), data, bridge));
 }
 
-function deletePod(state: LabState, event: AppliedEvent & { data: { namespace: string; name: string; cni?: CniCall } }): void {
+function deletePod(state: LabState, event: AppliedEvent & { data: { namespace: string; name: string } }): void {
   const key = podKey(event.data.namespace, event.data.name);
   const pod = state.pods.get(key);
   if (!pod) return;
@@ -288,10 +290,9 @@ function deletePod(state: LabState, event: AppliedEvent & { data: { namespace: s
   if (!node) return;
   node.pods.delete(key);
   if (!pod.hostNetwork && node.allocated.get(pod.ip) === key) node.allocated.delete(pod.ip);
-  if (event.data.cni) logCall(node, event, event.data.cni);
-}
-
-function logCall(node: NodeState, event: AppliedEvent, call: CniCall): void {
-  node.cniLog.push({ time: event.time, seq: event.seq, call });
-  if (node.cniLog.length > CNI_LOG_LIMIT) node.cniLog.shift();
+  // The runtime tears down the sandbox network of a pod that has one (decide's podDeletion).
+  if (pod.hostNetwork || !pod.containerId) return;
+  const { cluster } = state;
+  const containerId = pod.containerId;
+  logCniCall(node, event, () => cniDel({ cluster }, node, podCniRequest(pod, containerId, pod.netns ?? '')));
 }

@@ -1,9 +1,10 @@
 import { clusterSpecSchema } from '@hoplab/events';
 import type { DeploymentState, LabState, NamespaceState, NetworkPolicyState, NodeState, PodState, RouterState } from '../cluster/types';
 import type { NodeProxyLog, ServiceChangeEntry, ServiceState } from '../services/types';
+import { cniLogForSnapshot, restoreCniLog } from './cni-log';
 
 /** Bumped whenever LabState's shape changes: snapshots of another version are discarded and rebuilt by replay. */
-export const SIMULATOR_SCHEMA_VERSION = 6;
+export const SIMULATOR_SCHEMA_VERSION = 7;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
@@ -44,7 +45,8 @@ export interface LabSnapshot {
   cluster: LabState['cluster'];
   version: number;
   time: number;
-  nodes: (Omit<NodeState, 'allocated' | 'pods'> & { allocated: [string, string][]; pods: string[] })[];
+  /** cniLog without the calls: a lab's nodes logged ~5 MB of them (see cni-log.ts). */
+  nodes: (Omit<NodeState, 'allocated' | 'pods' | 'cniLog'> & { allocated: [string, string][]; pods: string[]; cniLog: { time: number; seq: number }[] })[];
   pods: PodState[];
   namespaces: NamespaceState[];
   routers: RouterState[];
@@ -71,7 +73,7 @@ export function snapshotView(state: LabState): LabSnapshot {
     cluster: state.cluster,
     version: state.version,
     time: state.time,
-    nodes: [...state.nodes.values()].map((node) => ({ ...node, allocated: [...node.allocated], pods: [...node.pods] })),
+    nodes: [...state.nodes.values()].map((node) => ({ ...node, allocated: [...node.allocated], pods: [...node.pods], cniLog: cniLogForSnapshot(node.cniLog) })),
     pods: [...state.pods.values()],
     namespaces: [...state.namespaces.values()],
     routers: [...state.routers.values()],
@@ -95,7 +97,7 @@ export function fromSnapshot(json: unknown, options: { owned?: boolean } = {}): 
     version: snapshot.version,
     time: snapshot.time,
     nodes: new Map(
-      snapshot.nodes.map((node) => [node.name, { ...node, allocated: new Map(node.allocated), pods: new Set(node.pods) } as NodeState]),
+      snapshot.nodes.map((node) => [node.name, { ...node, allocated: new Map(node.allocated), pods: new Set(node.pods), cniLog: restoreCniLog(node.cniLog) } as NodeState]),
     ),
     pods: new Map(snapshot.pods.map((pod) => [podKey(pod.namespace, pod.name), pod])),
     namespaces: new Map(snapshot.namespaces.map((ns) => [ns.name, ns])),

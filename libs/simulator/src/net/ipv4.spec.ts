@@ -22,6 +22,28 @@ describe('ipv4 helpers', () => {
     expect(parseCidr('10.0.0.1/24', false)).toEqual({ network: parseIp('10.0.0.0'), prefix: 24 });
   });
 
+  it('reads any text as the dotted-quad grammar does (four 0-255 octets, no leading zeros, "/0"-"/32")', () => {
+    const grammar = (text: string) => /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text)?.slice(1).map(Number);
+    const reference = (text: string) => {
+      const octets = grammar(text);
+      return octets && octets.every((octet) => octet <= 255) ? octets.reduce((value, octet) => value * 256 + octet, 0) : undefined;
+    };
+    const text = fc.array(fc.constantFrom('0', '1', '2', '5', '9', '.', '/', '3', 'a', ' '), { maxLength: 20 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(text, (candidate) => {
+        expect(parseIp(candidate)).toBe(reference(candidate));
+        const slash = candidate.indexOf('/');
+        const prefix = candidate.slice(slash + 1);
+        const address = reference(candidate.slice(0, slash));
+        const expected = slash >= 0 && address !== undefined && /^\d{1,2}$/.test(prefix) && Number(prefix) <= 32 ? { network: (address & (Number(prefix) === 0 ? 0 : (0xffffffff << (32 - Number(prefix))) >>> 0)) >>> 0, prefix: Number(prefix) } : undefined;
+        expect(parseCidr(candidate, false)).toEqual(expected);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const valid of ['0.0.0.0', '255.255.255.255', '10.244.1.2', '192.168.49.2']) expect(parseIp(valid)).toBe(reference(valid));
+    for (const invalid of ['1.2.3.4.', '.1.2.3', '1..2.3', '1.2.3.256', '1.2.3.04', '1.2.3.4 ', '1.2.3.1000']) expect(parseIp(invalid)).toBeUndefined();
+  });
+
   it('computes broadcast, containment and masks like ip-num', () => {
     fc.assert(
       fc.property(address, prefix, address, (base, length, probe) => {

@@ -8,18 +8,34 @@ export interface Cidr {
   prefix: number;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/** Parses `text[from, to)` as a dotted quad (no leading zeros, octets ≤ 255) without allocating. */
+function parseDottedQuad(text: string, from: number, to: number): number | undefined {
+  let value = 0;
+  let octets = 0;
+  let i = from;
+  while (i < to) {
+    const start = i;
+    let octet = 0;
+    while (i < to) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      octet = octet * 10 + digit;
+      i++;
+    }
+    const length = i - start;
+    if (length === 0 || length > 3 || octet > 255 || (length > 1 && text.charCodeAt(start) === 48)) return undefined;
+    value = value * 256 + octet;
+    octets++;
+    if (i === to) break;
+    if (octets === 4 || text.charCodeAt(i) !== 46) return undefined;
+    i++;
+    if (i === to) return undefined;
+  }
+  return octets === 4 ? value : undefined;
+}
 
 export function parseIp(text: string): number | undefined {
-  const match = IPV4.exec(text);
-  if (!match) return undefined;
-  let value = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(match[i]);
-    if (octet > 255 || (match[i].length > 1 && match[i][0] === '0')) return undefined;
-    value = value * 256 + octet;
-  }
-  return value;
+  return parseDottedQuad(text, 0, text.length);
 }
 
 export function formatIp(value: number): string {
@@ -34,15 +50,26 @@ export function formatMask(prefix: number): string {
   return formatIp(prefixMask(prefix));
 }
 
+/** One or two digits after the slash, at most 32. */
+function parsePrefix(text: string, from: number): number | undefined {
+  const length = text.length - from;
+  if (length < 1 || length > 2) return undefined;
+  let prefix = 0;
+  for (let i = from; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    prefix = prefix * 10 + digit;
+  }
+  return prefix > 32 ? undefined : prefix;
+}
+
 /** Parses "a.b.c.d/n". With `strict`, host bits must be clear (as Kubernetes and host-local demand). */
 export function parseCidr(text: string, strict = true): Cidr | undefined {
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
-  const address = parseIp(text.slice(0, slash));
-  const prefixText = text.slice(slash + 1);
-  if (address === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
-  const prefix = Number(prefixText);
-  if (prefix > 32) return undefined;
+  const address = parseDottedQuad(text, 0, slash);
+  const prefix = parsePrefix(text, slash + 1);
+  if (address === undefined || prefix === undefined) return undefined;
   const network = (address & prefixMask(prefix)) >>> 0;
   if (strict && network !== address) return undefined;
   return { network, prefix };

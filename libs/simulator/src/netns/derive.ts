@@ -257,7 +257,8 @@ function podInterfaces(state: LabState, pod: PodState): NetInterface[] {
   return [loopback(), podEth0(state, pod, 2, true)];
 }
 
-function podRoutes(state: LabState, pod: PodState): Route[] {
+/** The pod's routing table (`ip route` in the pod). */
+export function podRoutes(state: LabState, pod: PodState): Route[] {
   if (!pod.ip) return [];
   if (isRoutedPlugin(state.cluster.cni.plugin)) return sortRoutes(routedPodRoutes(state, pod));
   const range = parseCidr(`${pod.ip}/${pod.prefixLength}`, false)!;

@@ -1,0 +1,73 @@
+import type { CniCall } from '@hoplab/events';
+import type { CniLogEntry, NodeState } from '../cluster/types';
+
+/** How many CNI calls a node keeps for `what did the runtime ask`. */
+export const CNI_LOG_LIMIT = 32;
+
+/**
+ * A logged call whose body is built from the event's decisions when first read: a replay of a long
+ * history logs every pod's ADD and DEL, and almost none of them is ever looked at.
+ */
+class DerivedCniCall implements CniLogEntry {
+  #derive: (() => CniCall) | undefined;
+  #call: CniCall | undefined;
+
+  constructor(
+    readonly time: number,
+    readonly seq: number,
+    derive: () => CniCall,
+  ) {
+    this.#derive = derive;
+  }
+
+  get call(): CniCall {
+    if (this.#derive) {
+      this.#call = this.#derive();
+      this.#derive = undefined;
+    }
+    return this.#call!;
+  }
+}
+
+/**
+ * An entry of a state restored from a snapshot: snapshots keep only when and by which event each call
+ * was made (the calls were most of a large lab's snapshot), so its call is rebuilt by replaying that event.
+ */
+class RestoredCniCall implements CniLogEntry {
+  constructor(
+    readonly time: number,
+    readonly seq: number,
+  ) {}
+
+  get call(): CniCall {
+    throw new Error(
+      `the CNI call of event ${this.seq} is not in this state: it was restored from a snapshot, which keeps only the seqs of logged calls (replay from before oldestRestoredCniCall(state) to get it)`,
+    );
+  }
+}
+
+/** Appends a call to the node's bounded log; `call` is the stored call or a function deriving it. */
+export function logCniCall(node: NodeState, event: { time: number; seq: number }, call: CniCall | (() => CniCall)): void {
+  node.cniLog.push(typeof call === 'function' ? new DerivedCniCall(event.time, event.seq, call) : { time: event.time, seq: event.seq, call });
+  if (node.cniLog.length > CNI_LOG_LIMIT) node.cniLog.shift();
+}
+
+/** The log as a snapshot stores it: when and by which event, without the calls. */
+export function cniLogForSnapshot(log: CniLogEntry[]): { time: number; seq: number }[] {
+  return log.map(({ time, seq }) => ({ time, seq }));
+}
+
+export function restoreCniLog(log: { time: number; seq: number }[]): CniLogEntry[] {
+  return log.map(({ time, seq }) => new RestoredCniCall(time, seq));
+}
+
+/** The seq of the oldest logged call the state lacks because it came from a snapshot; undefined when every call is there. */
+export function oldestRestoredCniCall(state: { nodes: Map<string, NodeState> }): number | undefined {
+  let oldest: number | undefined;
+  for (const node of state.nodes.values()) {
+    for (const entry of node.cniLog) {
+      if (entry instanceof RestoredCniCall && (oldest === undefined || entry.seq < oldest)) oldest = entry.seq;
+    }
+  }
+  return oldest;
+}
