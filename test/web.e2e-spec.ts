@@ -38,6 +38,30 @@ function topologyLabels(page: Page, kind: string): Promise<string[]> {
   }, kind);
 }
 
+/** Clicks a topology element where it is drawn: its middle, or just inside its top edge (a group's own area, not a child's). */
+async function clickElement(page: Page, id: string, where: 'middle' | 'top' = 'middle'): Promise<void> {
+  const point = await page.evaluate(
+    ([wanted, spot]) => {
+      type Box = { x1: number; x2: number; y1: number; y2: number };
+      const container = document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { getElementById(id: string): { renderedBoundingBox(options: object): Box } } } };
+      // Labels take no clicks: the element's own body.
+      const box = container._cyreg!.cy.getElementById(wanted).renderedBoundingBox({ includeLabels: false });
+      const frame = container.getBoundingClientRect();
+      return { x: frame.left + (box.x1 + box.x2) / 2, y: frame.top + (spot === 'top' ? box.y1 + 3 : (box.y1 + box.y2) / 2) };
+    },
+    [id, where] as const,
+  );
+  await page.mouse.click(point.x, point.y);
+}
+
+/** Ids of the topology's drawn elements of one kind. */
+function topologyIds(page: Page, kind: string): Promise<string[]> {
+  return page.evaluate((wanted) => {
+    const container = document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { nodes(selector: string): { map(fn: (node: { id(): string }) => string): string[] } } } };
+    return container._cyreg?.cy.nodes(`[kind = "${wanted}"]`).map((node) => node.id()) ?? [];
+  }, kind);
+}
+
 // A browser test waits for animations and live updates; on a busy two-core CI machine that can take a while.
 jest.setTimeout(90_000);
 
@@ -98,6 +122,52 @@ describe('the web client in a browser', () => {
     expect(await elementHasClass(page, 'dev:minikube-m03:eth0', 'search-hit')).toBe(true);
     expect(await elementHasClass(page, 'dev:minikube-m02:eth0', 'search-hit')).toBe(false);
     await page.fill('#search', '');
+    await page.context().close();
+  });
+
+  it('groups a 20-node lab: node groups and pod groups open on a click and close again, on a search hit and along a trace', async () => {
+    const lab = await createLab();
+    const auth = bearer(lab.tokens.student);
+    for (let n = 3; n < 20; n++) await request(server.url).post(`/api/labs/${lab.id}/nodes`).set(auth).send({}).expect(201);
+    const node = (n: number) => (n === 0 ? 'minikube' : `minikube-m${String(n + 1).padStart(2, '0')}`);
+    const manifests = Array.from({ length: 60 }, (_, p) => pod(`web-${p}`, { app: 'web' }, node(p % 20))).join('---\n');
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(manifests).expect(200);
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'student'));
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('20 nodes'));
+    expect(await topologyIds(page, 'node-group')).toEqual(['group:0', 'group:1', 'group:2', 'group:3']);
+    expect(await topologyIds(page, 'pod')).toEqual([]);
+    expect(await topologyLabels(page, 'node-group')).toContain(`minikube-m07 … minikube-m12\n6 nodes · ${6 * 3 + 2 * 6} pods (click to expand)`);
+    await page.screenshot({ path: join(ARTIFACTS, 'grouped-collapsed.png') });
+
+    // A click opens the second group: its six nodes, each node's pods in one box; a click on a box shows the pods.
+    await clickElement(page, 'group:1');
+    await page.waitForFunction(() => document.querySelector('#topology') && (document.querySelector('#topology') as HTMLElement & { _cyreg: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg.cy.getElementById('node:minikube-m07').nonempty());
+    expect((await topologyIds(page, 'node')).sort()).toEqual(['minikube-m07', 'minikube-m08', 'minikube-m09', 'minikube-m10', 'minikube-m11', 'minikube-m12'].map((name) => `node:${name}`));
+    expect(await topologyLabels(page, 'pod-group')).toContain('5 pods (click to expand)\nkube-system 1 · kube-flannel 1 · default 3');
+    await clickElement(page, 'pods:minikube-m07');
+    await page.waitForFunction(() => (document.querySelector('#topology') as HTMLElement & { _cyreg: { cy: { nodes(selector: string): { length: number } } } })._cyreg.cy.nodes('[kind = "pod"]').length === 5);
+    expect((await topologyLabels(page, 'pod')).filter((label) => label.startsWith('default/')).map((label) => label.split('\n')[0]).sort()).toEqual(['default/web-26', 'default/web-46', 'default/web-6']);
+    await page.screenshot({ path: join(ARTIFACTS, 'grouped-expanded.png') });
+    // A click on the group's own frame closes it again.
+    await clickElement(page, 'group:1', 'top');
+    await page.waitForFunction(() => (document.querySelector('#topology') as HTMLElement & { _cyreg: { cy: { nodes(selector: string): { length: number } } } })._cyreg.cy.nodes('[kind = "node"]').length === 0);
+
+    // A search hit inside a closed group opens it and its node's pods.
+    await page.fill('#search', 'web-59');
+    await page.waitForFunction(() => (document.querySelector('#topology') as HTMLElement & { _cyreg: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg.cy.getElementById('pod:default/web-59').nonempty());
+    expect(await elementHasClass(page, 'pod:default/web-59', 'search-hit')).toBe(true);
+    await page.fill('#search', '');
+
+    // A trace opens the groups it passes through: from minikube-m02 (group 0) to minikube-m15 (group 2).
+    await page.selectOption('#speed', '4');
+    await page.selectOption('#trace-from', 'default/web-1');
+    await page.fill('#trace-to', 'default/web-14');
+    await page.click('#trace-run');
+    await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.startsWith('Verdict: delivered'), undefined, { timeout: 20_000 });
+    expect(await elementHasClass(page, 'pod:default/web-14', 'hop-visited')).toBe(true);
+    expect(await elementHasClass(page, 'pod:default/web-1', 'hop-current')).toBe(true);
+    expect(await topologyIds(page, 'node-group')).toEqual(expect.arrayContaining(['group:0', 'group:2']));
     await page.context().close();
   });
 

@@ -1,5 +1,5 @@
 import type { Hop, LabStateView } from './api';
-import { hopElementId, pluginDevices, topologyElements } from './topology-model';
+import { hopElementId, ids, pluginDevices, SCALE, topologyElements, topologyLayout } from './topology-model';
 
 const state = (overrides: Partial<LabStateView> = {}): LabStateView => ({
   version: 9,
@@ -53,12 +53,44 @@ describe('topologyElements', () => {
 });
 
 describe('topologyElements at classroom scale', () => {
-  it('lays 50 nodes and 500 pods out in rows of six columns without two pods on one spot', () => {
-    const nodes = Array.from({ length: 50 }, (_, n) => ({ name: `node-${n}`, ip: `192.168.49.${n + 2}`, podCIDR: `10.244.${n}.0/24`, ready: true }));
-    const pods = nodes.flatMap((node, n) =>
-      Array.from({ length: 10 }, (_, p) => ({ namespace: 'default', name: `pod-${n}-${p}`, labels: {}, node: node.name, ip: `10.244.${n}.${p + 2}`, phase: 'Running' })),
-    );
-    const elements = topologyElements(state({ nodes, pods, services: [] }));
+  const nodes = Array.from({ length: 50 }, (_, n) => ({ name: `node-${n}`, ip: `192.168.49.${n + 2}`, podCIDR: `10.244.${n}.0/24`, ready: true }));
+  const pods = nodes.flatMap((node, n) =>
+    Array.from({ length: 10 }, (_, p) => ({ namespace: 'default', name: `pod-${n}-${p}`, labels: { app: `app-${p}` }, node: node.name, ip: `10.244.${n}.${p + 2}`, phase: 'Running' })),
+  );
+  const services = [{ namespace: 'default', name: 'web', type: 'ClusterIP', clusterIP: '10.96.0.20', ports: [{ port: 80, protocol: 'TCP' }], endpoints: ['10.244.0.2:80', '10.244.0.3:80', '10.244.7.2:80'] }];
+  const big = state({ nodes, pods, services });
+  const everything = new Set([...nodes.map((_, n) => ids.nodeGroup(Math.floor(n / SCALE.nodesPerGroup))), ...nodes.map((node) => ids.podGroup(node.name))]);
+  const kinds = (elements: ReturnType<typeof topologyElements>) => elements.reduce<Record<string, number>>((count, element) => ({ ...count, [element.data.kind]: (count[element.data.kind] ?? 0) + 1 }), {});
+
+  it('draws 50 nodes as nine collapsed groups of a row each, their pods hidden in them, the Service linked to the groups', () => {
+    const layout = topologyLayout(big);
+    const groups = layout.elements.filter((element) => element.data.kind === 'node-group');
+    expect(groups.map((group) => group.data.id)).toEqual(Array.from({ length: 9 }, (_, i) => `group:${i}`));
+    expect(groups[1].data.label).toBe('node-6 … node-11\n6 nodes · 60 pods (click to expand)');
+    expect(kinds(layout.elements)).toMatchObject({ 'node-group': 9, underlay: 1, service: 1 });
+    expect(kinds(layout.elements).pod).toBeUndefined();
+    expect(layout.hiddenIn.get('pod:default/pod-7-0')).toBe('group:1');
+    expect(layout.containers.get('pod:default/pod-7-0')).toEqual(['group:1', 'pods:node-7']);
+    expect(layout.elements.filter((element) => element.data.source === 'svc:default/web').map((edge) => edge.data.target)).toEqual(['group:0', 'group:1']);
+    // Search looks through what is hidden too.
+    expect(layout.searchable.find((entry) => entry.id === 'pod:default/pod-49-9')?.label).toBe('default/pod-49-9\n10.244.49.11\napp=app-9');
+    // The groups stack: each collapsed row below the one before.
+    expect(groups.map((group) => group.position?.y)).toEqual(Array.from({ length: 9 }, (_, i) => i * 120));
+  });
+
+  it('expands a group into its six nodes, each with its pods in one box until that box is expanded too', () => {
+    const open = topologyLayout(big, new Set(['group:1']));
+    expect(open.elements.find((element) => element.data.id === 'node:node-7')?.data.parent).toBe('group:1');
+    const podGroup = open.elements.find((element) => element.data.id === 'pods:node-7');
+    expect(podGroup?.data).toMatchObject({ kind: 'pod-group', parent: 'node:node-7', label: '10 pods (click to expand)\ndefault 10' });
+    expect(open.hiddenIn.get('pod:default/pod-7-0')).toBe('pods:node-7');
+    expect(open.elements.filter((element) => element.data.source === 'svc:default/web').map((edge) => edge.data.target)).toEqual(['group:0', 'pods:node-7']);
+    const pods = topologyLayout(big, new Set(['group:1', 'pods:node-7'])).elements.filter((element) => element.data.kind === 'pod');
+    expect(pods.map((pod) => pod.data.id)).toEqual(Array.from({ length: 10 }, (_, p) => `pod:default/pod-7-${p}`));
+  });
+
+  it('with everything expanded, lays 50 nodes and 500 pods out in rows of six columns without two pods on one spot', () => {
+    const elements = topologyElements(big, everything);
     const podElements = elements.filter((element) => element.data.kind === 'pod');
     expect(podElements).toHaveLength(500);
     const spots = new Set(podElements.map((element) => `${element.position?.x},${element.position?.y}`));
@@ -66,6 +98,11 @@ describe('topologyElements at classroom scale', () => {
     const eth0 = (n: number) => elements.find((element) => element.data.id === `dev:node-${n}:eth0`)?.position;
     expect(eth0(6)?.x).toBe(eth0(0)?.x);
     expect(eth0(6)?.y).toBeGreaterThan(Math.max(...podElements.filter((element) => element.data.parent === 'node:node-0').map((element) => element.position?.y ?? 0)));
+  });
+
+  it('groups nothing at three nodes', () => {
+    expect(topologyLayout(state()).hiddenIn.size).toBe(0);
+    expect(topologyElements(state()).some((element) => element.data.kind.endsWith('-group'))).toBe(false);
   });
 });
 

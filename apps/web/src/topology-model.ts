@@ -32,6 +32,15 @@ const POD_HEIGHT = 60;
 const POD_SPREAD = 90;
 const LABELS_SHOWN = 32;
 const COLUMNS_PER_ROW = 6;
+const COLLAPSED_ROW_HEIGHT = 120;
+const GROUP_MARGIN = 110;
+
+/**
+ * At classroom scale the drawing is grouped: nodes in groups of one row each (six) once the lab has more than
+ * `groupNodesAbove` nodes, and each node's pods in one box once it has more than `collapsePodsAbove` pods. Groups
+ * start collapsed; the user expands them (a click, a search hit, a trace passing through).
+ */
+export const SCALE = { groupNodesAbove: 12, nodesPerGroup: COLUMNS_PER_ROW, collapsePodsAbove: 100 };
 
 export const ids = {
   node: (name: string) => `node:${name}`,
@@ -39,20 +48,44 @@ export const ids = {
   pod: (namespace: string, name: string) => `pod:${namespace}/${name}`,
   router: (name: string) => `router:${name}`,
   service: (namespace: string, name: string) => `svc:${namespace}/${name}`,
+  nodeGroup: (index: number) => `group:${index}`,
+  podGroup: (node: string) => `pods:${node}`,
   underlay: 'underlay',
 };
+
+export interface TopologyLayout {
+  elements: TopologyElement[];
+  /** Hidden element id → the collapsed group drawn in its place. */
+  hiddenIn: Map<string, string>;
+  /** Hidden element id → the groups to expand to show it, outermost first. */
+  containers: Map<string, string[]>;
+  /** Every node and pod with its label, drawn or hidden: what search looks through. */
+  searchable: { id: string; label: string }[];
+}
 
 /**
  * Nodes as boxes in columns (wrapping every six), each holding eth0, its plugin's devices and its pods on veths;
  * the underlay (the docker network, or the router) above them; Services to the right, linked to their endpoints.
+ * At scale, node groups and pod groups that `expanded` does not name are drawn as one box each.
  */
-export function topologyElements(state: LabStateView): TopologyElement[] {
+export function topologyLayout(state: LabStateView, expanded: ReadonlySet<string> = new Set()): TopologyLayout {
   const elements: TopologyElement[] = [];
+  const hiddenIn = new Map<string, string>();
+  const containers = new Map<string, string[]>();
+  const searchable: TopologyLayout['searchable'] = [];
   const devices = pluginDevices(state.cluster.cni);
+  const chain = ['eth0', ...devices];
   const routers = state.routers ?? [];
   const podsByNode = new Map<string, LabStateView['pods']>();
-  for (const pod of state.pods) podsByNode.set(pod.node, [...(podsByNode.get(pod.node) ?? []), pod]);
-  const rowHeight = 260 + POD_HEIGHT * Math.ceil(Math.max(1, ...[...podsByNode.values()].map((pods) => pods.length)) / 2);
+  for (const pod of state.pods) {
+    const list = podsByNode.get(pod.node);
+    if (list) list.push(pod);
+    else podsByNode.set(pod.node, [pod]);
+  }
+  const grouped = state.nodes.length > SCALE.groupNodesAbove;
+  const podsCollapsible = state.pods.length > SCALE.collapsePodsAbove;
+  const podsShown = (node: string) => !podsCollapsible || expanded.has(ids.podGroup(node));
+  const podRows = (node: string) => (podsShown(node) ? Math.ceil((podsByNode.get(node)?.length ?? 0) / 2) : 1);
 
   const underlayLabel = routers.length ? `${state.cluster.nodeNetwork}` : `docker network ${state.cluster.nodeNetwork}`;
   const center = (Math.min(state.nodes.length, COLUMNS_PER_ROW) - 1) * COLUMN_WIDTH * 0.5;
@@ -63,15 +96,57 @@ export function topologyElements(state: LabStateView): TopologyElement[] {
     elements.push({ group: 'edges', data: { id: `e:${ids.router(router.name)}`, source: ids.router(router.name), target: ids.underlay, kind: 'wire' } });
   });
 
-  state.nodes.forEach((node, index) => {
-    const x = (index % COLUMNS_PER_ROW) * COLUMN_WIDTH;
-    const y = Math.floor(index / COLUMNS_PER_ROW) * rowHeight;
+  // One row per group of six nodes: a collapsed group is a short row, an expanded one as tall as its most pods.
+  const rows: LabStateView['nodes'][] = [];
+  for (let start = 0; start < state.nodes.length; start += COLUMNS_PER_ROW) rows.push(state.nodes.slice(start, start + COLUMNS_PER_ROW));
+  let y = 0;
+  rows.forEach((row, rowIndex) => {
+    const group = grouped ? ids.nodeGroup(rowIndex) : undefined;
+    const podCount = row.reduce((sum, node) => sum + (podsByNode.get(node.name)?.length ?? 0), 0);
+    if (group && !expanded.has(group)) {
+      const label = `${row[0].name} … ${row.at(-1)!.name}\n${row.length} nodes · ${podCount} pods (click to expand)`;
+      elements.push({ group: 'nodes', data: { id: group, label, kind: 'node-group' }, position: { x: center, y } });
+      elements.push({ group: 'edges', data: { id: `e:${group}:uplink`, source: ids.underlay, target: group, kind: 'wire' } });
+      for (const node of row) {
+        hide(ids.node(node.name), group, [group]);
+        for (const device of chain) hide(ids.device(node.name, device), group, [group]);
+        for (const pod of podsByNode.get(node.name) ?? []) hide(ids.pod(pod.namespace, pod.name), group, podsCollapsible ? [group, ids.podGroup(node.name)] : [group]);
+        searchableNode(node);
+      }
+      y += COLLAPSED_ROW_HEIGHT;
+      return;
+    }
+    // An open group's frame and title need room above its nodes' boxes.
+    if (group) {
+      elements.push({ group: 'nodes', data: { id: group, label: `${row[0].name} … ${row.at(-1)!.name}`, kind: 'node-group' } });
+      y += GROUP_MARGIN;
+    }
+    row.forEach((node, column) => drawNode(node, column * COLUMN_WIDTH, y, group));
+    y += 260 + POD_HEIGHT * Math.max(1, ...row.map((node) => podRows(node.name))) + (group ? GROUP_MARGIN : 0);
+  });
+
+  function hide(id: string, into: string, path: string[]): void {
+    hiddenIn.set(id, into);
+    containers.set(id, path);
+  }
+
+  function podLabel(pod: LabStateView['pods'][number]): string {
+    const labels = shorten(Object.entries(pod.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(' '), LABELS_SHOWN);
+    return `${pod.namespace}/${pod.name}\n${pod.ip || '-'}${labels ? `\n${labels}` : ''}`;
+  }
+
+  function searchableNode(node: LabStateView['nodes'][number]): void {
+    searchable.push({ id: ids.node(node.name), label: `${node.name}\n${node.podCIDR}` }, { id: ids.device(node.name, 'eth0'), label: `eth0 ${node.ip}` });
+    for (const pod of podsByNode.get(node.name) ?? []) searchable.push({ id: ids.pod(pod.namespace, pod.name), label: podLabel(pod) });
+  }
+
+  function drawNode(node: LabStateView['nodes'][number], x: number, top: number, group: string | undefined): void {
     const parent = ids.node(node.name);
-    elements.push({ group: 'nodes', data: { id: parent, label: `${node.name}\n${node.podCIDR}`, kind: 'node' } });
-    const chain = ['eth0', ...devices];
+    searchableNode(node);
+    elements.push({ group: 'nodes', data: { id: parent, label: `${node.name}\n${node.podCIDR}`, kind: 'node', ...(group ? { parent: group } : {}) } });
     chain.forEach((device, depth) => {
       const label = device === 'eth0' ? `eth0 ${node.ip}` : device;
-      elements.push({ group: 'nodes', data: { id: ids.device(node.name, device), label, parent, kind: 'device' }, position: { x, y: y + depth * 60 } });
+      elements.push({ group: 'nodes', data: { id: ids.device(node.name, device), label, parent, kind: 'device' }, position: { x, y: top + depth * 60 } });
     });
     elements.push({ group: 'edges', data: { id: `e:${node.name}:uplink`, source: ids.underlay, target: ids.device(node.name, 'eth0'), kind: 'wire' } });
     for (let depth = 1; depth < chain.length; depth++) {
@@ -80,36 +155,59 @@ export function topologyElements(state: LabStateView): TopologyElement[] {
       elements.push({ group: 'edges', data: { id: `e:${source}->${target}`, source, target, kind: 'link' } });
     }
     const bridge = ids.device(node.name, chain[chain.length - 1]);
-    (podsByNode.get(node.name) ?? []).forEach((pod, podIndex) => {
+    const pods = podsByNode.get(node.name) ?? [];
+    const podsTop = top + chain.length * 60 + 30;
+    if (!podsShown(node.name)) {
+      const id = ids.podGroup(node.name);
+      const namespaces = new Map<string, number>();
+      for (const pod of pods) namespaces.set(pod.namespace, (namespaces.get(pod.namespace) ?? 0) + 1);
+      const summary = [...namespaces].map(([namespace, count]) => `${namespace} ${count}`).join(' · ');
+      elements.push({ group: 'nodes', data: { id, label: `${pods.length} pods (click to expand)\n${shorten(summary, 48)}`, parent, kind: 'pod-group' }, position: { x, y: podsTop } });
+      elements.push({ group: 'edges', data: { id: `e:${id}:link`, source: bridge, target: id, kind: 'veth' } });
+      for (const pod of pods) hide(ids.pod(pod.namespace, pod.name), id, [...(group ? [group] : []), id]);
+      return;
+    }
+    pods.forEach((pod, podIndex) => {
       const id = ids.pod(pod.namespace, pod.name);
-      const labels = shorten(Object.entries(pod.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(' '), LABELS_SHOWN);
       elements.push({
         group: 'nodes',
-        data: { id, label: `${pod.namespace}/${pod.name}\n${pod.ip || '-'}${labels ? `\n${labels}` : ''}`, parent, kind: 'pod' },
-        position: { x: x - POD_SPREAD + (podIndex % 2) * 2 * POD_SPREAD, y: y + chain.length * 60 + 30 + Math.floor(podIndex / 2) * POD_HEIGHT },
+        data: { id, label: podLabel(pod), parent, kind: 'pod' },
+        position: { x: x - POD_SPREAD + (podIndex % 2) * 2 * POD_SPREAD, y: podsTop + Math.floor(podIndex / 2) * POD_HEIGHT },
       });
       // hostNetwork pods share the node's namespace: no veth, they sit on eth0.
       const hostNetwork = pod.ip === node.ip;
       const source = hostNetwork ? ids.device(node.name, 'eth0') : bridge;
       elements.push({ group: 'edges', data: { id: `e:${id}:link`, source, target: id, kind: hostNetwork ? 'host' : 'veth' } });
     });
-  });
+  }
 
   const podByIp = new Map(state.pods.filter((pod) => pod.ip).map((pod) => [pod.ip, pod]));
+  const nodeByIp = new Map(state.nodes.map((node) => [node.ip, node]));
   const right = Math.min(state.nodes.length, COLUMNS_PER_ROW) * COLUMN_WIDTH;
   state.services.forEach((service, index) => {
     const id = ids.service(service.namespace, service.name);
     elements.push({ group: 'nodes', data: { id, label: `svc ${service.namespace}/${service.name}\n${service.clusterIP}`, kind: 'service' }, position: { x: right, y: index * 70 } });
+    const linked = new Set<string>();
     for (const endpoint of service.endpoints ?? []) {
       const ip = endpoint.split(':')[0];
       // A host-network endpoint (the API server on the node's address) is the node itself, not one of its pods.
-      const node = state.nodes.find((candidate) => candidate.ip === ip);
+      const node = nodeByIp.get(ip);
       const pod = podByIp.get(ip);
-      const target = node ? ids.device(node.name, 'eth0') : pod ? ids.pod(pod.namespace, pod.name) : undefined;
-      if (target) elements.push({ group: 'edges', data: { id: `e:${id}->${endpoint}`, source: id, target, kind: 'endpoint' } });
+      const endpointId = node ? ids.device(node.name, 'eth0') : pod ? ids.pod(pod.namespace, pod.name) : undefined;
+      if (!endpointId) continue;
+      // Endpoints inside a collapsed group: one edge to the group.
+      const target = hiddenIn.get(endpointId) ?? endpointId;
+      if (linked.has(target)) continue;
+      linked.add(target);
+      elements.push({ group: 'edges', data: { id: target === endpointId ? `e:${id}->${endpoint}` : `e:${id}->${target}`, source: id, target, kind: 'endpoint' } });
     }
   });
-  return elements;
+  return { elements, hiddenIn, containers, searchable };
+}
+
+/** The elements drawn for the lab (see topologyLayout). */
+export function topologyElements(state: LabStateView, expanded?: ReadonlySet<string>): TopologyElement[] {
+  return topologyLayout(state, expanded).elements;
 }
 
 function shorten(text: string, length: number): string {

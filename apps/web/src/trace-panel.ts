@@ -235,7 +235,10 @@ export class TracePanel {
     cy.elements().removeClass('hop-current hop-visited hop-dropped');
     cy.remove('.packet');
     const state = this.state();
-    const visited = this.player.hops.slice(0, this.player.position + 1).map((hop) => cy.getElementById(hopElementId(hop, state)));
+    const shown = this.player.hops.slice(0, this.player.position + 1).map((hop) => hopElementId(hop, state));
+    // At scale the groups the packet passes through open up; what stays hidden is shown by its group.
+    this.topology.reveal(shown);
+    const visited = shown.map((id) => cy.getElementById(this.topology.visible(id)));
     visited.forEach((element) => element.addClass('hop-visited'));
     const current = visited.at(-1);
     if (!current || current.empty()) return;
