@@ -256,7 +256,7 @@ export function weaveSetMembership(state: LabState): (name: string, ip: number) 
     const set = ipsets.get(name);
     if (!set || depth > 4) return false;
     if (set.type === 'list:set') return set.entries.some((entry) => within(entry.value, ip, depth + 1));
-    return set.entries.some((entry) => cidrContains(parseCidr(entry.value.includes('/') ? entry.value : `${entry.value}/32`)!, ip));
+    return set.entries.some((entry) => cidrContains(parseCidr(entry.value.includes('/') ? entry.value : `${entry.value}/32`, false)!, ip));
   };
   return (name, ip) => within(name, ip, 0);
 }
