@@ -168,6 +168,13 @@ describe('the web client in a browser', () => {
     expect(await elementHasClass(page, 'pod:default/web-14', 'hop-visited')).toBe(true);
     expect(await elementHasClass(page, 'pod:default/web-1', 'hop-current')).toBe(true);
     expect(await topologyIds(page, 'node-group')).toEqual(expect.arrayContaining(['group:0', 'group:2']));
+
+    // The toolbar closes every group, and opens them all.
+    await page.click('#collapse-all');
+    expect(await topologyIds(page, 'node')).toEqual([]);
+    await page.click('#expand-all');
+    expect(await topologyIds(page, 'pod')).toHaveLength(106);
+    expect(await topologyIds(page, 'pod-group')).toEqual([]);
     await page.context().close();
   });
 

@@ -8,6 +8,7 @@ import { labLink } from './start-page';
 import { TablesPanel } from './tables-panel';
 import type { LabTerminal } from './terminal';
 import { TimelinePanel } from './timeline-panel';
+import { SCALE } from './topology-model';
 import { TopologyView } from './topology-view';
 import { TracePanel } from './trace-panel';
 
@@ -28,7 +29,9 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
       <div class="workspace">
         <section class="topology-pane">
           <div class="row"><strong data-i18n="topology"></strong>
-            <input id="search" type="search" placeholder="pod, node, IP, label" /><span id="node-count"></span></div>
+            <input id="search" type="search" placeholder="pod, node, IP, label" /><span id="node-count"></span>
+            <span id="grouping" hidden><button type="button" id="expand-all" data-i18n="expandAll"></button>
+            <button type="button" id="collapse-all" data-i18n="collapseAll"></button></span></div>
           <div id="topology"></div>
         </section>
         <aside class="side">
@@ -114,6 +117,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
         state = next;
         live.known(next.version);
         topology.render(next);
+        $(page, '#grouping').hidden = !topology.grouped && next.nodes.length <= SCALE.groupNodesAbove && next.pods.length <= SCALE.collapsePodsAbove;
         tracePanel.update(next);
         tablesPanel.update(next);
         updateContexts(next);
@@ -173,6 +177,8 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
       if (tab.dataset.tab === 'classroom') void classroom.refresh();
     });
   }
+  $(page, '#expand-all').addEventListener('click', () => topology.expandAll());
+  $(page, '#collapse-all').addEventListener('click', () => topology.collapseAll());
   $<HTMLInputElement>(page, '#search').addEventListener('input', (event) => topology.search((event.target as HTMLInputElement).value));
   const language = $(page, '#language');
   language.textContent = t('language');

@@ -79,6 +79,21 @@ export class TopologyView {
     return changed;
   }
 
+  /** Whether the lab is drawn grouped (it is at classroom scale). */
+  get grouped(): boolean {
+    return this.cy.nodes('[kind = "node-group"], [kind = "pod-group"]').nonempty();
+  }
+
+  /** Opens every group: all nodes and pods drawn. */
+  expandAll(): void {
+    this.reveal([...(this.layout?.containers.keys() ?? [])]);
+  }
+
+  collapseAll(): void {
+    this.expanded.clear();
+    this.redraw();
+  }
+
   private redraw(): void {
     if (!this.state) return;
     this.layout = topologyLayout(this.state, this.expanded);
