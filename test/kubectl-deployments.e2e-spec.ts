@@ -98,6 +98,19 @@ describe('Deployments with the real kubectl', () => {
     expect(rs.stdout).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\ncoredns-[a-z0-9]+\s+1\s+1\s+1\s+\S+\n$/);
   });
 
+  it('describe ds kube-proxy / kube-flannel-ds and describe endpoints kube-dns print what the real kubectl prints', async () => {
+    const proxy = await both(['describe', 'ds', 'kube-proxy', '-n', 'kube-system']);
+    expect(proxy.stdout).toMatch(/^Name:\s+kube-proxy\nSelector:\s+k8s-app=kube-proxy\nNode-Selector:\s+kubernetes.io\/os=linux\n/);
+    expect(proxy.stdout).toContain('Desired Number of Nodes Scheduled: 3\n');
+    expect(proxy.stdout).toMatch(/\nPods Status:\s+3 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed\n/);
+    expect(proxy.stdout).toMatch(/\n {6}--hostname-override=\$\(NODE_NAME\)\n/);
+    const flannel = await both(['describe', 'daemonsets', 'kube-flannel-ds', '-n', 'kube-flannel']);
+    expect(flannel.stdout).toMatch(/\n  Init Containers:\n   install-cni-plugin:\n/);
+    const dns = await both(['describe', 'endpoints', 'kube-dns', '-n', 'kube-system']);
+    expect(dns.stdout).toMatch(/\nSubsets:\n  Addresses:\s+10\.244\.0\.\d+\n  NotReadyAddresses:\s+<none>\n  Ports:\n    Name\s+Port\s+Protocol\n/);
+    expect((await both(['describe', 'ep', 'nope'])).stderr).toBe('Error from server (NotFound): endpoints "nope" not found\n');
+  });
+
   it('apply -f creates web (3 pods of one ReplicaSet), again prints unchanged; get deploy/rs -o wide and -o yaml', async () => {
     expect((await both(['apply', '-f', 'web.yaml'])).stdout).toBe('deployment.apps/web created\n');
     expect((await kubectl(['apply', '-f', 'web.yaml'])).stdout).toBe('deployment.apps/web unchanged\n');
@@ -112,6 +125,10 @@ describe('Deployments with the real kubectl', () => {
       spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } },
       status: { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 },
     });
+    const described = await both(['describe', 'deploy', 'web']);
+    expect(described.stdout).toMatch(/\nReplicas:\s+3 desired \| 3 updated \| 3 total \| 3 available \| 0 unavailable\nStrategyType:\s+RollingUpdate\nMinReadySeconds:\s+0\nRollingUpdateStrategy:\s+25% max unavailable, 25% max surge\n/);
+    expect(described.stdout).toMatch(/\nOldReplicaSets:\s+<none>\nNewReplicaSet:\s+web-[a-z0-9]+ \(3\/3 replicas created\)\n/);
+    await both(['describe', 'rs']);
     const pods = await kubectl(['get', 'pods', '-l', 'app=web', '-o', 'json']);
     const items = JSON.parse(pods.stdout).items as { metadata: { name: string; ownerReferences: { kind: string; name: string }[] } }[];
     expect(items).toHaveLength(3);
@@ -135,6 +152,7 @@ describe('Deployments with the real kubectl', () => {
     const rs = await both(['get', 'rs']);
     expect(rs.stdout).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nweb-[a-z0-9]+\s+(0\s+0\s+0|4\s+4\s+4)\s+\S+\nweb-[a-z0-9]+\s+(0\s+0\s+0|4\s+4\s+4)\s+\S+\n$/);
     expect(await both(['rollout', 'status', 'deployment/web'])).toMatchObject({ rc: 0, stdout: 'deployment "web" successfully rolled out\n' });
+    expect((await both(['describe', 'deployment', 'web'])).stdout).toMatch(/\nOldReplicaSets:\s+web-[a-z0-9]+ \(0\/0 replicas created\)\nNewReplicaSet:\s+web-[a-z0-9]+ \(4\/4 replicas created\)\n/);
     const yaml = parseYaml((await kubectl(['get', 'deploy', 'web', '-o', 'yaml'])).stdout);
     expect(yaml.metadata).toMatchObject({ generation: 3, annotations: { 'deployment.kubernetes.io/revision': '2' } });
     expect(yaml.spec.template.spec.containers[0].image).toBe('nginx:1.28');

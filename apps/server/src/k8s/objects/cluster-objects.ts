@@ -1,5 +1,6 @@
 import type { NodeState } from '@hoplab/simulator';
 import { daemonSets, kubeFlannelConfigMap, nodeLabels, nodeSoftware } from '@hoplab/simulator/views';
+import { daemonSetPodSpec } from './daemonset-templates';
 import { metadata, timestamp, type KubeObject, type RenderContext } from './render-context';
 
 export function renderNode(ctx: RenderContext, node: NodeState): KubeObject {
@@ -63,7 +64,7 @@ export function renderDaemonSets(ctx: RenderContext): KubeObject[] {
         selector: { matchLabels: selector },
         template: {
           metadata: { creationTimestamp: null, labels: selector },
-          spec: {
+          spec: daemonSetPodSpec(ds.namespace, ds.name, {
             containers: template.containers.map((c) => ({ name: c.name, image: c.image, resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent' })),
             restartPolicy: 'Always',
             terminationGracePeriodSeconds: 30,
@@ -71,7 +72,7 @@ export function renderDaemonSets(ctx: RenderContext): KubeObject[] {
             hostNetwork: template.hostNetwork || undefined,
             securityContext: {},
             schedulerName: 'default-scheduler',
-          },
+          }),
         },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
         revisionHistoryLimit: 10,

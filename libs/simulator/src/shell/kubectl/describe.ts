@@ -1,7 +1,8 @@
 import type { LabState, PodState } from '../../cluster/types';
 import { serviceEndpoints } from '../../services/endpoints';
 import type { ServiceState } from '../../services/types';
-import { age, alignTabs, kubectlDescribeConfigMap, kubectlDescribeNetworkPolicy, kubectlDescribeSettings } from '../../views';
+import { age, alignTabs, daemonSets, kubectlDescribeConfigMap, kubectlDescribeNetworkPolicy, kubectlDescribeSettings, replicaSets } from '../../views';
+import { describeDaemonSet, describeDeployment, describeEndpoints, describeReplicaSet, type PodCounts } from './describe-objects';
 import { rfc1123z } from '../time-format';
 import { printed, type Invocation, type Printed } from '../types';
 import { qualifiedPlural } from './errors';
@@ -35,6 +36,10 @@ function allNames(state: LabState, type: string, namespace: string): string[] {
   if (type === 'nodes') return [...state.nodes.keys()].sort();
   if (type === 'pods') return [...state.pods.values()].filter((p) => p.namespace === namespace).map((p) => p.name).sort();
   if (type === 'configmaps') return configMaps(state, namespace).map((c) => c.name);
+  if (type === 'daemonsets') return daemonSets(state, namespace).map((ds) => ds.name);
+  if (type === 'endpoints') return [...state.services.values()].filter((svc) => svc.namespace === namespace && svc.selector).map((svc) => svc.name).sort();
+  if (type === 'deployments') return [...state.deployments.values()].filter((d) => d.namespace === namespace).map((d) => d.name).sort();
+  if (type === 'replicasets') return replicaSets(state, namespace).map((rs) => rs.name);
   if (type === 'networkpolicies') return [...state.networkPolicies.values()].filter((e) => e.policy.metadata.namespace === namespace).map((e) => e.policy.metadata.name).sort();
   return [];
 }
@@ -70,8 +75,13 @@ function describeOne(call: Invocation, type: string, namespace: string, name: st
       if (!ns) break;
       return printed(alignTabs(`Name:\t${ns.name}\n${labelLines('Labels', ns.labels)}Annotations:\t<none>\nStatus:\tActive\n\nNo resource quota.\n\nNo LimitRange resource.\n`, kubectlDescribeSettings));
     }
+    case 'daemonsets':
+    case 'endpoints':
+    case 'deployments':
+    case 'replicasets':
+      return describeRendered(call, type, namespace, name);
     default:
-      return { kind: 'printed', stdout: '', stderr: `error: the lab's kubectl describes pods, nodes, services, namespaces, configmaps and networkpolicies, not ${type}\n`, exitCode: 1 };
+      return { kind: 'printed', stdout: '', stderr: `error: the lab's kubectl describes pods, nodes, services, endpoints, namespaces, configmaps, networkpolicies, daemonsets, deployments and replicasets, not ${type}\n`, exitCode: 1 };
   }
   return { kind: 'printed', stdout: '', stderr: `Error from server (NotFound): ${qualifiedPlural(type)} "${name}" not found\n`, exitCode: 1 };
 }
@@ -154,4 +164,42 @@ function containerId(pod: PodState, container: string): string {
     hex += h.toString(16).padStart(8, '0');
   }
   return hex.slice(0, 64);
+}
+
+/** A Kubernetes object as the lab's API renders it: plain JSON, read field by field as kubectl's describers do. */
+type RenderedObject = Record<string, any>;
+
+/** Pods by phase, as kubectl counts a controller's pods for "Pods Status". */
+function podCounts(pods: PodState[]): PodCounts {
+  const count = (phase: PodState['phase']) => pods.filter((p) => p.phase === phase).length;
+  return { running: count('Running'), waiting: count('Pending'), succeeded: count('Succeeded'), failed: count('Failed') };
+}
+
+/**
+ * Kinds described from the object the lab's Kubernetes API renders (ShellEnv.objects), so the shell
+ * prints what the real kubectl prints for the same lab.
+ */
+function describeRendered(call: Invocation, type: string, namespace: string, name: string): Printed {
+  const notFound = (): Printed => ({ kind: 'printed', stdout: '', stderr: `Error from server (NotFound): ${qualifiedPlural(type)} "${name}" not found\n`, exitCode: 1 });
+  const render = call.env.objects;
+  if (!render) return { kind: 'printed', stdout: '', stderr: `error: the lab's kubectl describes ${type} through the lab's Kubernetes API only\n`, exitCode: 1 };
+  const object = render(call.state, type, namespace, name) as RenderedObject | undefined;
+  if (!object) return notFound();
+  const pods = [...call.state.pods.values()].filter((p) => p.namespace === namespace);
+  switch (type) {
+    case 'daemonsets':
+      return printed(describeDaemonSet(object, podCounts(pods.filter((p) => p.owner?.kind === 'DaemonSet' && p.owner.name === name))));
+    case 'replicasets':
+      return printed(describeReplicaSet(object, podCounts(pods.filter((p) => p.owner?.kind === 'ReplicaSet' && p.owner.name === name))));
+    case 'deployments': {
+      const deployment = call.state.deployments.get(`${namespace}/${name}`)!;
+      const sets = replicaSets(call.state, namespace).filter((rs) => rs.deployment === deployment);
+      const rendered = (rsName: string) => render(call.state, 'replicasets', namespace, rsName) as RenderedObject;
+      const current = sets.filter((rs) => rs.rs.hash === deployment.podTemplateHash).map((rs) => rendered(rs.name));
+      const old = sets.filter((rs) => rs.rs.hash !== deployment.podTemplateHash).map((rs) => rendered(rs.name));
+      return printed(describeDeployment(object, old, current));
+    }
+    default:
+      return printed(describeEndpoints(object));
+  }
 }
