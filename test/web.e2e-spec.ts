@@ -221,7 +221,7 @@ describe('the web client in a browser', () => {
     expect((await topologyLabels(bob, 'pod')).find((label) => label.startsWith('default/web'))).toMatch(/^default\/web\n10\.244\.\d+\.\d+\napp=web$/);
 
     // The cursor on the last event before the apply (a click on its mark): the lab as it was, without the pod.
-    await bob.click(`#ticks .tick[data-seq="${before}"]`);
+    await bob.click(`#axis .mark[data-seq="${before}"]`);
     await bob.waitForFunction(() => !document.querySelector<HTMLElement>('#past-banner')?.hidden);
     await bob.waitForFunction(() => !(document.querySelector('#topology') as HTMLElement & { _cyreg?: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg?.cy.getElementById('pod:default/web').nonempty());
     expect(await bob.textContent('#cursor-label')).toContain(`as of event #${before}`);
@@ -239,6 +239,71 @@ describe('the web client in a browser', () => {
     await bob.click('#back-to-live');
     await alice.context().close();
     await bob.context().close();
+  });
+
+  it('places events on a time axis by their simulated time, scrubs the lab by dragging along it, and zooms', async () => {
+    const lab = await createLab();
+    const auth = bearer(lab.tokens.student);
+    const apply = (name: string) => request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(pod(name)).expect(200);
+    await request(server.url).post(`/api/labs/${lab.id}/clock`).set(auth).send({ speed: 0 }).expect(201);
+    await apply('early');
+    await request(server.url).post(`/api/labs/${lab.id}/clock`).set(auth).send({ advance: '30s' }).expect(201);
+    await apply('mid');
+    await request(server.url).post(`/api/labs/${lab.id}/clock`).set(auth).send({ advance: '60s' }).expect(201);
+    await apply('late');
+    const events = (await request(server.url).get(`/api/labs/${lab.id}/events?limit=1000`).set(auth).expect(200)).body as { seq: number; type: string; time: number; data: { name?: string } }[];
+    const created = (name: string) => events.find((event) => event.type === 'PodCreated' && event.data.name === name) as { seq: number; time: number };
+    const [early, mid, late] = [created('early'), created('mid'), created('late')];
+    expect(mid.time - early.time).toBeGreaterThanOrEqual(30_000);
+    expect(late.time - mid.time).toBeGreaterThanOrEqual(60_000);
+
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'student'));
+    await page.waitForFunction((count) => document.querySelectorAll('#axis .mark.event').length === count, events.length);
+    const markX = (seq: number) => page.evaluate((wanted) => {
+      const mark = document.querySelector<HTMLElement>(`#axis .mark[data-seq="${wanted}"]`);
+      return mark ? mark.getBoundingClientRect().left + mark.getBoundingClientRect().width / 2 : undefined;
+    }, seq);
+    const ticks = await page.locator('#axis .axis-tick').allTextContents();
+    expect(ticks).toEqual(expect.arrayContaining(['0:00', '0:30', '1:00', '1:30']));
+    // By time, not by index: mid and late sit where the tick labels put their times (most events came before them).
+    const tickX = (label: string) => page.locator('#axis .axis-tick', { hasText: new RegExp(`^${label}$`) }).evaluate((tick) => tick.getBoundingClientRect().left);
+    const [x30, x90] = [await tickX('0:30'), await tickX('1:30')];
+    const expectedX = (time: number) => x30 + ((time - 30_000) / 60_000) * (x90 - x30);
+    const [xEarly, xMid, xLate] = [await markX(early.seq), await markX(mid.seq), await markX(late.seq)] as number[];
+    expect(Math.abs(xMid - expectedX(mid.time))).toBeLessThan(3);
+    expect(Math.abs(xLate - expectedX(late.time))).toBeLessThan(3);
+    await page.screenshot({ path: join(ARTIFACTS, 'timeline-axis.png') });
+
+    // Dragging the cursor from the start to between mid and late: the lab as of mid's last event, without late.
+    const axis = (await page.locator('#axis').boundingBox()) as { x: number; y: number; width: number; height: number };
+    const lastBeforeLate = Math.max(...events.filter((event) => event.time < late.time).map((event) => event.seq));
+    await page.mouse.move(xEarly, axis.y + axis.height / 2);
+    await page.mouse.down();
+    await page.mouse.move((xMid + xLate) / 2, axis.y + axis.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((seq) => document.querySelector('#cursor-label')?.textContent?.startsWith(`as of event #${seq} `), lastBeforeLate);
+    const cy = (id: string) => page.evaluate((wanted) => (document.querySelector('#topology') as HTMLElement & { _cyreg: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg.cy.getElementById(wanted).nonempty(), id);
+    await page.waitForFunction(() => !(document.querySelector('#topology') as HTMLElement & { _cyreg: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg.cy.getElementById('pod:default/late').nonempty());
+    expect(await cy('pod:default/mid')).toBe(true);
+    expect(await page.inputValue('#cursor')).toBe(String(lastBeforeLate));
+    const cursorX = await page.evaluate(() => document.querySelector('.axis-cursor')!.getBoundingClientRect().left + 1);
+    expect(Math.abs(cursorX - ((await markX(lastBeforeLate)) as number))).toBeLessThan(2);
+
+    // Zoomed in around the cursor, seconds apart become wide apart; the whole history again on request.
+    await page.click('#zoom-in');
+    await page.click('#zoom-in');
+    expect(await page.locator('#axis .axis-tick').allTextContents()).not.toEqual(ticks);
+    expect(await markX(late.seq)).toBeUndefined();
+    await page.mouse.move(axis.x + axis.width / 2, axis.y + axis.height / 2);
+    await page.mouse.wheel(0, 300);
+    await page.click('#zoom-fit');
+    expect(await page.locator('#axis .axis-tick').allTextContents()).toEqual(ticks);
+    // Dragged past the last event: live again.
+    await page.mouse.click(axis.x + axis.width - 3, axis.y + axis.height / 2);
+    await page.waitForFunction(() => document.querySelector('#cursor-label')?.textContent?.startsWith('live'));
+    expect(await cy('pod:default/late')).toBe(true);
+    await page.context().close();
   });
 
   it('forks from the cursor into a new lab that has the history up to there', async () => {
@@ -468,7 +533,7 @@ describe('the web client in a browser', () => {
     await page.keyboard.type('kubectl apply -f deny-all.yaml');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('networkpolicy.networking.k8s.io/default-deny created'));
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('#ticks .tick')).some((tick) => tick.textContent === 'NetworkPolicyApplied'));
+    await page.waitForSelector('#axis .mark[data-type="NetworkPolicyApplied"]');
 
     // minikube ssh moves the terminal into the node: its prompt, its context, its routes.
     await page.keyboard.type('minikube ssh -n minikube-m02');
@@ -524,7 +589,7 @@ describe('the web client in a browser', () => {
     await page.goto(labUrl(lab, 'student'));
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
     await page.click('[data-clock="advance"]');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('#ticks .tick')).some((tick) => tick.textContent === 'ClockChanged'));
+    await page.waitForSelector('#axis .mark[data-type="ClockChanged"]');
     const events = (await request(server.url).get(`/api/labs/${lab.id}/events?limit=1000`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body as { type: string; data: Record<string, unknown> }[];
     expect(events.at(-1)?.type).toBe('ClockChanged');
 

@@ -122,6 +122,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
         tablesPanel.update(next);
         updateContexts(next);
         $(page, '#node-count').textContent = `${next.nodes.length} nodes · ${next.pods.length} pods · ${next.services.length} services`;
+        if (viewAt === undefined) timeline.now(next.time);
         await timeline.refresh();
         if (!$(page, '[data-pane="tables"]').hidden) await tablesPanel.refresh();
         showError(undefined);

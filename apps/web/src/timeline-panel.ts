@@ -1,15 +1,25 @@
 import type { LabApi, TimelineEntry } from './api';
 import { $, escapeHtml, html } from './dom';
 import { t, translate } from './i18n';
+import { axisTicks, eventAt, fitWindow, MARK_GAP, placeMarks, shift, timeAt, xOf, zoom, type Mark, type TimeWindow } from './timeline-scale';
 
 const REPLAY_STEP_MS = 1000;
 
-/** The lab's events along simulated time, a cursor to view the lab as of one of them, fork from there or go back to live. */
+/**
+ * The lab's events along simulated time: an axis with labelled ticks where each event sits at its time (zoom with the
+ * wheel or the buttons, shift+wheel pans), a cursor dragged along it to view the lab as of an event, a slider stepping
+ * event by event; fork from there or go back to live.
+ */
 export class TimelinePanel {
   readonly element: HTMLElement;
   private entries: TimelineEntry[] = [];
   private replaying: ReturnType<typeof setInterval> | undefined;
   private last = 0;
+  /** The latest simulated time seen (the live end of the axis). */
+  private end = 0;
+  /** The window the user zoomed to; undefined while the axis fits the whole history. */
+  private window: TimeWindow | undefined;
+  private marks: Mark[] = [];
 
   constructor(
     private readonly api: LabApi,
@@ -31,7 +41,14 @@ export class TimelinePanel {
             <button type="button" data-clock="advance" data-i18n="advance"></button></span>
           <span id="clock-error" class="error"></span>
         </div>
-        <div id="ticks" class="ticks"></div>
+        <div class="row axis-row">
+          <div id="axis" class="axis" title="">
+            <div class="axis-ticks"></div><div class="axis-marks"></div><div class="axis-cursor"></div>
+          </div>
+          <button type="button" id="zoom-in" title="zoom in">+</button>
+          <button type="button" id="zoom-out" title="zoom out">−</button>
+          <button type="button" id="zoom-fit" data-i18n="zoomFit"></button>
+        </div>
       </section>`);
     translate(this.element);
     const cursor = $<HTMLInputElement>(this.element, '#cursor');
@@ -44,12 +61,7 @@ export class TimelinePanel {
       this.select(undefined);
     });
     $(this.element, '#replay').addEventListener('click', () => this.replay());
-    $(this.element, '#ticks').addEventListener('click', (event) => {
-      const seq = Number((event.target as HTMLElement).closest<HTMLElement>('.tick')?.dataset.seq);
-      if (!seq) return;
-      cursor.value = String(seq);
-      this.select(seq);
-    });
+    this.bindAxis($(this.element, '#axis'));
     $(this.element, '#fork-here').addEventListener('click', () => this.onFork(this.cursorSeq() ?? this.last));
     for (const button of this.element.querySelectorAll<HTMLButtonElement>('[data-clock]')) {
       button.addEventListener('click', () => void this.clock(button.dataset.clock as 'pause' | 'resume' | 'advance'));
@@ -69,6 +81,64 @@ export class TimelinePanel {
     }
   }
 
+  /** Scrubbing: a press or a drag on the axis moves the cursor to the event at the pointer (right of the last: live). */
+  private bindAxis(axis: HTMLElement): void {
+    const scrub = (event: PointerEvent) => {
+      const x = event.clientX - axis.getBoundingClientRect().left;
+      const lastMark = this.marks.filter((mark) => mark.lane === 0).at(-1);
+      this.stopReplay();
+      if (lastMark && x > lastMark.x + MARK_GAP && lastMark.entry.seq === this.last) return this.select(undefined);
+      const seq = eventAt(this.marks, x) ?? this.marks.find((mark) => mark.lane === 0)?.entry.seq;
+      if (seq === undefined) return;
+      $<HTMLInputElement>(this.element, '#cursor').value = String(seq);
+      this.select(seq);
+    };
+    axis.addEventListener('pointerdown', (event) => {
+      axis.setPointerCapture(event.pointerId);
+      scrub(event);
+    });
+    axis.addEventListener('pointermove', (event) => axis.hasPointerCapture(event.pointerId) && scrub(event));
+    axis.addEventListener('wheel', (event) => {
+      event.preventDefault();
+      const current = this.shown();
+      if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
+        this.window = shift(current, ((event.shiftKey ? event.deltaY : event.deltaX) / axis.clientWidth) * (current.to - current.from), this.axisEnd());
+      } else {
+        const anchor = timeAt(event.clientX - axis.getBoundingClientRect().left, current, axis.clientWidth);
+        this.window = zoom(current, event.deltaY > 0 ? 1.25 : 0.8, anchor, this.axisEnd());
+      }
+      this.renderAxis();
+    });
+    const zoomBy = (factor: number) => {
+      const current = this.shown();
+      const at = this.entries.find((entry) => entry.seq === this.cursorSeq())?.time ?? (current.from + current.to) / 2;
+      this.window = zoom(current, factor, Math.min(Math.max(at, current.from), current.to), this.axisEnd());
+      this.renderAxis();
+    };
+    $(this.element, '#zoom-in').addEventListener('click', () => zoomBy(0.5));
+    $(this.element, '#zoom-out').addEventListener('click', () => zoomBy(2));
+    $(this.element, '#zoom-fit').addEventListener('click', () => {
+      this.window = undefined;
+      this.renderAxis();
+    });
+    new ResizeObserver(() => this.renderAxis()).observe(axis);
+  }
+
+  /** The lab's simulated time (from its state): the axis runs to it. */
+  now(time: number): void {
+    if (time <= this.end) return;
+    this.end = time;
+    this.renderAxis();
+  }
+
+  private axisEnd(): number {
+    return Math.max(this.end, this.entries.at(-1)?.time ?? 0);
+  }
+
+  private shown(): TimeWindow {
+    return this.window ?? fitWindow(this.axisEnd());
+  }
+
   async refresh(): Promise<void> {
     const fresh = await this.api.timeline(this.last);
     this.entries.push(...fresh);
@@ -78,26 +148,43 @@ export class TimelinePanel {
     const live = this.cursorSeq() === undefined;
     cursor.max = String(Math.max(1, this.last));
     if (live) cursor.value = cursor.max;
-    this.renderTicks();
+    this.renderAxis();
     this.label();
   }
 
-  /** A derived occurrence pushed live; the timeline endpoint lists events only. */
+  /** A derived occurrence pushed live (kube-proxy sync, endpoints update). */
   addDerived(occurrence: TimelineEntry): void {
     this.entries.push(occurrence);
-    this.renderTicks();
+    this.renderAxis();
   }
 
-  private renderTicks(): void {
-    $(this.element, '#ticks').innerHTML = this.entries
-      .slice(-200)
-      .map((entry) => {
+  /** Ticks, marks and the cursor for the window shown; entries arrive in time order, so marks stay in time order. */
+  private renderAxis(): void {
+    const axis = $(this.element, '#axis');
+    const width = axis.clientWidth;
+    if (!width) return;
+    const window = this.shown();
+    $(axis, '.axis-ticks').innerHTML = axisTicks(window, width)
+      .map((tick) => `<span class="axis-tick" style="left:${tick.x.toFixed(1)}px">${tick.label}</span>`)
+      .join('');
+    this.marks = placeMarks(this.entries, window, width);
+    $(axis, '.axis-marks').innerHTML = this.marks
+      .map(({ entry, x, lane }) => {
         const title = `${entry.seq ? `#${entry.seq} ` : ''}${entry.type}${entry.node ? ` ${entry.node}` : ''} @${(entry.time / 1000).toFixed(1)}s`;
-        return `<span class="tick ${entry.kind}" data-seq="${entry.seq ?? ''}" title="${escapeHtml(title)}">${escapeHtml(entry.type)}</span>`;
+        return `<span class="mark ${entry.kind} lane-${lane}" data-seq="${entry.seq ?? ''}" data-type="${escapeHtml(entry.type)}" data-time="${entry.time}" style="left:${(x - 2.5).toFixed(1)}px" title="${escapeHtml(title)}"></span>`;
       })
       .join('');
-    const ticks = $(this.element, '#ticks');
-    ticks.scrollLeft = ticks.scrollWidth;
+    this.placeCursor();
+  }
+
+  /** The cursor line: on the selected event's mark, or at the live end. */
+  private placeCursor(): void {
+    const axis = $(this.element, '#axis');
+    const line = $(axis, '.axis-cursor');
+    const at = this.cursorSeq();
+    const x = at === undefined ? xOf(this.axisEnd(), this.shown(), axis.clientWidth) : this.marks.find((mark) => mark.entry.seq === at)?.x;
+    line.hidden = x === undefined || x < 0 || x > axis.clientWidth;
+    if (x !== undefined) line.style.left = `${x.toFixed(1)}px`;
   }
 
   /** Walks the cursor forward one event a second from where it stands (or from the first event) until live. */
@@ -130,6 +217,7 @@ export class TimelinePanel {
     else this.element.dataset.at = String(past);
     if (past === undefined) $<HTMLInputElement>(this.element, '#cursor').value = String(Math.max(1, this.last));
     this.label();
+    this.placeCursor();
     this.onCursor(past);
   }
 
