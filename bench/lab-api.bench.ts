@@ -19,7 +19,7 @@ const SNAPSHOT_EVERY = 2_000;
 const NODES = 200;
 const LIVE_PODS = 1_000;
 const TIME_TRAVEL_SAMPLES = 200;
-/** Events per read, as LabRuntime replays. */
+/** Events per read, as LabRuntime replays (readForReplay). */
 const REPLAY_PAGE = 1_000;
 /** Every snapshot is kept, so that any `at` replays at most SNAPSHOT_EVERY events. */
 const SNAPSHOTS_KEPT = Math.ceil(TOTAL_EVENTS / SNAPSHOT_EVERY) + 1;
@@ -73,7 +73,7 @@ async function coldReplay(store: EventStore, id: string, version: number): Promi
   const start = performance.now();
   const state: LabState = initialState();
   while (state.version < version) {
-    for (const event of await store.readStream(id, { from: state.version + 1, limit: REPLAY_PAGE })) evolve(state, event);
+    for (const event of await store.readForReplay(id, { from: state.version + 1, limit: REPLAY_PAGE })) evolve(state, event);
   }
   const ms = performance.now() - start;
   return { events: state.version, ms: Math.round(ms), eventsPerSecond: Math.round(state.version / (ms / 1000)) };

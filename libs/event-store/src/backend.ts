@@ -17,6 +17,15 @@ export interface EventRow extends EventToWrite {
   recordedAt: string;
 }
 
+/** An event as a replay reads it, before upcasting: what evolve needs and the schema version of `data`. */
+export interface ReplayRow {
+  seq: number;
+  type: string;
+  version: number;
+  data: unknown;
+  time: number;
+}
+
 export interface StreamHead {
   version: number;
   /** Global position of the stream's last event, 0 for an empty stream. */
@@ -36,6 +45,8 @@ export interface StoreBackend {
   /** Appends atomically after checking the stream version; throws VersionConflictError. */
   append(labId: string, events: EventToWrite[], expectedVersion: number | 'any', recordedAt: string): Promise<{ head: StreamHead; rows: EventRow[] }>;
   readStream(labId: string, from: number, to: number, limit: number): Promise<EventRow[]>;
+  /** readStream's rows with only the columns a replay needs. */
+  readReplay(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]>;
   readAll(after: number, limit: number): Promise<EventRow[]>;
   streamVersion(labId: string): Promise<number>;
   /** Upserts the snapshot, then keeps only the lab's `keep` latest seqs. */

@@ -1,4 +1,4 @@
-export { EventStore } from './event-store';
+export { EventStore, type ReplayEvent } from './event-store';
 export { LabAlreadyExistsError, StoreUnavailableError, VersionConflictError } from './errors';
 export type { LabRecord, SnapshotRecord, TokenRole } from './records';
 export { tokenRoles } from './records';

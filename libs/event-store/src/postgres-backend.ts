@@ -1,6 +1,6 @@
 import { DataSource, type QueryRunner } from 'typeorm';
 import { migrations } from '../../../migrations';
-import type { EventRow, EventToWrite, NewLab, StoreBackend, StreamHead } from './backend';
+import type { EventRow, EventToWrite, NewLab, ReplayRow, StoreBackend, StreamHead } from './backend';
 import { LabAlreadyExistsError, StoreUnavailableError, VersionConflictError } from './errors';
 import type { LabRecord, SnapshotRecord, TokenRole } from './records';
 import { tokenRoles } from './records';
@@ -81,6 +81,16 @@ export class PostgresBackend implements StoreBackend {
       [labId, from, to, limit],
     );
     return (records as EventRecord[]).map(toEventRow);
+  }
+
+  async readReplay(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]> {
+    const records = (await this.query(
+      'SELECT seq, type, version, data, time FROM events WHERE lab_id = $1 AND seq BETWEEN $2::bigint AND $3::bigint ORDER BY seq LIMIT $4',
+      [labId, from, to, limit],
+    )) as (Omit<ReplayRow, 'time'> & { time: string })[];
+    // BIGINT arrives as a string.
+    for (const record of records) (record as unknown as ReplayRow).time = Number(record.time);
+    return records as unknown as ReplayRow[];
   }
 
   async readAll(after: number, limit: number): Promise<EventRow[]> {

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations';
-import type { EventRow, EventToWrite, NewLab, StoreBackend, StreamHead } from './backend';
+import type { EventRow, EventToWrite, NewLab, ReplayRow, StoreBackend, StreamHead } from './backend';
 import { LabAlreadyExistsError, StoreUnavailableError, VersionConflictError } from './errors';
 import type { LabRecord, SnapshotRecord, TokenRole } from './records';
 import { tokenRoles } from './records';
@@ -36,6 +36,10 @@ export class SqliteBackend implements StoreBackend {
     private readonly db: Database,
   ) {
     db.pragma(`mmap_size = ${MMAP_BYTES}`);
+    // In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of the process loses nothing
+    // and the database stays consistent; a power cut may lose the last commits. FULL's fsync per commit
+    // cost 2-4 ms of blocked event loop per mutation on this machine.
+    db.pragma('synchronous = NORMAL');
     this.statements = prepare(db);
     this.appendInTransaction = db.transaction(this.appendNow.bind(this));
   }
@@ -66,6 +70,28 @@ export class SqliteBackend implements StoreBackend {
       const tuples = this.statements.readStream.all(labId, from, to, limit) as StreamTuple[];
       const rows = new Array<EventRow>(tuples.length);
       for (let i = 0; i < tuples.length; i++) rows[i] = toStreamRow(labId, tuples[i]);
+      return rows;
+    });
+  }
+
+  async readReplay(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]> {
+    return this.translatingErrors(() => {
+      let page: string;
+      try {
+        page = this.statements.readReplayPage.get(labId, from, to, limit) as string;
+      } catch (error) {
+        // A page of big events (files) can exceed SQLite's or V8's string limit: read it row by row.
+        if (!isTooBig(error)) throw error;
+        return (this.statements.readReplayRows.all(labId, from, to, limit) as [number, string, number, string, number][]).map(
+          ([seq, type, version, data, time]) => ({ seq, type, version, data: JSON.parse(data), time }),
+        );
+      }
+      if (page === null) return [];
+      const flat = JSON.parse(page) as unknown[];
+      const rows = new Array<ReplayRow>(flat.length / 5);
+      for (let i = 0, j = 0; i < flat.length; i += 5, j++) {
+        rows[j] = { seq: flat[i] as number, type: flat[i + 1] as string, version: flat[i + 2] as number, time: flat[i + 3] as number, data: flat[i + 4] };
+      }
       return rows;
     });
   }
@@ -193,6 +219,15 @@ function prepare(db: Database) {
     head: tuples('SELECT seq, global_position FROM events WHERE lab_id = ? ORDER BY seq DESC LIMIT 1'),
     insertEvent: db.prepare('INSERT INTO events (lab_id, seq, type, version, data, actor, time, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     readStream: tuples(`SELECT ${streamColumns} FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?`),
+    // One JSON text per page, [seq, "type", version, time, data, ...]: one JSON.parse instead of a row object and a parse per
+    // event (~45% more events/s read). `data` is JSON as written and types are registry names, so nothing needs quoting.
+    readReplayPage: db
+      .prepare(
+        `SELECT '[' || group_concat(seq || ',"' || type || '",' || version || ',' || time || ',' || data, ',') || ']'
+         FROM (SELECT seq, type, version, time, data FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?)`,
+      )
+      .pluck(true),
+    readReplayRows: tuples('SELECT seq, type, version, data, time FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?'),
     readAll: tuples(`SELECT ${eventColumns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`),
     saveSnapshot: db.prepare(
       `INSERT INTO snapshots (lab_id, seq, schema_version, state) VALUES (?, ?, ?, ?)
@@ -250,6 +285,11 @@ function toStreamRow(labId: string, row: StreamTuple): EventRow {
 
 function toLabRecord(row: LabTuple | [...LabTuple, TokenRole]): LabRecord {
   return { id: row[0], name: row[1], createdAt: row[2], parentLabId: row[3], forkSeq: row[4], version: row[5] };
+}
+
+function isTooBig(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_TOOBIG' || (typeof message === 'string' && /string (is )?too long|Invalid string length/i.test(message));
 }
 
 function isUnavailable(error: unknown): boolean {

@@ -9,6 +9,7 @@ import {
   evolve,
   fromSnapshot,
   initialState,
+  oldestRestoredCniCall,
   SIMULATOR_SCHEMA_VERSION,
   snapshotView,
   type Command,
@@ -69,6 +70,8 @@ function retryBackoff(attempt: number): Promise<void> {
 @Injectable()
 export class LabRuntime implements OnModuleDestroy {
   private readonly live = new Map<string, LiveLab>();
+  /** Labs someone watches live on this instance (how many watchers): never evicted, so their controllers keep running. */
+  private readonly watched = new Map<string, number>();
   private readonly queues = new Map<string, SerialQueue>();
   private sliceStarted = 0;
   private readonly evictionTimer: NodeJS.Timeout;
@@ -152,6 +155,25 @@ export class LabRuntime implements OnModuleDestroy {
     return read(state, state.time);
   }
 
+  /**
+   * Like stateAt, with every node's CNI log complete: a state rebuilt from a snapshot lacks the calls
+   * logged before it (snapshots keep only their seqs), so those are replayed from an older snapshot.
+   */
+  async stateWithCniLog<T>(labId: string, at: number | undefined, read: (state: LabState, time: number) => T): Promise<T> {
+    const version = await this.read(labId, (state) => {
+      if (at !== undefined && at > state.version) throw unprocessable(`at=${at} is beyond the lab's version ${state.version}.`, [{ path: 'at', message: `must be at most ${state.version}` }]);
+      return at ?? state.version;
+    });
+    let state = await this.rebuild(labId, version);
+    const oldest = oldestRestoredCniCall(state);
+    if (oldest !== undefined) {
+      // Every call still in the logs is at or after `oldest`: replayed from before it, none comes from a snapshot.
+      state = await this.rebuild(labId, oldest - 1);
+      await this.applyTail(labId, state, version);
+    }
+    return read(state, state.time);
+  }
+
   /** Forgets every live lab (tests use it to prove that the store alone rebuilds them). */
   evictAll(): void {
     this.live.clear();
@@ -159,6 +181,38 @@ export class LabRuntime implements OnModuleDestroy {
 
   isLive(labId: string): boolean {
     return this.live.has(labId);
+  }
+
+  /**
+   * Keeps a lab live on this instance while its clients watch it here, so that what its controllers
+   * do reaches them as `derived` occurrences; call the returned function when they are gone.
+   */
+  watch(labId: string): () => void {
+    this.watched.set(labId, (this.watched.get(labId) ?? 0) + 1);
+    // Loading it makes it live; a lab that is gone has nothing to emit.
+    this.read(labId, () => undefined).catch(() => undefined);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.watched.get(labId) ?? 1) - 1;
+      if (left > 0) this.watched.set(labId, left);
+      else this.watched.delete(labId);
+    };
+  }
+
+  /**
+   * Another instance appended to the lab (the gateway hears of it through the adapter): a live copy here
+   * catches up from the store, so that reads and controllers on this instance see those events too.
+   */
+  async appendedElsewhere(labId: string): Promise<void> {
+    if (!this.live.has(labId)) return;
+    await this.queueOf(labId).run(async () => {
+      const lab = this.live.get(labId);
+      if (!lab) return;
+      const last = await this.applyTail(labId, lab.state, Number.MAX_SAFE_INTEGER);
+      if (last) this.advanceAnchor(lab, [last]);
+    });
   }
 
   forget(labId: string): void {
@@ -197,8 +251,8 @@ export class LabRuntime implements OnModuleDestroy {
     if (version === 0) throw notFound(`There is no lab ${labId}.`);
     const snapshot = await this.store.loadLatestSnapshot(labId, version, SIMULATOR_SCHEMA_VERSION);
     const state = snapshot ? fromSnapshot(snapshot.state, { owned: true }) : initialState();
-    let last = await this.applyTail(labId, state, version);
-    if (!last) [last] = await this.store.readStream(labId, { from: version, to: version });
+    await this.applyTail(labId, state, version);
+    const [last] = await this.store.readStream(labId, { from: version, to: version });
     const lab: LiveLab = {
       id: labId,
       state,
@@ -221,16 +275,13 @@ export class LabRuntime implements OnModuleDestroy {
     return state;
   }
 
-  /** Applies the stored events after state.version up to `to`; returns the last one applied. */
-  private async applyTail(labId: string, state: LabState, to: number): Promise<StoredEvent | undefined> {
-    let last: StoredEvent | undefined;
+  /** Applies the stored events after state.version up to `to`. */
+  private async applyTail(labId: string, state: LabState, to: number): Promise<void> {
     while (state.version < to) {
-      const page = await this.store.readStream(labId, { from: state.version + 1, to, limit: PAGE });
+      const page = await this.store.readForReplay(labId, { from: state.version + 1, to, limit: PAGE });
       if (page.length === 0) break;
       for (const event of page) evolve(state, event);
-      last = page[page.length - 1];
     }
-    return last;
   }
 
   private advanceAnchor(lab: LiveLab, events: StoredEvent[]): void {
@@ -271,7 +322,7 @@ export class LabRuntime implements OnModuleDestroy {
   /** Queues stay: a call may still be running in one, and they cost next to nothing. */
   private evictIdle(now: number): void {
     for (const [id, lab] of this.live) {
-      if (now - lab.lastUsed >= this.config.idleEvictionMs) this.live.delete(id);
+      if (now - lab.lastUsed >= this.config.idleEvictionMs && !this.watched.has(id)) this.live.delete(id);
     }
   }
 }
