@@ -30,6 +30,7 @@ const PLUGINS: ClusterSpecInput['cni'][] = [
   { plugin: 'weave', backend: 'fastdp', encryption: 'ipsec' },
   { plugin: 'weave', backend: 'sleeve', encryption: 'ipsec' },
   { plugin: 'calico', backend: 'ipip', encryption: 'wireguard' },
+  { plugin: 'cilium', backend: 'vxlan', kubeProxyReplacement: true },
 ];
 
 /** Three nodes: app (netshoot) and web (nginx) on m02, db (postgres) on m03, api (port 9000) on minikube, and Services. */
@@ -182,6 +183,13 @@ const NOT_IN_CORPUS = [
   'hop: {bridge} looks {mac} up in its FDB (learned on {veth}) and forwards the frame out of that port (hairpin).',
   'decider: the rule {rule}',
   'reason: router {router}: nothing answers ARP for {ip}',
+  // cilium: a policy-isolated endpoint reached from its own node, a masquerade on a node with simulated tables, kube-proxy replacement's recovery.
+  "hop: The packet comes from the endpoint's own node (reserved:host, ID:1): cilium lets the host reach its endpoints whatever the policies.",
+  'hop: nat POSTROUTING → {chain}: cilium masquerades pod traffic leaving the pod network: source {src} → {dst}.',
+  "recovery: No kube-proxy runs on {node} (cilium's kube-proxy replacement): nothing writes KUBE-* service rules back; Services are cilium's eBPF load balancer's.",
+  // A NodePort Service without backends reached from outside (the corpus' NodePort has one).
+  'hop: bpf_host on {device} finds {type:token} {frontend:token} of {service:token} (service ID {id}) with no backend: the packet is dropped (Service backend not found).',
+  'reason: service {service} has no backends (cilium: Service backend not found)',
 ];
 
 const ENGLISH = /\b(the|is|on|of|to|for|and|by|no|its|rule|peer)\b/;

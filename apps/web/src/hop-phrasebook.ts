@@ -160,6 +160,38 @@ const hop: Phrase[] = [
     ru: '{explanation} Правила политик {plugin} молча отбрасывают пакет (у клиента истекает тайм-аут).',
   },
   {
+    en: 'The {direction} policy map of {pod} has no entry for {remote}: cilium matches an ipBlock only against addresses outside the cluster, never a pod\'s or node\'s own identity (cilium#9209). Dropped: Policy denied.',
+    ru: 'В карте политик {direction} пода {pod} нет записи для {remote}: cilium сопоставляет ipBlock только с адресами вне кластера, но не с собственной идентичностью пода или узла (cilium#9209). Пакет отброшен: Policy denied.',
+  },
+  {
+    en: "The packet comes from the endpoint's own node (reserved:host, ID:1): cilium lets the host reach its endpoints whatever the policies.",
+    ru: 'Пакет идёт от собственного узла конечной точки (reserved:host, ID:1): cilium пропускает хост к его конечным точкам независимо от политик.',
+  },
+  {
+    en: "cilium's socket LB (cgroup connect hook) looks up {type:token} {frontend:token} of {service:token} (service ID {id}): backend {backend} of {count} (no kube-proxy, no KUBE-* chains: cilium's kube-proxy replacement). The socket is connected to the backend: the packet leaves with it as destination.",
+    ru: 'Балансировщик сокетов cilium (хук cgroup connect) находит {type} {frontend} сервиса {service} (ID сервиса {id}): бэкенд {backend} из {count} (kube-proxy нет, цепочек KUBE-* нет: cilium заменяет kube-proxy). Сокет подключается прямо к бэкенду: пакет уходит уже с его адресом.',
+  },
+  {
+    en: "bpf_host on {device} looks up {type:token} {frontend:token} of {service:token} (service ID {id}): backend {backend} of {count} (no kube-proxy, no KUBE-* chains: cilium's kube-proxy replacement).",
+    ru: 'bpf_host на {device} находит {type} {frontend} сервиса {service} (ID сервиса {id}): бэкенд {backend} из {count} (kube-proxy нет, цепочек KUBE-* нет: cilium заменяет kube-proxy).',
+  },
+  {
+    en: "cilium's socket LB (cgroup connect hook) finds {type:token} {frontend:token} of {service:token} (service ID {id}) with no backend: connect() fails with No route to host.",
+    ru: 'Балансировщик сокетов cilium (хук cgroup connect) находит {type} {frontend} сервиса {service} (ID сервиса {id}) без бэкендов: connect() завершается ошибкой No route to host.',
+  },
+  {
+    en: 'bpf_host on {device} finds {type:token} {frontend:token} of {service:token} (service ID {id}) with no backend: the packet is dropped (Service backend not found).',
+    ru: 'bpf_host на {device} находит {type} {frontend} сервиса {service} (ID сервиса {id}) без бэкендов: пакет отброшен (Service backend not found).',
+  },
+  {
+    en: "The backend is on {node}: bpf_host SNATs the source {src} → {dst} (kube-proxy replacement's default SNAT mode) so the reply comes back through {via}.",
+    ru: 'Бэкенд находится на {node}: bpf_host подменяет источник {src} → {dst} (режим SNAT по умолчанию при замене kube-proxy), чтобы ответ вернулся через {via}.',
+  },
+  {
+    en: 'nat POSTROUTING → {chain}: cilium masquerades pod traffic leaving the pod network: source {src} → {dst}.',
+    ru: 'nat POSTROUTING → {chain}: cilium маскирует трафик подов, покидающий сеть подов: источник {src} → {dst}.',
+  },
+  {
     en: 'The reply belongs to a tracked connection (conntrack ESTABLISHED): policies let it through without evaluation.',
     ru: 'Ответ относится к отслеживаемому соединению (conntrack ESTABLISHED): политики пропускают его без проверки.',
   },
@@ -196,6 +228,12 @@ const reason: Phrase[] = [
   { en: 'packet of {bytes} bytes exceeds the MTU {mtu} of {device} on {node}', ru: 'пакет в {bytes} байт больше MTU {mtu} устройства {device} на {node}' },
   { en: '{direction} denied by NetworkPolicy {policies}: no rule allows {flow}', ru: '{direction} запрещён политиками NetworkPolicy {policies}: ни одно правило не разрешает {flow}' },
   { en: '{direction} denied by NetworkPolicy', ru: '{direction} запрещён NetworkPolicy' },
+  {
+    en: '{direction} denied by NetworkPolicy {policies}: cilium never matches an ipBlock against pod or node IPs',
+    ru: '{direction} запрещён политиками NetworkPolicy {policies}: cilium никогда не сопоставляет ipBlock с IP подов и узлов',
+  },
+  { en: "service {service} has no backends (cilium's socket LB)", ru: 'у сервиса {service} нет бэкендов (балансировщик сокетов cilium)' },
+  { en: 'service {service} has no backends (cilium: Service backend not found)', ru: 'у сервиса {service} нет бэкендов (cilium: Service backend not found)' },
 ];
 
 const explanation: Phrase[] = [
@@ -227,6 +265,10 @@ const clause: Phrase[] = [
 
 /** When kube-proxy puts removed rules back (node-iptables/explain.ts, kube-proxy/explain.ts). */
 const recovery: Phrase[] = [
+  {
+    en: "No kube-proxy runs on {node} (cilium's kube-proxy replacement): nothing writes KUBE-* service rules back; Services are cilium's eBPF load balancer's.",
+    ru: 'На {node} нет kube-proxy (cilium заменяет kube-proxy): правила сервисов KUBE-* никто не восстанавливает; сервисами занимается eBPF-балансировщик cilium.',
+  },
   {
     en: "kube-proxy {version}'s rules on {node} are as it wrote them: nothing to recover (its next sync, {kind:syncKind}, is at {at}).",
     ru: 'Правила kube-proxy {version} на {node} такие, какими он их записал: восстанавливать нечего (следующая синхронизация, {kind}, в {at}).',

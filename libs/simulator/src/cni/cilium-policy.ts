@@ -123,25 +123,29 @@ function entryAllows(entry: PolicyEntry, remote: Remote, protocol: string, port:
   return inside(peer.cidr) && !peer.except.some(inside);
 }
 
-export type CiliumVerdict = { allowed: true } | { allowed: false; direction: 'egress' | 'ingress'; endpoint: PodState; policies: string[] };
+export type CiliumVerdict = { allowed: true; reason?: 'localhost' } | { allowed: false; direction: 'egress' | 'ingress'; endpoint: PodState; remote: Remote; policies: string[] };
 
-/** Whether cilium lets a new connection from `src` to `dst` through (ICMP and port-less: `port` undefined). */
-export function ciliumPolicyVerdict(state: LabState, src: string, dst: string, protocol: string, port: number | undefined): CiliumVerdict {
+/**
+ * One direction of cilium's check of a new connection from `src` to `dst` (`port` undefined for
+ * ICMP): egress in the source pod's map, ingress in the destination pod's. Traffic from the
+ * destination's own node (reserved:host) is let in whatever the policies (allow-localhost=policy
+ * lets host health checks through).
+ */
+export function ciliumDirectionVerdict(state: LabState, direction: 'egress' | 'ingress', src: string, dst: string, protocol: string, port: number | undefined): CiliumVerdict {
   const source = remoteOf(state, src);
   const destination = remoteOf(state, dst);
   if (source.kind === 'pod' && destination.kind === 'pod' && source.pod === destination.pod) return { allowed: true };
-  const check = (direction: 'egress' | 'ingress', endpoint: PodState, remote: Remote, server?: PodState): CiliumVerdict => {
-    const map = endpointPolicy(state, endpoint, server)[direction];
-    if (map === null || map.some((entry) => entryAllows(entry, remote, protocol, port))) return { allowed: true };
-    return { allowed: false, direction, endpoint, policies: [...new Set(map.map((entry) => entry.policy))] };
-  };
-  if (source.kind === 'pod') {
-    const egress = check('egress', source.pod, destination, destination.kind === 'pod' ? destination.pod : undefined);
-    if (!egress.allowed) return egress;
-  }
-  // Traffic from the node itself (reserved:host) is allowed into local endpoints (allow-localhost=policy).
-  if (destination.kind === 'pod' && !(source.kind === 'remote-node' && source.ip === parseIp(state.nodes.get(destination.pod.node)?.ip ?? '')!)) {
-    return check('ingress', destination.pod, source);
-  }
-  return { allowed: true };
+  const endpoint = direction === 'egress' ? source : destination;
+  if (endpoint.kind !== 'pod') return { allowed: true };
+  const remote = direction === 'egress' ? destination : source;
+  if (direction === 'ingress' && remote.kind === 'remote-node' && remote.ip === parseIp(state.nodes.get(endpoint.pod.node)?.ip ?? '')) return { allowed: true, reason: 'localhost' };
+  const map = endpointPolicy(state, endpoint.pod, direction === 'egress' && destination.kind === 'pod' ? destination.pod : undefined)[direction];
+  if (map === null || map.some((entry) => entryAllows(entry, remote, protocol, port))) return { allowed: true };
+  return { allowed: false, direction, endpoint: endpoint.pod, remote, policies: [...new Set(map.map((entry) => entry.policy))] };
+}
+
+/** Whether cilium lets a new connection from `src` to `dst` through: egress, then ingress. */
+export function ciliumPolicyVerdict(state: LabState, src: string, dst: string, protocol: string, port: number | undefined): CiliumVerdict {
+  const egress = ciliumDirectionVerdict(state, 'egress', src, dst, protocol, port);
+  return egress.allowed ? ciliumDirectionVerdict(state, 'ingress', src, dst, protocol, port) : egress;
 }

@@ -1,6 +1,7 @@
 import type { LabState, PodState } from '../cluster/types';
 import { enforcesNetworkPolicy, evaluateFlow, type DirectionVerdict, type Flow, type FlowEndpoint, type NetpolIndex, type Protocol } from '../netpol';
 import type { TraceProtocol } from './types';
+import { ciliumDirectionVerdict } from '../cni/cilium-policy';
 import type { Walk, WalkEnd } from './walk';
 
 /**
@@ -54,6 +55,32 @@ export class PolicyGate {
     return this.state.networkPolicies.get(key)?.appliedSeq;
   }
 
+  /**
+   * Where cilium's identity-based maps decide otherwise than the API's semantics (an ipBlock over
+   * pod or node IPs, the node's own traffic to its endpoints), cilium's decision is the hop's.
+   */
+  private ciliumDiffers(walk: Walk, node: string, device: string, direction: 'egress' | 'ingress', allowed: boolean): boolean | undefined {
+    const flow = this.flow();
+    const destination = 'ip' in flow.destination ? flow.destination.ip : '';
+    const cilium = ciliumDirectionVerdict(this.state, direction, this.packet.src, destination, this.packet.protocol, this.packet.protocol === 'ICMP' ? undefined : flow.port);
+    if (cilium.allowed === allowed) return undefined;
+    const base = { node, netns: 'node', device, layer: 'policy' as const };
+    if (cilium.allowed) {
+      walk.push({ ...base, action: 'policy-allow', summary: "The packet comes from the endpoint's own node (reserved:host, ID:1): cilium lets the host reach its endpoints whatever the policies." });
+      return true;
+    }
+    const remote = cilium.remote.kind === 'pod' ? `${cilium.remote.pod.namespace}/${cilium.remote.pod.name} (ID:${cilium.remote.identity})` : `reserved:${cilium.remote.kind} (ID:${cilium.remote.identity})`;
+    this.deniedReason = `${direction} denied by NetworkPolicy ${cilium.policies.join(', ')}: cilium never matches an ipBlock against pod or node IPs`;
+    walk.push({
+      ...base,
+      action: 'drop',
+      summary: `The ${direction} policy map of ${cilium.endpoint.namespace}/${cilium.endpoint.name} has no entry for ${remote}: cilium matches an ipBlock only against addresses outside the cluster, never a pod's or node's own identity (cilium#9209). Dropped: Policy denied.`,
+      rule: cilium.policies.join(', '),
+      causedBy: this.seqOf(cilium.policies[0]),
+    });
+    return false;
+  }
+
   private check(walk: Walk, node: string, device: string, direction: 'egress' | 'ingress'): boolean {
     const verdict = evaluateFlow(this.index, this.flow());
     const side: DirectionVerdict = verdict[direction];
@@ -76,6 +103,10 @@ export class PolicyGate {
         causedBy: this.seqOf(side.policies[0]),
       });
       return true;
+    }
+    if (this.state.cluster.cni.plugin === 'cilium') {
+      const differs = this.ciliumDiffers(walk, node, device, direction, allowed);
+      if (differs !== undefined) return differs;
     }
     if (!side.isolated) {
       walk.push({ ...base, action: 'policy-allow', summary: `No NetworkPolicy selects the ${direction === 'egress' ? 'source' : 'destination'} pod for ${direction}: not isolated, allowed.` });
