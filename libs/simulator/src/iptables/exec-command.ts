@@ -140,27 +140,31 @@ function deleteChains(table: Table, name: string | undefined): CommandOutcome {
   return ok();
 }
 
+/**
+ * A chain's rule list is replaced, never changed in place: kube-proxy's tables share their lists
+ * with the rules it built (one list per service chain for every node).
+ */
 function changeRules(table: Table, command: Extract<IptablesCommand, { op: 'append' | 'insert' | 'delete' }>): CommandOutcome {
   const chain = table.chains.get(command.chain);
   if (!chain) return resource(NO_SUCH_CHAIN);
   if (command.op === 'delete') {
     if (command.position !== undefined) {
       if (command.position < 1 || command.position > chain.rules.length) return resource('Index of deletion too big.');
-      chain.rules.splice(command.position - 1, 1);
+      chain.rules = chain.rules.toSpliced(command.position - 1, 1);
       return ok();
     }
     const spec = saveRuleSpec(command.rule!);
     const index = chain.rules.findIndex((rule) => saveRuleSpec(rule) === spec);
     if (index < 0) return resource('Bad rule (does a matching rule exist in that chain?).');
-    chain.rules.splice(index, 1);
+    chain.rules = chain.rules.toSpliced(index, 1);
     return ok();
   }
   const failure = validateRule(table, chain, command.rule, (name) => table.chains.has(name));
   if (failure) return fail(failure);
-  if (command.op === 'append') chain.rules.push(command.rule);
+  if (command.op === 'append') chain.rules = [...chain.rules, command.rule];
   else {
     if (command.position < 1 || command.position > chain.rules.length + 1) return resource('Index of insertion too big.');
-    chain.rules.splice(command.position - 1, 0, command.rule);
+    chain.rules = chain.rules.toSpliced(command.position - 1, 0, command.rule);
   }
   table.exists = true;
   return ok();

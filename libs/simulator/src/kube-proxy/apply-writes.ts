@@ -3,6 +3,9 @@ import type { Netfilter, RestoreResult, Rule } from '../iptables';
 import { validateRule } from '../iptables/exec-command';
 import type { SyncOutput, TableWrite } from './ruleset';
 
+/** A user chain's policy counters never count (replaced, not changed, like every counter). */
+const NO_POLICY_COUNTERS = Object.freeze({ packets: 0, bytes: 0 });
+
 /** Lines of one table's block in kube-proxy's restore input: *table, declarations, rules, -X lines, COMMIT. */
 function blockLines(write: TableWrite): number {
   let rules = 0;
@@ -16,8 +19,13 @@ function blockLines(write: TableWrite): number {
  * deleted, and the table is committed whole or not at all (an earlier table stays committed).
  * Failures are worded with the line the text form would have (see restoreText). Checks first,
  * then changes the table in place: copying a 111,000-chain table per sync was the cost.
+ *
+ * `trusted`: the tables hold what the same builder's earlier syncs wrote, all applied, and nothing
+ * else jumps to its service chains or changed them (no user command on the node). Chains marked
+ * `unchecked: 'trusted'` then skip the per-rule check, and only declared chains can still reference
+ * a deleted one; the outcome is the same, found without reading every rule.
  */
-export function applyWrites(netfilter: Netfilter, sync: SyncOutput): RestoreResult {
+export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = false): RestoreResult {
   let firstLine = 1;
   for (const write of sync.writes) {
     const table = netfilter[write.table];
@@ -28,6 +36,10 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput): RestoreResu
     // Checked before anything changes: a failing block leaves the table as it was.
     let line = firstLine + 1 + declared.size;
     for (const chain of write.chains) {
+      if (chain.unchecked === 'always' || (trusted && chain.unchecked === 'trusted')) {
+        line += chain.rules.length;
+        continue;
+      }
       const target = table.chains.get(chain.name) ?? { name: chain.name, policyCounters: { packets: 0, bytes: 0 }, rules: [] };
       for (const rule of chain.rules) {
         const problem = validateRule(table, target, rule, hasChain);
@@ -42,7 +54,7 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput): RestoreResu
         for (const rule of rules) if (rule.target?.kind === 'jump' && deleted.has(rule.target.chain)) referenced.add(rule.target.chain);
       };
       for (const chain of write.chains) note(chain.rules);
-      for (const [name, chain] of table.chains) if (!declared.has(name)) note(chain.rules);
+      if (!trusted) for (const [name, chain] of table.chains) if (!declared.has(name)) note(chain.rules);
       for (const name of write.deleted) {
         if (referenced.has(name)) {
           return { ok: false, ...restoreFailure({ kind: 'kernel', text: `CHAIN_DEL failed (Device or resource busy): chain ${name}` }, line) };
@@ -51,8 +63,8 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput): RestoreResu
       }
     }
     for (const chain of write.chains) {
-      // The rule objects are shared with the builder (never changed in place); the list is the table's own.
-      table.chains.set(chain.name, { name: chain.name, policyCounters: { packets: 0, bytes: 0 }, rules: chain.rules.slice() });
+      // Rules and their lists are shared with the builder (and other nodes): tables replace a list, never change it.
+      table.chains.set(chain.name, { name: chain.name, policyCounters: NO_POLICY_COUNTERS, rules: chain.rules });
     }
     for (const name of write.deleted) table.chains.delete(name);
     table.exists = true;

@@ -2,21 +2,17 @@ import { hash } from 'node:crypto';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** The first 16 characters of Go's base32.StdEncoding of sha256(text): 10 bytes, so never padded. */
+/**
+ * The first 16 characters of Go's base32.StdEncoding of sha256(text): 10 bytes, so never padded.
+ * Each 5 hex digits of the digest are 20 bits, 4 base32 digits. A hex string digest is about three
+ * times cheaper to get from node's one-shot hash than a Buffer, at 111,000 names per build.
+ */
 function hash16(text: string): string {
-  // The one-shot hash: a Hash object per name costs more than the digest at 100,000 endpoints.
-  const digest = hash('sha256', text, 'buffer');
+  const hex = hash('sha256', text, 'hex');
   let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (let i = 0; i < 10; i++) {
-    buffer = (buffer << 8) | digest[i];
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
+  for (let i = 0; i < 20; i += 5) {
+    const bits = parseInt(hex.slice(i, i + 5), 16);
+    out += BASE32[bits >>> 15] + BASE32[(bits >>> 10) & 31] + BASE32[(bits >>> 5) & 31] + BASE32[bits & 31];
   }
   return out;
 }

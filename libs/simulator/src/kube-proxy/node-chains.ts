@@ -102,10 +102,13 @@ export interface AppliedSync {
   restoredJumps: string[];
 }
 
-/** Applies one kube-proxy sync to a node's tables: jumps first on a full sync, then iptables-restore --noflush. */
-export function applyKubeProxySync(netfilter: Netfilter, sync: SyncOutput, version: KubeProxyVersion): AppliedSync {
+/**
+ * Applies one kube-proxy sync to a node's tables: jumps first on a full sync, then iptables-restore
+ * --noflush (`trusted`: see applyWrites).
+ */
+export function applyKubeProxySync(netfilter: Netfilter, sync: SyncOutput, version: KubeProxyVersion, trusted = false): AppliedSync {
   const restoredJumps = sync.kind === 'full' ? ensureJumpRules(netfilter, version) : [];
-  return { restore: applyWrites(netfilter, sync), restoredJumps };
+  return { restore: applyWrites(netfilter, sync, trusted), restoredJumps };
 }
 
 /** Service chains in the node's nat table, for kube-proxy's stale-chain cleanup. */

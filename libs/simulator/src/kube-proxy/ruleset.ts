@@ -8,6 +8,13 @@ import type { EndpointInput, KubeProxyCluster, KubeProxyInput, KubeProxyNode, Ku
 export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
 const SERVICE_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SVL-', 'KUBE-EXT-', 'KUBE-FW-', 'KUBE-SEP-'];
 
+/**
+ * The nat chains for kube-proxy's stale-chain cleanup: every chain of the table (iptables-save -t nat),
+ * or, for a table only this builder wrote, whether a chain is there: the chains it retired since the
+ * last cleanup are then the only candidates, found without listing 111,000 chains.
+ */
+export type ExistingChains = Iterable<string> | ((chain: string) => boolean);
+
 /** A Service (key "ns/name") that changed since the last sync: its new spec (undefined when deleted) and endpoints. */
 export interface ServiceChange {
   key: string;
@@ -37,7 +44,14 @@ interface ServiceEntry {
   service: ServiceInput;
   ports: ServicePortRules[];
   endpointCount: number;
+  /** Rules each port list contributes to the four top-level chains, in TOP_LEVEL order. */
+  counts: [number, number, number, number];
+  /** Every jump of its rules reaches one of its own chains or KUBE-MARK-MASQ. */
+  selfContained: boolean;
 }
+
+/** The top-level chains every sync rewrites whole, built from each service's share in KUBE-SERVICES order. */
+const TOP_LEVEL = ['filterServices', 'filterExternalServices', 'natServices', 'natNodePorts'] as const;
 
 // The fixed rules of every sync (shared: applying a sync copies each rule with fresh counters).
 const NODEPORTS_LAST_RULE = rule({
@@ -65,16 +79,36 @@ const MARK_MASQ_RULE = rule({ target: orMark() });
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+const selfContainedCache = new WeakMap<ServicePortRules, boolean>();
+
+/** Whether a port's rules jump only to its own chains and KUBE-MARK-MASQ: then a restore declaring them all needs no check. */
+function isSelfContained(port: ServicePortRules): boolean {
+  let known = selfContainedCache.get(port);
+  if (known === undefined) {
+    const own = new Set(port.chains.map((chain) => chain.name));
+    const reaches = (r: Rule) => r.target?.kind !== 'jump' || r.target.chain === 'KUBE-MARK-MASQ' || own.has(r.target.chain);
+    known = port.chains.every((chain) => chain.rules.every(reaches)) && TOP_LEVEL.every((list) => port[list].every(reaches));
+    selfContainedCache.set(port, known);
+  }
+  return known;
+}
+
 /**
  * kube-proxy's iptables proxier for one node, keeping each service's rules between syncs so a partial
- * sync only rebuilds the services that changed. Services are written in KUBE-SERVICES sorted by
- * "ns/name" (real kube-proxy iterates a Go map, so its order is random; upstream tests sort too).
+ * sync only rebuilds the services that changed and patches their share of the top-level chains.
+ * Services are written in KUBE-SERVICES sorted by "ns/name" (real kube-proxy iterates a Go map, so
+ * its order is random; upstream tests sort too).
  */
 export class KubeProxyRuleBuilder {
   private readonly entries = new Map<string, ServiceEntry>();
   /** Every SVC/SVL/EXT/SEP chain of the stored services: what the stale-chain cleanup keeps. */
   private readonly activeChains = new Set<string>();
+  /** Chains that left activeChains since the last cleanup: on tables only this builder wrote, the only stale ones. */
+  private readonly retired = new Set<string>();
   private order: string[] = [];
+  /** The four top-level chains' rules in `order`, and each service's count per chain (4 per index of `order`). */
+  private readonly topLevel: Rule[][] = [[], [], [], []];
+  private counts = new Int32Array(0);
   private totalEndpoints = 0;
   private largeClusterMode = false;
 
@@ -85,7 +119,8 @@ export class KubeProxyRuleBuilder {
   ) {}
 
   /** Rebuilds every service and returns the full-sync restore input. */
-  fullSync(input: Pick<KubeProxyInput, 'services' | 'endpoints'>, existingNatChains?: Iterable<string>): SyncOutput {
+  fullSync(input: Pick<KubeProxyInput, 'services' | 'endpoints'>, existingNatChains?: ExistingChains): SyncOutput {
+    const previous = [...this.activeChains];
     this.entries.clear();
     this.activeChains.clear();
     this.totalEndpoints = 0;
@@ -93,12 +128,14 @@ export class KubeProxyRuleBuilder {
     for (const service of services) this.totalEndpoints += countEndpoints(service, input.endpoints);
     this.largeClusterMode = this.totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
     for (const service of services) this.store(service, input.endpoints);
+    for (const name of previous) if (!this.activeChains.has(name)) this.retired.add(name);
     this.order = [...this.entries.keys()].sort(byKey);
+    this.rebuildTopLevel();
     return this.render('full', this.order, existingNatChains);
   }
 
   /** Applies the changed services and returns the partial-sync restore input. */
-  partialSync(changes: readonly ServiceChange[], existingNatChains?: Iterable<string>): SyncOutput {
+  partialSync(changes: readonly ServiceChange[], existingNatChains?: ExistingChains): SyncOutput {
     let keysChanged = false;
     for (const change of changes) {
       const previous = this.entries.get(change.key);
@@ -109,17 +146,24 @@ export class KubeProxyRuleBuilder {
     }
     this.largeClusterMode = this.totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
     const rewritten: string[] = [];
+    const replaced = new Map<string, ServiceEntry>();
     for (const change of changes) {
       const previous = this.entries.get(change.key);
-      for (const port of previous?.ports ?? []) for (const chain of port.chains) this.activeChains.delete(chain.name);
+      const old = previous?.ports.flatMap((port) => port.chains.map((chain) => chain.name)) ?? [];
+      for (const name of old) this.activeChains.delete(name);
       const existed = this.entries.delete(change.key);
       if (change.service && change.service.clusterIP !== 'None') {
         this.store(change.service, change.endpoints);
         rewritten.push(change.key);
         keysChanged ||= !existed;
+        if (previous && !replaced.has(change.key)) replaced.set(change.key, previous);
       } else keysChanged ||= existed;
+      for (const name of old) if (!this.activeChains.has(name)) this.retired.add(name);
     }
-    if (keysChanged) this.order = [...this.entries.keys()].sort(byKey);
+    if (keysChanged) {
+      this.order = [...this.entries.keys()].sort(byKey);
+      this.rebuildTopLevel();
+    } else this.patchTopLevel(replaced);
     return this.render('partial', rewritten.sort(byKey), existingNatChains);
   }
 
@@ -133,49 +177,74 @@ export class KubeProxyRuleBuilder {
         .sort((a, b) => byKey(a.port.name, b.port.name))
         .map(({ port, endpoints: list }) => buildServicePortRules(service, port, list, context)),
     );
-    this.entries.set(key, { service, ports, endpointCount: countEndpoints(service, endpoints) });
+    const counts: ServiceEntry['counts'] = [0, 0, 0, 0];
+    for (const port of ports) TOP_LEVEL.forEach((list, i) => (counts[i] += port[list].length));
+    this.entries.set(key, { service, ports, endpointCount: countEndpoints(service, endpoints), counts, selfContained: ports.every(isSelfContained) });
     for (const port of ports) for (const chain of port.chains) this.activeChains.add(chain.name);
   }
 
-  private render(kind: 'full' | 'partial', rewrite: readonly string[], existingNatChains?: Iterable<string>): SyncOutput {
-    const filter = {
-      services: { name: 'KUBE-SERVICES', rules: [] as Rule[] },
-      external: { name: 'KUBE-EXTERNAL-SERVICES', rules: [] as Rule[] },
-    };
-    const nat = {
-      services: { name: 'KUBE-SERVICES', rules: [] as Rule[] },
-      nodePorts: { name: 'KUBE-NODEPORTS', rules: [] as Rule[] },
-    };
-    for (const key of this.order) {
-      for (const port of this.entries.get(key)!.ports) {
-        for (const r of port.filterServices) filter.services.rules.push(r);
-        for (const r of port.filterExternalServices) filter.external.rules.push(r);
-        for (const r of port.natServices) nat.services.rules.push(r);
-        for (const r of port.natNodePorts) nat.nodePorts.rules.push(r);
+  private rebuildTopLevel(): void {
+    const lists: Rule[][] = [[], [], [], []];
+    this.counts = new Int32Array(this.order.length * 4);
+    this.order.forEach((key, index) => {
+      const entry = this.entries.get(key)!;
+      for (const port of entry.ports) TOP_LEVEL.forEach((list, i) => { for (const r of port[list]) lists[i].push(r); });
+      this.counts.set(entry.counts, index * 4);
+    });
+    lists[2].push(NODEPORTS_LAST_RULE);
+    lists.forEach((list, i) => (this.topLevel[i] = list));
+  }
+
+  /** The same services in the same order: each replaced service's share of the top-level chains is spliced in place. */
+  private patchTopLevel(replaced: ReadonlyMap<string, ServiceEntry>): void {
+    const indexes = [...replaced.keys()].map((key) => binarySearch(this.order, key)).sort((a, b) => b - a);
+    for (const index of indexes) {
+      const entry = this.entries.get(this.order[index])!;
+      for (let i = 0; i < 4; i++) {
+        let offset = 0;
+        for (let j = i; j < index * 4; j += 4) offset += this.counts[j];
+        const fresh: Rule[] = [];
+        for (const port of entry.ports) for (const r of port[TOP_LEVEL[i]]) fresh.push(r);
+        this.topLevel[i].splice(offset, this.counts[index * 4 + i], ...fresh);
+        this.counts[index * 4 + i] = fresh.length;
       }
     }
-    nat.services.rules.push(NODEPORTS_LAST_RULE);
+  }
+
+  private render(kind: 'full' | 'partial', rewrite: readonly string[], existingNatChains?: ExistingChains): SyncOutput {
+    // Top-level rules jump to every service's chains: declared with them in a full sync; in a partial
+    // sync the unchanged services' chains are the ones earlier syncs wrote.
+    let topChecks: ChainRules['unchecked'] = kind === 'full' ? 'always' : 'trusted';
+    for (const key of kind === 'full' ? this.order : rewrite) if (!this.entries.get(key)!.selfContained) topChecks = undefined;
+    const [filterServices, filterExternal, natServices, natNodePorts] = this.topLevel;
     const filterChains: ChainRules[] = [
-      filter.services,
-      filter.external,
-      { name: 'KUBE-FORWARD', rules: FORWARD_RULES },
-      { name: 'KUBE-NODEPORTS', rules: [] },
-      { name: 'KUBE-PROXY-FIREWALL', rules: [] },
+      { name: 'KUBE-SERVICES', rules: filterServices.slice(), unchecked: topChecks },
+      { name: 'KUBE-EXTERNAL-SERVICES', rules: filterExternal.slice(), unchecked: topChecks },
+      { name: 'KUBE-FORWARD', rules: FORWARD_RULES, unchecked: 'always' },
+      { name: 'KUBE-NODEPORTS', rules: [], unchecked: 'always' },
+      { name: 'KUBE-PROXY-FIREWALL', rules: [], unchecked: 'always' },
     ];
-    if (this.version !== '1.26') filterChains.push({ name: 'KUBE-FIREWALL', rules: [LOCALNET_RULE] });
+    if (this.version !== '1.26') filterChains.push({ name: 'KUBE-FIREWALL', rules: [LOCALNET_RULE], unchecked: 'always' });
     const natChains: ChainRules[] = [
-      nat.services,
-      nat.nodePorts,
-      { name: 'KUBE-POSTROUTING', rules: POSTROUTING_RULES },
-      { name: 'KUBE-MARK-MASQ', rules: [MARK_MASQ_RULE] },
+      { name: 'KUBE-SERVICES', rules: natServices.slice(), unchecked: topChecks },
+      { name: 'KUBE-NODEPORTS', rules: natNodePorts.slice(), unchecked: topChecks },
+      { name: 'KUBE-POSTROUTING', rules: POSTROUTING_RULES, unchecked: 'always' },
+      { name: 'KUBE-MARK-MASQ', rules: [MARK_MASQ_RULE], unchecked: 'always' },
     ];
-    for (const key of rewrite) for (const port of this.entries.get(key)!.ports) for (const chain of port.chains) natChains.push(chain);
+    for (const key of rewrite) {
+      for (const port of this.entries.get(key)!.ports) {
+        const unchecked = isSelfContained(port) ? 'always' : undefined;
+        for (const chain of port.chains) natChains.push(unchecked ? { ...chain, unchecked } : chain);
+      }
+    }
     const deleted: string[] = [];
     if (existingNatChains) {
-      for (const chain of existingNatChains) {
+      const existing = typeof existingNatChains === 'function' ? [...this.retired].filter(existingNatChains) : existingNatChains;
+      for (const chain of existing) {
         if (this.activeChains.has(chain) || !SERVICE_CHAIN_PREFIXES.some((prefix) => chain.startsWith(prefix))) continue;
         deleted.push(chain);
       }
+      this.retired.clear();
     }
     let natRules = deleted.length;
     for (const chain of natChains) natRules += chain.rules.length;
@@ -190,6 +259,17 @@ export class KubeProxyRuleBuilder {
       natRules,
     };
   }
+}
+
+function binarySearch(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 const NO_ENDPOINTS: readonly EndpointInput[] = [];

@@ -20,6 +20,12 @@ export interface RuleContext {
 export interface ChainRules {
   name: string;
   rules: Rule[];
+  /**
+   * When the restore may skip checking each rule's jump target: 'always' when every target is a
+   * chain declared in the same restore; 'trusted' when the others are chains this builder's earlier
+   * syncs wrote and nobody else changed since (see applyWrites). Absent: every rule is checked.
+   */
+  unchecked?: 'always' | 'trusted';
 }
 
 /**

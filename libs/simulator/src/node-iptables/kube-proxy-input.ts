@@ -5,7 +5,10 @@ import { serviceEndpoints } from '../services/endpoints';
 import type { ServiceState } from '../services/types';
 import { parseGoDuration } from './duration';
 
-/** What every node's kube-proxy watches: the Services and their endpoints, the same on every node. */
+/**
+ * What every node's kube-proxy watches: the Services and their endpoints, the same on every node.
+ * Kept up to date in place as the state's version moves on: read it, do not keep it.
+ */
 export interface ClusterServices {
   services: ServiceInput[];
   byKey: Map<string, ServiceInput>;
@@ -13,6 +16,8 @@ export interface ClusterServices {
   endpoints: Map<string, EndpointInput[]>;
   /** Endpoints of the Services kube-proxy writes (not headless), summed: over 1000 is large-cluster mode. */
   totalEndpoints: number;
+  /** Index of each Service key in `services`. */
+  positions: Map<string, number>;
 }
 
 function countTotal(services: readonly ServiceInput[], endpoints: ReadonlyMap<string, EndpointInput[]>): number {
@@ -64,35 +69,57 @@ function derive(state: LabState): ClusterServices {
     byKey.set(key, input);
     portEndpoints(state, service, endpoints);
   }
-  return { services, byKey, endpoints, totalEndpoints: countTotal(services, endpoints) };
+  return { services, byKey, endpoints, totalEndpoints: countTotal(services, endpoints), positions: positionsOf(state) };
+}
+
+function positionsOf(state: LabState): Map<string, number> {
+  const positions = new Map<string, number>();
+  for (const key of state.services.keys()) positions.set(key, positions.size);
+  return positions;
 }
 
 /**
- * Only the Services the change log names since `from` are derived again; the others keep their
- * objects, so kube-proxy's per-service rules (cached per object) are reused by every node.
+ * Only the Services the change log names since `from` are derived again, in place (a read of a
+ * version never goes back to an older one of the same state object); the others keep their objects,
+ * so kube-proxy's per-service rules (cached per object) are reused by every node. Copying the maps
+ * of 10,000 Services per version was most of a partial sync's cost.
  */
-function update(state: LabState, previous: ClusterServices, from: number): ClusterServices {
+function update(state: LabState, current: ClusterServices, from: number): ClusterServices {
   const changed = new Set<string>();
   const changes = state.proxy.changes;
-  for (let i = changes.length - 1; i >= 0 && changes[i].seq > from; i--) changed.add(changes[i].service);
-  const byKey = new Map(previous.byKey);
-  const endpoints = new Map(previous.endpoints);
+  // A Service deleted (and maybe applied again) moves in the state's order: the list is rebuilt.
+  let keysChanged = false;
+  for (let i = changes.length - 1; i >= 0 && changes[i].seq > from; i--) {
+    changed.add(changes[i].service);
+    keysChanged ||= changes[i].kind === 'deleted';
+  }
+  const { byKey, endpoints, services, positions } = current;
   for (const key of changed) {
-    const old = previous.byKey.get(key);
-    for (const port of old?.ports ?? []) endpoints.delete(servicePortName(old!.namespace, old!.name, port.name));
-    byKey.delete(key);
+    const old = byKey.get(key);
+    if (old) {
+      current.totalEndpoints -= countTotal([old], endpoints);
+      for (const port of old.ports) endpoints.delete(servicePortName(old.namespace, old.name, port.name));
+      byKey.delete(key);
+    }
     const service = state.services.get(key);
-    if (!service) continue;
-    byKey.set(key, toServiceInput(service));
+    if (!service) {
+      keysChanged ||= old !== undefined;
+      continue;
+    }
+    const input = toServiceInput(service);
+    byKey.set(key, input);
     portEndpoints(state, service, endpoints);
+    current.totalEndpoints += countTotal([input], endpoints);
+    const position = positions.get(key);
+    if (old && position !== undefined) services[position] = input;
+    else keysChanged = true;
   }
-  const services = [...state.services.keys()].map((key) => byKey.get(key)!);
-  let totalEndpoints = previous.totalEndpoints;
-  for (const key of changed) {
-    totalEndpoints -= countTotal(previous.byKey.has(key) ? [previous.byKey.get(key)!] : [], previous.endpoints);
-    totalEndpoints += countTotal(byKey.has(key) ? [byKey.get(key)!] : [], endpoints);
+  if (keysChanged) {
+    current.positions = positionsOf(state);
+    services.length = 0;
+    for (const key of state.services.keys()) services.push(byKey.get(key)!);
   }
-  return { services, byKey, endpoints, totalEndpoints };
+  return current;
 }
 
 /** Derived once per state version (a lab of 10,000 Services has 5,000 nodes asking), incrementally from the last one. */

@@ -137,6 +137,8 @@ export class NodeKubeProxy {
   private readonly changed = new Set<string>();
   private dirty = true;
   private touched = false;
+  /** No user command reached the tables in this run and every restore applied: see applyWrites' `trusted`. */
+  private trusted = true;
   private now: number;
   /** Time of the last item or sync processed: later inputs can extend this run (see canExtend). */
   private lastProcessed = -Infinity;
@@ -220,11 +222,13 @@ export class NodeKubeProxy {
         const largeCluster = services.totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
         const cleanup = !largeCluster || this.lastCleanupAt === undefined || next.at - this.lastCleanupAt > config.syncPeriodMs;
         if (cleanup) this.lastCleanupAt = next.at;
-        const existing = cleanup ? natChainNames(netfilter) : undefined;
-        const output =
-          next.kind === 'full' ? this.builder.fullSync(services, existing) : this.builder.partialSync(changesFor(changed, services), existing);
-        const applied = applyKubeProxySync(netfilter, output, config.version);
+        // On tables only kube-proxy wrote, the stale chains are the ones its builder retired: no scan of every chain.
+        const builder = this.builder;
+        const existing = !cleanup ? undefined : this.trusted ? (name: string) => netfilter.nat.chains.has(name) : natChainNames(netfilter);
+        const output = next.kind === 'full' ? builder.fullSync(services, existing) : builder.partialSync(changesFor(changed, services), existing);
+        const applied = applyKubeProxySync(netfilter, output, config.version, this.trusted);
         ok = applied.restore.ok;
+        if (!ok) this.trusted = false;
         if (next.reason === 'canary-lost' || next.reason === 'startup') ensureKubeProxyCanaries(netfilter);
         if (before) restored = [...applied.restoredJumps.map((jump) => `jump ${jump}`), ...restoredSince(before, netfilter)];
         if (ok) this.dirty = false;
@@ -251,6 +255,7 @@ export class NodeKubeProxy {
       return;
     }
     this.touched = true;
+    this.trusted = false;
     if (!netfilter) return;
     runIptables(netfilter, item.args);
     const gone = (table: 'mangle' | 'nat' | 'filter', chain: string) => !netfilter[table].chains.has(chain);
