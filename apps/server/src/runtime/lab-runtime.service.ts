@@ -210,8 +210,12 @@ export class LabRuntime implements OnModuleDestroy {
     await this.queueOf(labId).run(async () => {
       const lab = this.live.get(labId);
       if (!lab) return;
-      const last = await this.applyTail(labId, lab.state, Number.MAX_SAFE_INTEGER);
-      if (last) this.advanceAnchor(lab, [last]);
+      const before = lab.state.version;
+      await this.applyTail(labId, lab.state, Number.MAX_SAFE_INTEGER);
+      if (lab.state.version === before) return;
+      // The clock anchor needs the recordedAt that replays do not read.
+      const last = await this.store.readStream(labId, { from: lab.state.version, to: lab.state.version });
+      this.advanceAnchor(lab, last);
     });
   }
 
