@@ -57,43 +57,66 @@ function linkLayer(iface: NetInterface): string {
 const mtuLimits: Partial<Record<NetInterface['kind'], [number, number]>> = {
   loopback: [0, 0],
   dummy: [0, 0],
+  // The ipip module's fallback device tunl0 sets no limits; WireGuard's max is INT_MAX rounded to its padding, less the IPv6 overhead.
+  ipip: [0, 0],
+  wireguard: [0, 2147483552],
 };
+
+/** Software devices that keep the kernel's default TSO limit (OBS: wg0, ovs-system under iproute2 6.x). */
+const legacyTso: ReadonlySet<NetInterface['kind']> = new Set(['ipip', 'wireguard', 'openvswitch']);
+
+/** The kind of the device `iface` is enslaved to: a Linux bridge or an Open vSwitch datapath (weave fastdp). */
+function masterKind(ns: NetNamespace, iface: NetInterface): NetInterface['kind'] | undefined {
+  return iface.master === undefined ? undefined : ns.interfaces.find((other) => other.name === iface.master)?.kind;
+}
 
 function detailsPart(ns: NetNamespace, iface: NetInterface, options: DetailsOptions & { command: 'addr' | 'link' }): string {
   const layout = options.layout ?? '6.1';
-  const promiscuity = iface.master ? 1 : 0;
+  // Bridge and datapath ports are promiscuous, and so is an Open vSwitch datapath itself; only Linux bridge ports are allmulti.
+  const promiscuity = iface.master || iface.flags.includes('PROMISC') ? 1 : 0;
+  const allmulti = masterKind(ns, iface) === 'bridge' ? 1 : 0;
   const [minmtu, maxmtu] = mtuLimits[iface.kind] ?? [68, 65535];
   const queues = iface.txQueues ?? 1;
   return (
-    (layout === '6.1' ? ` promiscuity ${promiscuity}  allmulti ${promiscuity} ` : ` promiscuity ${promiscuity} `) +
+    (layout === '6.1' ? ` promiscuity ${promiscuity}  allmulti ${allmulti} ` : ` promiscuity ${promiscuity} `) +
     `minmtu ${minmtu} maxmtu ${maxmtu} ` +
     kindLines(ns, iface, options) +
-    (options.command === 'link' ? 'addrgenmode eui64 ' : '') +
+    (options.command === 'link' ? `addrgenmode ${iface.kind === 'wireguard' ? 'none' : 'eui64'} ` : '') +
     `numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 ` +
-    (layout === '6.1' ? `tso_max_size ${iface.tsoMaxSize ?? 524280} tso_max_segs 65535 gro_max_size 65536 ` : '')
+    (layout === '6.1' ? `tso_max_size ${iface.tsoMaxSize ?? (legacyTso.has(iface.kind) ? 65536 : 524280)} tso_max_segs 65535 gro_max_size 65536 ` : '')
   );
 }
 
 function kindLines(ns: NetNamespace, iface: NetInterface, options: DetailsOptions): string {
+  // A port of an Open vSwitch datapath (weave's vethwe-datapath, vxlan-6784) prints its slave kind, as a bridge port does.
+  const ovsPort = masterKind(ns, iface) === 'openvswitch' ? '\n    openvswitch_slave ' : '';
   switch (iface.kind) {
     case 'vxlan':
-      return iface.vxlan ? `\n    ${vxlanLine(iface.vxlan)}` : '';
+      return iface.vxlan ? `\n    ${vxlanLine(iface.vxlan, ovsPort !== '')}${ovsPort}` : '';
     case 'bridge':
       return `\n    ${bridgeLine(iface, options.timers?.bridgeGc ?? 0)}`;
     case 'veth':
-      return '\n    veth ' + (iface.master ? `\n    ${bridgeSlaveLine(ns, iface, options.timers?.portForwardDelay ?? 0)}` : '');
+      return '\n    veth ' + (ovsPort || (iface.master ? `\n    ${bridgeSlaveLine(ns, iface, options.timers?.portForwardDelay ?? 0)}` : ''));
     case 'dummy':
       return '\n    dummy ';
+    case 'ipip':
+      // iproute2 link_iptnl.c for the fallback device: protocol any, no endpoints, ttl 0 (inherit), no PMTU discovery.
+      return '\n    ipip any remote any local any ttl inherit nopmtudisc ';
+    case 'wireguard':
+      return '\n    wireguard ';
+    case 'openvswitch':
+      return '\n    openvswitch ';
     default:
       return '';
   }
 }
 
-function vxlanLine(v: NonNullable<NetInterface['vxlan']>): string {
+/** Open vSwitch creates its VXLAN vports with zero UDP checksums accepted over IPv6 (net/openvswitch/vport-vxlan.c). */
+function vxlanLine(v: NonNullable<NetInterface['vxlan']>, ovsVport: boolean): string {
   return (
     `vxlan ${v.external ? 'external ' : ''}id ${v.id} ${v.local ? `local ${v.local} ` : ''}${v.dev ? `dev ${v.dev} ` : ''}` +
     `srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'nolearning '}ttl auto ageing ${v.ageing} ` +
-    'udpcsum noudp6zerocsumtx noudp6zerocsumrx '
+    `udpcsum noudp6zerocsumtx ${ovsVport ? 'udp6zerocsumrx' : 'noudp6zerocsumrx'} `
   );
 }
 
