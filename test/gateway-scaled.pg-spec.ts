@@ -52,6 +52,29 @@ describe('two server instances on one Postgres and Redis', () => {
     for (const client of clients) expect(client.events).toEqual(stored);
   });
 
+  it("keeps a lab's live state current on an instance that only watches it: reads and derived occurrences follow the other's writes, once each", async () => {
+    const [a, b] = servers;
+    const lab = (await request(a.url).post('/api/labs').send({ name: 'watched', scenario: 'minikube-flannel', cluster: { clock: { speed: 0 } } }).expect(201)).body as CreatedLab;
+    const [onA, onB] = [labClient(a.url, { token: lab.tokens.observer, lab: lab.id }), labClient(b.url, { token: lab.tokens.observer, lab: lab.id, batch: true })];
+    clients.push(onA, onB);
+    await Promise.all([onA, onB].map(connected));
+    await request(b.url).get(`/api/labs/${lab.id}/state`).set(bearer(lab.tokens.observer)).expect(200);
+
+    const written = (await request(a.url).post(`/api/labs/${lab.id}/clock`).set(bearer(lab.tokens.student)).send({ advance: '30s' }).expect(201)).body as { version: number };
+    await onB.until(written.version);
+    const state = (await request(b.url).get(`/api/labs/${lab.id}/state`).set(bearer(lab.tokens.observer)).expect(200)).body as { version: number; time: number };
+    expect([state.version, state.time]).toEqual([written.version, 30_000]);
+
+    type Derived = { type: string; node: string; time: number };
+    await Promise.all([onA, onB].map((c) => c.message<Derived>('derived', (d) => d.node === 'minikube-m03', 10_000)));
+    await request(a.url).post(`/api/labs/${lab.id}/clock`).set(bearer(lab.tokens.student)).send({ advance: '30s' }).expect(201);
+    await Promise.all([onA, onB].map((c) => c.message<Derived>('derived', (d) => d.time === 60_000 && d.node === 'minikube-m03', 10_000)));
+    const syncs = [30_000, 60_000].flatMap((time) => ['minikube', 'minikube-m02', 'minikube-m03'].map((node) => ['KubeProxySynced', node, time]));
+    for (const c of [onA, onB]) {
+      expect(c.messages.filter(([name]) => name === 'derived').map(([, d]) => [(d as Derived).type, (d as Derived).node, (d as Derived).time])).toEqual(syncs);
+    }
+  });
+
   it('shows the same classroom roster and trace activity on both instances', async () => {
     const [a, b] = servers;
     const template = (await request(a.url).post('/api/labs').send({ name: 'week 5', scenario: 'minikube-flannel' }).expect(201)).body as CreatedLab;

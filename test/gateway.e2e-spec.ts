@@ -276,6 +276,21 @@ describe('live lab sessions over socket.io', () => {
     expect(await refusalOf({ token: lab.tokens.observer, lab: lab.id, batch: 'yes' })).toBe(400);
   });
 
+  it("sends what the lab's controllers do as derived occurrences to every client, once each", async () => {
+    const lab = await newLab({ scenario: 'minikube-flannel', cluster: { clock: { speed: 0 } } });
+    const [single, batched] = [client(lab, 'student'), client(lab, 'observer', { batch: true })];
+    await Promise.all([single, batched].map(connected));
+    type Derived = { type: string; node: string; time: number };
+    const derivedOf = (c: LabClient) => c.messages.filter(([name]) => name === 'derived').map(([, payload]) => payload as Derived);
+    for (const advanced of [30_000, 60_000]) {
+      expect(await single.socket.emitWithAck('command', { type: 'clock', advance: '30s' })).toMatchObject({ ok: true });
+      await Promise.all([single, batched].map((c) => c.message<Derived>('derived', (d) => d.time === advanced && d.node === 'minikube-m03')));
+    }
+    const syncs = [30_000, 60_000].flatMap((time) => ['minikube', 'minikube-m02', 'minikube-m03'].map((node) => ['KubeProxySynced', node, time]));
+    for (const c of [single, batched]) expect(derivedOf(c).map((d) => [d.type, d.node, d.time])).toEqual(syncs);
+    expect(batched.batches).toBeGreaterThan(0);
+  });
+
   it('rate-limits each socket with 429 acks', async () => {
     const limited = await startServer({ databaseUrl: database.url, socketMessagesPerSecond: 5 });
     try {

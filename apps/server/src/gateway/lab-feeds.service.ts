@@ -17,6 +17,8 @@ const RELAY = 'hoplab:appended';
 interface FeedEntry {
   feed: LabFeed;
   members: number;
+  /** Lets the runtime evict the lab again once nobody here watches it. */
+  unwatch: () => void;
 }
 
 /**
@@ -42,7 +44,10 @@ export class LabFeeds implements OnModuleDestroy {
   bind(namespace: Namespace): void {
     const clustered = Boolean(this.config.redisUrl);
     if (clustered) {
-      (namespace as unknown as NodeJS.EventEmitter).on(RELAY, (labId: string, json: string) => this.offer(labId, JSON.parse(json) as StoredEvent[]));
+      (namespace as unknown as NodeJS.EventEmitter).on(RELAY, (labId: string, json: string) => {
+        this.offer(labId, JSON.parse(json) as StoredEvent[]);
+        this.runtime.appendedElsewhere(labId).catch((error: unknown) => this.logger.warn(`lab ${labId}: live state not caught up: ${String(error)}`));
+      });
     }
     this.appended = this.runtime.appended.subscribe(({ labId, events }) => {
       this.offer(labId, events);
@@ -79,7 +84,10 @@ export class LabFeeds implements OnModuleDestroy {
 
   detach(labId: string): void {
     const entry = this.feeds.get(labId);
-    if (entry && --entry.members <= 0) this.feeds.delete(labId);
+    if (entry && --entry.members <= 0) {
+      this.feeds.delete(labId);
+      entry.unwatch();
+    }
   }
 
   private offer(labId: string, events: StoredEvent[]): void {
@@ -99,7 +107,7 @@ export class LabFeeds implements OnModuleDestroy {
           for (const event of events) this.outbox.sendLocal(labId, 'event', eventView(event));
         },
       });
-      entry = { feed, members: 0 };
+      entry = { feed, members: 0, unwatch: this.runtime.watch(labId) };
       this.feeds.set(labId, entry);
     }
     return entry;

@@ -53,8 +53,12 @@ export class LiveBroadcaster implements OnModuleInit, OnModuleDestroy {
     await recorded;
   }
 
-  /** A derived occurrence (kube-proxy sync, endpoint update, ARP expiry...) as the timeline shows it. */
+  /**
+   * A derived occurrence (kube-proxy sync, endpoint update, ARP expiry...) as the timeline shows it, to
+   * this instance's clients: every instance with clients of a lab keeps it live and runs its controllers
+   * (deterministic, so all compute the same occurrences), and each client hears them once, from its own.
+   */
   publishDerived(labId: string, occurrence: object): void {
-    this.outbox.sendEverywhere(labId, 'derived', occurrence);
+    this.outbox.sendLocal(labId, 'derived', occurrence);
   }
 }
