@@ -66,7 +66,24 @@ export function nodeListeners(state: LabState, node: NodeState): Listener[] {
   return listeners;
 }
 
+const ICMP_ECHO: Listener = { port: 0, protocol: 'TCP', by: 'the kernel (ICMP echo)' };
+
 export function findListener(listeners: readonly Listener[], port: number | undefined, protocol: TraceProtocol): Listener | undefined {
-  if (protocol === 'ICMP') return { port: 0, protocol: 'TCP', by: 'the kernel (ICMP echo)' };
+  if (protocol === 'ICMP') return ICMP_ECHO;
   return listeners.find((l) => l.port === port && l.protocol === protocol);
+}
+
+/** findListener(podListeners(pod), port, protocol) without listing every listener of the pod (a trace asks once per delivery). */
+export function podListener(pod: PodState, port: number | undefined, protocol: TraceProtocol): Listener | undefined {
+  if (protocol === 'ICMP') return ICMP_ECHO;
+  for (const container of pod.containers) {
+    for (const known of imageListeners) {
+      if (!known.match.test(container.image)) continue;
+      const hit = known.listeners.find((l) => l.port === port && l.protocol === protocol);
+      if (hit) return { ...hit, by: known.by };
+    }
+    const declared = container.ports.find((p) => p.containerPort === port && p.protocol === protocol);
+    if (declared) return { port: declared.containerPort, protocol: declared.protocol, by: `container ${container.name} port ${declared.name ?? declared.containerPort}` };
+  }
+  return undefined;
 }

@@ -118,15 +118,44 @@ function kubeletTables(): Netfilter {
   return kubeletOnly;
 }
 
+/** Chains by name, per table: the rules a packet can meet on top of the base tables. */
+type Overlay = Partial<Record<TableName, Map<string, Chain>>>;
+
+function overlaySource(base: Netfilter, overlay: Overlay | undefined): ChainSource {
+  return (table, chain) => overlay?.[table]?.get(chain) ?? base[table].chains.get(chain);
+}
+
+const VIEW_CACHE_LIMIT = 20_000;
+/** Views of untouched nodes per state version, by destination (and node when a Local traffic policy makes the rules differ). */
+const views = new WeakMap<LabState, { version: number; byKey: Map<string, ChainSource> }>();
+
+function cachedViews(state: LabState): Map<string, ChainSource> {
+  let entry = views.get(state);
+  if (!entry || entry.version !== state.version) views.set(state, (entry = { version: state.version, byKey: new Map() }));
+  if (entry.byKey.size >= VIEW_CACHE_LIMIT) entry.byKey.clear();
+  return entry.byKey;
+}
+
 function untouchedView(state: LabState, node: NodeState, dst: string, dstPort: number | undefined, local: boolean): ChainSource {
-  if (kubeProxyReplaced(state.cluster)) return (table, chain) => kubeletTables()[table].chains.get(chain);
+  if (kubeProxyReplaced(state.cluster)) return kubeletSource;
   const base = baseTables(state.cluster.kubeProxy.version, state.cluster.podCIDR);
   const index = serviceIndex(state);
-  const services = new Set(index.byClusterIP.get(dst) ?? []);
-  if (local && dstPort !== undefined) for (const service of index.byNodePort.get(dstPort) ?? []) services.add(service);
-  if (services.size === 0) return (table, chain) => base[table].chains.get(chain);
+  const onClusterIP = index.byClusterIP.get(dst);
+  const onNodePort = local && dstPort !== undefined ? index.byNodePort.get(dstPort) : undefined;
+  if (!onClusterIP && !onNodePort) return baseSource(base);
+  const services = new Set([...(onClusterIP ?? []), ...(onNodePort ?? [])]);
+  const perNode = [...services].some((service) => service.internalTrafficPolicy === 'Local' || service.externalTrafficPolicy === 'Local');
+  const key = `${dst}|${onNodePort ? dstPort : ''}|${perNode ? node.name : ''}`;
+  const cache = cachedViews(state);
+  let view = cache.get(key);
+  if (!view) cache.set(key, (view = overlaySource(base, serviceOverlay(state, node, base, services))));
+  return view;
+}
+
+/** The rules kube-proxy writes for `services` (on `node`, for Local traffic policies), over the base tables' fixed chains. */
+function serviceOverlay(state: LabState, node: NodeState, base: Netfilter, services: ReadonlySet<ServiceState>): Overlay {
   const { byKey, endpoints } = clusterServices(state);
-  const overlay = new Map<string, Chain>();
+  const nat = new Map<string, Chain>();
   const natServices: Chain['rules'] = [];
   const natNodePorts: Chain['rules'] = [];
   const filterServices: Chain['rules'] = [];
@@ -140,15 +169,27 @@ function untouchedView(state: LabState, node: NodeState, dst: string, dstPort: n
       natNodePorts.push(...rules.natNodePorts);
       filterServices.push(...rules.filterServices);
       filterExternal.push(...rules.filterExternalServices);
-      for (const chain of rules.chains) overlay.set(`nat ${chain.name}`, userChain(chain.name, chain.rules));
+      for (const chain of rules.chains) nat.set(chain.name, userChain(chain.name, chain.rules));
     }
   }
-  overlay.set('nat KUBE-SERVICES', userChain('KUBE-SERVICES', [...natServices, ...base.nat.chains.get('KUBE-SERVICES')!.rules]));
-  overlay.set('nat KUBE-NODEPORTS', userChain('KUBE-NODEPORTS', natNodePorts));
-  overlay.set('filter KUBE-SERVICES', userChain('KUBE-SERVICES', filterServices));
-  overlay.set('filter KUBE-EXTERNAL-SERVICES', userChain('KUBE-EXTERNAL-SERVICES', filterExternal));
-  return (table, chain) => overlay.get(`${table} ${chain}`) ?? base[table].chains.get(chain);
+  nat.set('KUBE-SERVICES', userChain('KUBE-SERVICES', [...natServices, ...base.nat.chains.get('KUBE-SERVICES')!.rules]));
+  nat.set('KUBE-NODEPORTS', userChain('KUBE-NODEPORTS', natNodePorts));
+  const filter = new Map([
+    ['KUBE-SERVICES', userChain('KUBE-SERVICES', filterServices)],
+    ['KUBE-EXTERNAL-SERVICES', userChain('KUBE-EXTERNAL-SERVICES', filterExternal)],
+  ]);
+  return { nat, filter };
 }
+
+const baseSources = new WeakMap<Netfilter, ChainSource>();
+
+function baseSource(base: Netfilter): ChainSource {
+  let source = baseSources.get(base);
+  if (!source) baseSources.set(base, (source = overlaySource(base, undefined)));
+  return source;
+}
+
+const kubeletSource: ChainSource = (table, chain) => kubeletTables()[table].chains.get(chain);
 
 /** Whether the user changed this node's tables by `time` (then its simulated tables are read). */
 export function tablesTouched(state: LabState, node: NodeState, time: number): boolean {

@@ -104,11 +104,10 @@ export function trace(state: LabState, request: TraceRequest, options: TraceOpti
       length: packet.length,
       ...(packet.protocol === 'TCP' ? { srcPort: packet.dstPort, dstPort: packet.srcPort, flags: 'SYN,ACK' } : {}),
     };
-    const back = new Walk(state, reply, neighbours, gate, true, netfilter);
+    const back = new Walk(state, reply, neighbours, gate, true, netfilter, hops);
     back.nat.push(...forward.nat);
     back.push({ ...hops[hops.length - 1], layer: 'L4', action: 'conntrack', summary: 'The reply belongs to a tracked connection (conntrack ESTABLISHED): policies let it through without evaluation.', rule: 'conntrack' });
     back.run(end.at);
-    hops.push(...back.hops.map((hop, i) => ({ ...hop, index: hops.length + i })));
   }
   const explanation = end.recovery ? `${end.reason}. ${end.recovery}` : gate.explanation || `${end.reason}.`;
   return {

@@ -18,7 +18,7 @@ import { deviceAddress } from '../cni/plugin-node';
 import { CALICO, CILIUM, kubeProxyReplaced, WEAVE } from '../cni/plugins';
 import { ciliumBackend, ciliumFrontend } from '../cni/cilium-services';
 import { firstHopOf, outerHeader, podBridgeOf } from './plugin-hops';
-import { findListener, nodeListeners, podListeners, type Listener } from './listeners';
+import { findListener, nodeListeners, podListener, type Listener } from './listeners';
 import type { NeighbourCache } from './neighbour-cache';
 import type { PolicyGate } from './policy-gate';
 import { nodeByIp, nodeOwningPodAddress, nodeRoute, nodeSegments, podRoute, routerRoute } from './routing';
@@ -70,7 +70,6 @@ interface NatEntry {
 const MAX_STEPS = 32;
 
 export class Walk {
-  readonly hops: Hop[] = [];
   readonly routeAddresses: string[] = [];
   deliveredTtl?: number;
   readonly nat: NatEntry[] = [];
@@ -90,6 +89,8 @@ export class Walk {
     private readonly reply: boolean,
     /** The nodes' netfilter hooks at the trace's time (shared by the request and its reply). */
     private readonly netfilter: NodeNetfilter,
+    /** Where the hops go: a reply continues the request's list, numbered on from it. */
+    readonly hops: Hop[] = [],
   ) {
     this.label = reply ? 'Reply: ' : '';
     this.flowSeed = flowPort(packet);
@@ -134,7 +135,7 @@ export class Walk {
   }
 
   push(hop: { node: string; netns: string; device: string; layer: HopLayer; action: string; summary: string; rule?: string; causedBy?: number; packet?: PacketView }): void {
-    this.hops.push({
+    const entry: Hop = {
       index: this.hops.length,
       node: hop.node,
       netns: hop.netns,
@@ -143,9 +144,10 @@ export class Walk {
       action: hop.action,
       summary: this.label + hop.summary,
       packet: hop.packet ?? this.view(),
-      ...(hop.rule !== undefined ? { rule: hop.rule } : {}),
-      ...(hop.causedBy !== undefined ? { causedBy: hop.causedBy } : {}),
-    });
+    };
+    if (hop.rule !== undefined) entry.rule = hop.rule;
+    if (hop.causedBy !== undefined) entry.causedBy = hop.causedBy;
+    this.hops.push(entry);
   }
 
   // ---- pods ---------------------------------------------------------------------------------
@@ -156,10 +158,10 @@ export class Walk {
       const lb = this.ciliumLoadBalancer(this.state.nodes.get(pod.node)!, netns, 'eth0', true);
       if (lb && lb !== 'dnat') return lb;
     }
-    if (this.packet.dst === pod.ip && !origin) return this.arrive({ node: pod.node, netns, device: 'eth0' }, podListeners(pod), `${pod.namespace}/${pod.name}`);
+    if (this.packet.dst === pod.ip && !origin) return this.arrive({ node: pod.node, netns, device: 'eth0' }, (port, protocol) => podListener(pod, port, protocol), `${pod.namespace}/${pod.name}`);
     if (this.packet.dst === pod.ip || this.packet.dst.startsWith('127.')) {
       this.push({ node: pod.node, netns, device: 'lo', layer: 'L3', action: 'route', summary: `${this.packet.dst} is local: the packet loops back through lo without leaving the pod.`, rule: 'local' });
-      return this.arrive({ node: pod.node, netns, device: 'lo' }, podListeners(pod), `${pod.namespace}/${pod.name}`);
+      return this.arrive({ node: pod.node, netns, device: 'lo' }, (port, protocol) => podListener(pod, port, protocol), `${pod.namespace}/${pod.name}`);
     }
     const route = podRoute(this.state, pod, this.packet.dst);
     if (!route) return this.noRoute(pod.node, netns);
@@ -242,7 +244,7 @@ export class Walk {
         const blocked = this.filterHook(node, origin ? 'OUTPUT' : 'INPUT', origin ? { outDev: 'lo' } : { inDev }, translated);
         if (blocked) return blocked;
       }
-      return this.arrive({ node: node.name, netns, device: origin ? 'lo' : inDev }, nodeListeners(this.state, node), `node ${node.name}`);
+      return this.arrive({ node: node.name, netns, device: origin ? 'lo' : inDev }, (port, protocol) => findListener(nodeListeners(this.state, node), port, protocol), `node ${node.name}`);
     }
     const route = nodeRoute(this.state, node, this.packet.dst);
     if (!route) return this.noRoute(node.name, netns);
@@ -630,7 +632,7 @@ export class Walk {
     const netns = `router ${router.name}`;
     const ifaceIndex = Number(inDev.slice(3));
     if (router.interfaces.some((iface) => iface.ip === this.packet.dst)) {
-      return this.arrive({ node: router.name, netns, device: inDev }, [], `router ${router.name}`);
+      return this.arrive({ node: router.name, netns, device: inDev }, (port, protocol) => findListener([], port, protocol), `router ${router.name}`);
     }
     const route = routerRoute(router, this.packet.dst);
     this.routeAddresses.push(router.interfaces[ifaceIndex]?.ip ?? router.interfaces[0].ip);
@@ -670,7 +672,7 @@ export class Walk {
     }
     this.routeAddresses.push(this.packet.dst);
     this.push({ node: 'internet', netns: 'internet', device: 'gateway', layer: 'L3', action: 'route', summary: `The gateway forwards the packet to the internet, where ${this.packet.dst} answers.` });
-    return this.arrive({ node: 'internet', netns: 'internet', device: 'eth0' }, 'any', this.packet.dst);
+    return this.arrive({ node: 'internet', netns: 'internet', device: 'eth0' }, (port) => ({ port: port ?? 0, protocol: 'TCP', by: 'the remote host' }), this.packet.dst);
   }
 
   // ---- shared steps -------------------------------------------------------------------------
@@ -701,7 +703,8 @@ export class Walk {
     return true;
   }
 
-  private arrive(where: { node: string; netns: string; device: string }, listeners: Listener[] | 'any', who: string): WalkEnd {
+  /** The packet reaches `who`: the reply ends here; a request is answered by `listen`'s listener, else refused. */
+  private arrive(where: { node: string; netns: string; device: string }, listen: (port: number | undefined, protocol: TraceProtocol) => Listener | undefined, who: string): WalkEnd {
     const p = this.packet;
     this.deliveredTtl = p.ttl;
     this.routeAddresses.push(p.dst);
@@ -709,7 +712,7 @@ export class Walk {
       this.push({ ...where, layer: 'L4', action: 'deliver', summary: `The ${p.protocol === 'ICMP' ? 'echo reply' : 'SYN-ACK'} reaches ${who}${p.protocol === 'TCP' ? ': the connection is established' : ''}.` });
       return { verdict: 'delivered', reason: 'reply delivered' };
     }
-    const listener = listeners === 'any' ? { port: p.dstPort ?? 0, protocol: 'TCP' as const, by: 'the remote host' } : findListener(listeners, p.dstPort, p.protocol);
+    const listener = listen(p.dstPort, p.protocol);
     const location = locationOf(this.state, where);
     if (p.protocol === 'ICMP') {
       this.push({ ...where, layer: 'L4', action: 'deliver', summary: `${who} receives the echo request (ttl ${p.ttl}) and the kernel answers with an echo reply.` });
