@@ -580,6 +580,15 @@ describe('the web client in a browser', () => {
     expect(matrix.slice(1).map((row) => row[0])).toEqual(columns);
     expect(new Set(matrix.slice(1).flatMap((row) => row.slice(1)))).toEqual(new Set(['✓']));
     await page.screenshot({ path: join(ARTIFACTS, 'node-tables.png') });
+
+    // After someone flushes the node's nat table the tree is gone; with the cursor before the flush it is back.
+    const beforeFlush = lab.version;
+    await request(server.url).post(`/api/labs/${lab.id}/exec`).set(bearer(lab.tokens.student)).send({ command: 'iptables -t nat -F', context: 'node/minikube-m02' }).expect(200);
+    await page.click('#tables-refresh');
+    await page.waitForFunction(() => !document.querySelector('#node-tables')?.textContent?.includes('KUBE-SVC-'));
+    await page.locator('#cursor').fill(String(beforeFlush));
+    await page.waitForFunction(() => !document.querySelector<HTMLElement>('#past-banner')?.hidden);
+    await page.waitForFunction(() => document.querySelector('#node-tables')?.textContent?.includes('KUBE-SVC-'));
     await page.context().close();
   });
 
@@ -640,6 +649,30 @@ describe('the web client in a browser', () => {
 
 describe('serving the web client', () => {
   const server = useTestServer();
+
+  it('reads a node\'s tables as of an event: GET /api/labs/:lab/nodes/:node/tables?at=', async () => {
+    const lab = (await request(server.url).post('/api/labs').send({ name: 'tables', scenario: 'minikube-flannel' }).expect(201)).body as CreatedLab;
+    const auth = bearer(lab.tokens.observer);
+    const tables = async (query = '') => (await request(server.url).get(`/api/labs/${lab.id}/nodes/minikube-m02/tables${query}`).set(auth).expect(200)).body as { version: number; node: string; tables: { command: string; stdout: string }[] };
+    const now = await tables();
+    expect(now.tables.map((table) => table.command)).toEqual(['ip route', 'ip neigh', 'bridge fdb show', 'iptables -t nat -S']);
+    const shell = (await request(server.url).post(`/api/labs/${lab.id}/exec`).set(auth).send({ command: 'ip route', context: 'node/minikube-m02' }).expect(200)).body.stdout;
+    expect(now.tables[0].stdout).toBe(shell);
+    expect(now.tables[3].stdout).toContain('-A KUBE-SERVICES');
+    await request(server.url).post(`/api/labs/${lab.id}/exec`).set(bearer(lab.tokens.student)).send({ command: 'iptables -t nat -F', context: 'node/minikube-m02' }).expect(200);
+    const flushed = await tables();
+    expect(flushed.version).toBe(lab.version + 1);
+    expect(flushed.tables[3].stdout).not.toContain('-A KUBE-SERVICES');
+    const then = await tables(`?at=${lab.version}`);
+    expect(then).toEqual({ ...now, version: lab.version });
+
+    await request(server.url).get(`/api/labs/${lab.id}/nodes/minikube-m09/tables`).set(auth).expect(404);
+    await request(server.url).get(`/api/labs/${lab.id}/nodes/minikube-m02/tables?at=x`).set(auth).expect(400);
+    await request(server.url).get(`/api/labs/${lab.id}/nodes/minikube-m02/tables?at=999`).set(auth).expect(422);
+    await request(server.url).get(`/api/labs/${lab.id}/nodes/minikube-m02/tables`).expect(401);
+    const docs = (await request(server.url).get('/api/docs-json').expect(200)).body;
+    expect(docs.paths['/api/labs/{lab}/nodes/{node}/tables'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(expect.arrayContaining(['node', 'at']));
+  });
 
   it('answers / and /labs/:id with the client, and leaves /api to the server', async () => {
     const root = await request(server.url).get('/').expect(200);

@@ -56,6 +56,8 @@ export const labApi = (session: LabSession) => {
     fork: (at: number) => call<CreatedLab>('POST', '/fork', { at }),
     trace: (body: TraceRequest) => call<TraceResult>('POST', '/traces', body),
     exec: (command: string, context: string) => call<ExecResult>('POST', '/exec', { command, context }),
+    nodeTables: (node: string, at?: number) =>
+      call<NodeTables>('GET', `/nodes/${encodeURIComponent(node)}/tables${at === undefined ? '' : `?at=${at}`}`),
     connectivity: (port: number, protocol: string, at?: number) =>
       call<Connectivity>('GET', `/connectivity?port=${port}&protocol=${protocol}${at === undefined ? '' : `&at=${at}`}`),
   };
@@ -136,6 +138,13 @@ export interface ExecResult {
   prompt?: string;
   /** Where the next line runs: `minikube ssh` moves into a node, `exit` back out. */
   context?: string;
+}
+
+/** A node's routes, neighbours, FDB and nat rules as the lab shell prints them, as of an event. */
+export interface NodeTables {
+  version: number;
+  node: string;
+  tables: { command: string; stdout: string; stderr: string }[];
 }
 
 export interface Connectivity {

@@ -3,9 +3,7 @@ import { $, escapeHtml, html } from './dom';
 import { t, translate } from './i18n';
 import { chainTree, type ChainNode } from './iptables-tree';
 
-const nodeCommands = ['ip route', 'ip neigh', 'bridge fdb show', 'iptables -t nat -S'];
-
-/** A node's tables (read through the lab shell in the node's context) and the NetworkPolicy connectivity matrix. */
+/** A node's tables (the lab shell's read commands in the node's context) and the NetworkPolicy connectivity matrix, as of the timeline's cursor. */
 export class TablesPanel {
   readonly element: HTMLElement;
 
@@ -51,13 +49,11 @@ export class TablesPanel {
     const target = $(this.element, '#node-tables');
     if (!node || !this.element.isConnected) return;
     try {
-      const outputs = await Promise.all(nodeCommands.map((command) => this.api.exec(command, `node/${node}`)));
-      // The shell reads the lab as it is now: say so while the timeline shows the past.
-      const notice = this.viewAt() === undefined ? '' : `<p class="notice">${escapeHtml(t('liveOnly'))}</p>`;
-      target.innerHTML = notice + outputs
-        .map((output, index) => {
-          const body = nodeCommands[index].startsWith('iptables') ? treeHtml(chainTree(output.stdout)) : `<pre>${escapeHtml(output.stdout || output.stderr)}</pre>`;
-          return `<details open><summary><code>${escapeHtml(nodeCommands[index])}</code></summary>${body}</details>`;
+      const { tables } = await this.api.nodeTables(node, this.viewAt());
+      target.innerHTML = tables
+        .map((output) => {
+          const body = output.command.startsWith('iptables') ? treeHtml(chainTree(output.stdout)) : `<pre>${escapeHtml(output.stdout || output.stderr)}</pre>`;
+          return `<details open><summary><code>${escapeHtml(output.command)}</code></summary>${body}</details>`;
         })
         .join('');
     } catch (error) {
