@@ -29,12 +29,12 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = fa
   let firstLine = 1;
   for (const write of sync.writes) {
     const table = netfilter[write.table];
-    const declared = new Set<string>();
-    for (const chain of write.chains) declared.add(chain.name);
-    for (const name of write.deleted) declared.add(name);
-    const hasChain = (name: string) => declared.has(name) || table.chains.has(name);
+    // The declared names, collected only when some rule or deletion is checked (111,000 chains in a full sync).
+    let declaredNames: Set<string> | undefined;
+    const declared = () => (declaredNames ??= new Set([...write.chains.map((chain) => chain.name), ...write.deleted]));
+    const hasChain = (name: string) => declared().has(name) || table.chains.has(name);
     // Checked before anything changes: a failing block leaves the table as it was.
-    let line = firstLine + 1 + declared.size;
+    let line = firstLine + 1 + write.chains.length + write.deleted.length;
     for (const chain of write.chains) {
       if (chain.unchecked === 'always' || (trusted && chain.unchecked === 'trusted')) {
         line += chain.rules.length;
@@ -54,7 +54,7 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = fa
         for (const rule of rules) if (rule.target?.kind === 'jump' && deleted.has(rule.target.chain)) referenced.add(rule.target.chain);
       };
       for (const chain of write.chains) note(chain.rules);
-      if (!trusted) for (const [name, chain] of table.chains) if (!declared.has(name)) note(chain.rules);
+      if (!trusted) for (const [name, chain] of table.chains) if (!declared().has(name)) note(chain.rules);
       for (const name of write.deleted) {
         if (referenced.has(name)) {
           return { ok: false, ...restoreFailure({ kind: 'kernel', text: `CHAIN_DEL failed (Device or resource busy): chain ${name}` }, line) };

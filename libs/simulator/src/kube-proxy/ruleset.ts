@@ -81,17 +81,22 @@ const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const selfContainedCache = new WeakMap<ServicePortRules, boolean>();
 
-/** Whether a port's rules jump only to its own chains and KUBE-MARK-MASQ: then a restore declaring them all needs no check. */
+/**
+ * Whether a port's rules jump only to its own chains and KUBE-MARK-MASQ: then a restore declaring
+ * them all needs no check, and its chains are marked so when built.
+ */
 function isSelfContained(port: ServicePortRules): boolean {
   let known = selfContainedCache.get(port);
   if (known === undefined) {
-    const own = new Set(port.chains.map((chain) => chain.name));
-    const reaches = (r: Rule) => r.target?.kind !== 'jump' || r.target.chain === 'KUBE-MARK-MASQ' || own.has(r.target.chain);
+    const reaches = (r: Rule) => r.target?.kind !== 'jump' || r.target.chain === 'KUBE-MARK-MASQ' || port.chains.some((chain) => chain.name === (r.target as { chain: string }).chain);
     known = port.chains.every((chain) => chain.rules.every(reaches)) && TOP_LEVEL.every((list) => port[list].every(reaches));
+    if (known) for (const chain of port.chains) chain.unchecked = 'always';
     selfContainedCache.set(port, known);
   }
   return known;
 }
+
+const chainNamesOf = (ports: readonly ServicePortRules[]) => ports.flatMap((port) => port.chains.map((chain) => chain.name));
 
 /**
  * kube-proxy's iptables proxier for one node, keeping each service's rules between syncs so a partial
@@ -100,11 +105,9 @@ function isSelfContained(port: ServicePortRules): boolean {
  * its order is random; upstream tests sort too).
  */
 export class KubeProxyRuleBuilder {
-  private readonly entries = new Map<string, ServiceEntry>();
-  /** Every SVC/SVL/EXT/SEP chain of the stored services: what the stale-chain cleanup keeps. */
-  private readonly activeChains = new Set<string>();
-  /** Chains that left activeChains since the last cleanup: on tables only this builder wrote, the only stale ones. */
-  private readonly retired = new Set<string>();
+  private entries = new Map<string, ServiceEntry>();
+  /** Chains a service stopped writing since the last cleanup, with the service: on tables only this builder wrote, the only stale ones. */
+  private readonly retired = new Map<string, string>();
   private order: string[] = [];
   /** The four top-level chains' rules in `order`, and each service's count per chain (4 per index of `order`). */
   private readonly topLevel: Rule[][] = [[], [], [], []];
@@ -120,15 +123,15 @@ export class KubeProxyRuleBuilder {
 
   /** Rebuilds every service and returns the full-sync restore input. */
   fullSync(input: Pick<KubeProxyInput, 'services' | 'endpoints'>, existingNatChains?: ExistingChains): SyncOutput {
-    const previous = [...this.activeChains];
-    this.entries.clear();
-    this.activeChains.clear();
-    this.totalEndpoints = 0;
+    const previous = this.entries;
+    this.entries = new Map();
     const services = input.services.filter((s) => s.clusterIP !== 'None' && s.clusterIP !== '');
-    for (const service of services) this.totalEndpoints += countEndpoints(service, input.endpoints);
+    const lists = services.map((service) => portEndpoints(service, input.endpoints));
+    this.totalEndpoints = 0;
+    for (const list of lists) for (const endpoints of list) this.totalEndpoints += endpoints.length;
     this.largeClusterMode = this.totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
-    for (const service of services) this.store(service, input.endpoints);
-    for (const name of previous) if (!this.activeChains.has(name)) this.retired.add(name);
+    services.forEach((service, i) => this.store(service, lists[i]));
+    for (const [key, entry] of previous) this.retire(key, entry.ports, this.entries.get(key)?.ports);
     this.order = [...this.entries.keys()].sort(byKey);
     this.rebuildTopLevel();
     return this.render('full', this.order, existingNatChains);
@@ -137,29 +140,27 @@ export class KubeProxyRuleBuilder {
   /** Applies the changed services and returns the partial-sync restore input. */
   partialSync(changes: readonly ServiceChange[], existingNatChains?: ExistingChains): SyncOutput {
     let keysChanged = false;
-    for (const change of changes) {
+    const lists = changes.map((change) => (change.service && change.service.clusterIP !== 'None' ? portEndpoints(change.service, change.endpoints) : undefined));
+    changes.forEach((change, i) => {
       const previous = this.entries.get(change.key);
       if (previous) this.totalEndpoints -= previous.endpointCount;
-      if (change.service && change.service.clusterIP !== 'None') {
-        this.totalEndpoints += countEndpoints(change.service, change.endpoints);
-      }
-    }
+      for (const list of lists[i] ?? []) this.totalEndpoints += list.length;
+    });
     this.largeClusterMode = this.totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
     const rewritten: string[] = [];
-    const replaced = new Map<string, ServiceEntry>();
-    for (const change of changes) {
+    const replaced = new Set<string>();
+    changes.forEach((change, i) => {
       const previous = this.entries.get(change.key);
-      const old = previous?.ports.flatMap((port) => port.chains.map((chain) => chain.name)) ?? [];
-      for (const name of old) this.activeChains.delete(name);
       const existed = this.entries.delete(change.key);
-      if (change.service && change.service.clusterIP !== 'None') {
-        this.store(change.service, change.endpoints);
+      const list = lists[i];
+      if (change.service && list) {
+        this.store(change.service, list);
         rewritten.push(change.key);
         keysChanged ||= !existed;
-        if (previous && !replaced.has(change.key)) replaced.set(change.key, previous);
+        if (previous) replaced.add(change.key);
       } else keysChanged ||= existed;
-      for (const name of old) if (!this.activeChains.has(name)) this.retired.add(name);
-    }
+      if (previous) this.retire(change.key, previous.ports, this.entries.get(change.key)?.ports);
+    });
     if (keysChanged) {
       this.order = [...this.entries.keys()].sort(byKey);
       this.rebuildTopLevel();
@@ -167,10 +168,22 @@ export class KubeProxyRuleBuilder {
     return this.render('partial', rewritten.sort(byKey), existingNatChains);
   }
 
-  private store(service: ServiceInput, endpoints: ReadonlyMap<string, readonly EndpointInput[]>): void {
+  /** Notes the chains of `key` that its new rules no longer write (same port rules objects: none). */
+  private retire(key: string, before: readonly ServicePortRules[], after: readonly ServicePortRules[] | undefined): void {
+    if (before === after) return;
+    const kept = new Set(after ? chainNamesOf(after) : []);
+    for (const name of chainNamesOf(before)) if (!kept.has(name)) this.retired.set(name, key);
+  }
+
+  /** Whether a SVC/SVL/EXT/FW/SEP chain name is one this builder's services write now. */
+  private activeChains(): (name: string) => boolean {
+    const active = new Set<string>();
+    for (const entry of this.entries.values()) for (const name of chainNamesOf(entry.ports)) active.add(name);
+    return (name) => active.has(name);
+  }
+
+  private store(service: ServiceInput, portEndpoints: readonly (readonly EndpointInput[])[]): void {
     const context: RuleContext = { nodeName: this.node.name, clusterCIDR: this.cluster.clusterCIDR, largeClusterMode: this.largeClusterMode };
-    const key = `${service.namespace}/${service.name}`;
-    const portEndpoints = service.ports.map((port) => endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? NO_ENDPOINTS);
     const ports = cachedPortRules(service, portEndpoints, context, () =>
       service.ports
         .map((port, i) => ({ port, endpoints: portEndpoints[i] }))
@@ -178,9 +191,17 @@ export class KubeProxyRuleBuilder {
         .map(({ port, endpoints: list }) => buildServicePortRules(service, port, list, context)),
     );
     const counts: ServiceEntry['counts'] = [0, 0, 0, 0];
-    for (const port of ports) TOP_LEVEL.forEach((list, i) => (counts[i] += port[list].length));
-    this.entries.set(key, { service, ports, endpointCount: countEndpoints(service, endpoints), counts, selfContained: ports.every(isSelfContained) });
-    for (const port of ports) for (const chain of port.chains) this.activeChains.add(chain.name);
+    let selfContained = true;
+    let endpointCount = 0;
+    for (const port of ports) {
+      counts[0] += port.filterServices.length;
+      counts[1] += port.filterExternalServices.length;
+      counts[2] += port.natServices.length;
+      counts[3] += port.natNodePorts.length;
+      if (!isSelfContained(port)) selfContained = false;
+    }
+    for (const list of portEndpoints) endpointCount += list.length;
+    this.entries.set(`${service.namespace}/${service.name}`, { service, ports, endpointCount, counts, selfContained });
   }
 
   private rebuildTopLevel(): void {
@@ -196,8 +217,8 @@ export class KubeProxyRuleBuilder {
   }
 
   /** The same services in the same order: each replaced service's share of the top-level chains is spliced in place. */
-  private patchTopLevel(replaced: ReadonlyMap<string, ServiceEntry>): void {
-    const indexes = [...replaced.keys()].map((key) => binarySearch(this.order, key)).sort((a, b) => b - a);
+  private patchTopLevel(replaced: ReadonlySet<string>): void {
+    const indexes = [...replaced].map((key) => binarySearch(this.order, key)).sort((a, b) => b - a);
     for (const index of indexes) {
       const entry = this.entries.get(this.order[index])!;
       for (let i = 0; i < 4; i++) {
@@ -231,17 +252,18 @@ export class KubeProxyRuleBuilder {
       { name: 'KUBE-POSTROUTING', rules: POSTROUTING_RULES, unchecked: 'always' },
       { name: 'KUBE-MARK-MASQ', rules: [MARK_MASQ_RULE], unchecked: 'always' },
     ];
-    for (const key of rewrite) {
-      for (const port of this.entries.get(key)!.ports) {
-        const unchecked = isSelfContained(port) ? 'always' : undefined;
-        for (const chain of port.chains) natChains.push(unchecked ? { ...chain, unchecked } : chain);
-      }
-    }
+    for (const key of rewrite) for (const port of this.entries.get(key)!.ports) for (const chain of port.chains) natChains.push(chain);
     const deleted: string[] = [];
-    if (existingNatChains) {
-      const existing = typeof existingNatChains === 'function' ? [...this.retired].filter(existingNatChains) : existingNatChains;
-      for (const chain of existing) {
-        if (this.activeChains.has(chain) || !SERVICE_CHAIN_PREFIXES.some((prefix) => chain.startsWith(prefix))) continue;
+    if (typeof existingNatChains === 'function') {
+      for (const [chain, key] of this.retired) {
+        const writes = this.entries.get(key)?.ports.some((port) => port.chains.some((c) => c.name === chain));
+        if (!writes && existingNatChains(chain)) deleted.push(chain);
+      }
+      this.retired.clear();
+    } else if (existingNatChains) {
+      const active = this.activeChains();
+      for (const chain of existingNatChains) {
+        if (active(chain) || !SERVICE_CHAIN_PREFIXES.some((prefix) => chain.startsWith(prefix))) continue;
         deleted.push(chain);
       }
       this.retired.clear();
@@ -313,10 +335,8 @@ function cachedPortRules(
   return ports;
 }
 
-function countEndpoints(service: ServiceInput, endpoints: ReadonlyMap<string, readonly EndpointInput[]>): number {
-  let count = 0;
-  for (const port of service.ports) count += endpoints.get(servicePortName(service.namespace, service.name, port.name))?.length ?? 0;
-  return count;
+function portEndpoints(service: ServiceInput, endpoints: ReadonlyMap<string, readonly EndpointInput[]>): (readonly EndpointInput[])[] {
+  return service.ports.map((port) => endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? NO_ENDPOINTS);
 }
 
 /** The full-sync restore input for a node, from scratch. */
