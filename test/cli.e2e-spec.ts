@@ -95,6 +95,24 @@ describe('hoplab CLI', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('shell: kubectl get -w streams a row per change until Ctrl-C, then the prompt comes back', async () => {
+    const lab = await create('minikube-flannel');
+    const cli = new Cli(['shell', labUrl(lab), '--token', lab.tokens.student], { HOPLAB_TTY: '1' });
+    await cli.waitFor('$ ');
+    cli.type('kubectl get pods -w\r');
+    let at = await cli.waitFor('No resources found in default namespace.');
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.instructor}`).send(pod).expect(200);
+    at = await cli.waitFor(/NAME +READY +STATUS +RESTARTS +AGE\r?\nweb +1\/1 +Running +0 +\S+\r?\n/, at);
+    cli.type('\x03');
+    at = await cli.waitFor('^C', at);
+    at = await cli.waitFor('$ ', at);
+    cli.type('kubectl get pods -o name\r');
+    await cli.waitFor('pod/web', at);
+    cli.type('\x04');
+    expect(await cli.exited).toBe(0);
+  });
+
   it('trace: streams the hops with a progress bar, then the verdict', async () => {
     const lab = await create('two-vms-router');
     const cli = new Cli(['trace', labUrl(lab), '--token', lab.tokens.student, '--from', 'default/pod1', '--to', 'default/pod4', '--port', '80', '--pacing', '5']);

@@ -8,6 +8,8 @@ export interface ExecResult {
   events: { seq: number }[];
   context: string;
   prompt: string;
+  /** The line goes on (`kubectl get -w`): its output comes as `exec:output` until interrupt(). */
+  watching?: boolean;
 }
 
 export interface LabEvent {
@@ -66,6 +68,11 @@ export class LabClient {
     if (ack?.ok) return ack as unknown as ExecResult;
     if (ack && ack.error?.status !== 501) throw new Error(problemText(ack.error));
     return this.post<ExecResult>('exec', { command, context });
+  }
+
+  /** Ctrl-C for the running line. */
+  async interrupt(): Promise<void> {
+    await this.socket.timeout(10_000).emitWithAck('interrupt', {}).catch(() => undefined);
   }
 
   startTrace(request: Record<string, unknown>): Promise<TraceResult> {

@@ -10,7 +10,8 @@ export interface SessionIo {
 
 /**
  * `hoplab shell`: a prompt like the context's real one, readline history (↑/↓), Ctrl-C drops the
- * line being typed, Ctrl-D or `exit` on the workstation leaves. What others do to the lab (events,
+ * line being typed or ends the running one (`kubectl get -w` streams rows until then), Ctrl-D or
+ * `exit` on the workstation leaves. What others do to the lab (events,
  * trace hops) is printed between prompts; while a line runs it waits until the output is shown.
  */
 export async function runShellSession(client: LabClient, io: SessionIo): Promise<number> {
@@ -41,8 +42,14 @@ export async function runShellSession(client: LabClient, io: SessionIo): Promise
   client.socket.on('trace', (result: TraceResult) => notify(traceLine(result)));
   client.socket.on('disconnect', () => closing || notify('[connection to the lab closed]'));
 
+  /** Ends the running line (`kubectl get -w`) on Ctrl-C; undefined when none runs. */
+  let interruptRunning: (() => void) | undefined;
+  client.socket.on('exec:output', ({ stdout }: { stdout: string }) => {
+    if (interruptRunning) write(stdout);
+  });
   rl.on('SIGINT', () => {
     write('^C\n');
+    if (interruptRunning) return interruptRunning();
     rl.write(null, { ctrl: true, name: 'u' });
     rl.prompt();
   });
@@ -63,6 +70,11 @@ export async function runShellSession(client: LabClient, io: SessionIo): Promise
       if (result.stderr) write(result.stderr);
       context = result.context;
       prompt = result.prompt;
+      if (result.watching) {
+        await new Promise<void>((resolve) => (interruptRunning = resolve));
+        interruptRunning = undefined;
+        await client.interrupt();
+      }
     } catch (error) {
       write(`hoplab: ${(error as Error).message}\n`);
     }

@@ -17,6 +17,7 @@ import { LabCommandsService } from '../mutations/lab-commands.service';
 import { badRequest, forbidden, ProblemException } from '../problem/problem';
 import { toProblem } from '../problem/problem.filter';
 import { ShellService } from '../shell/shell.service';
+import { ShellWatches } from '../shell/shell-watches';
 import { traceRequestSchema } from '../traces/trace.schemas';
 import { TracesService } from '../traces/traces.service';
 import { parseOrThrow } from '../validation/zod-body';
@@ -37,7 +38,7 @@ const MAX_REPLAY_EVENTS = 10_000;
 /** At most one presence broadcast per lab this often (each carries the whole member list). */
 const PRESENCE_INTERVAL_MS = 200;
 
-const messages = ['command', 'exec', 'trace', 'follow', 'replay', 'replay:pause', 'replay:resume', 'replay:step', 'replay:seek', 'replay:stop'];
+const messages = ['command', 'exec', 'interrupt', 'trace', 'follow', 'replay', 'replay:pause', 'replay:resume', 'replay:step', 'replay:seek', 'replay:stop'];
 const followSchema = z.object({ traceId: z.string().min(1).max(128) }).strict();
 const execSchema = z.object({ command: z.string().min(1).max(100_000), context: z.string().min(1).max(300).optional() }).strict();
 const replaySchema = z
@@ -66,6 +67,7 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(ActivityLog) private readonly activity: ActivityLog,
     @Inject(TracesService) private readonly traces: TracesService,
     @Inject(ShellService) private readonly shell: ShellService,
+    @Inject(ShellWatches) private readonly watches: ShellWatches,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -104,6 +106,7 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // A socket refused at the handshake never had data.
     if (!socket.data?.labId) return;
     this.replays.get(socket)?.stop();
+    this.watches.stop(socket.id);
     this.feeds.detach(socket.data.labId);
     this.presence.changed(socket.data.labId);
   }
@@ -132,11 +135,20 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       // A context named by the client (as over REST) replaces the connection's own when they differ.
       const stack = context === undefined || context === contextName(current) ? current : stackFromContextName(context);
       if (!stack) throw badRequest(`context must be "workstation", "node/<name>" or "pod/<namespace>/<name>", not ${JSON.stringify(context)}.`, [{ path: 'context', message: 'unknown context' }]);
+      // A new line ends the one still running (`kubectl get -w`), as typing at a terminal would after Ctrl-C.
+      this.watches.stop(socket.id);
       const result = await this.shell.execById(socket.data.labId, socket.data.role, command, stack);
       socket.data.shell = result.stack;
-      const { stack: _stack, events, ...rest } = result;
-      return { ...rest, events: events.map(eventView) };
+      const { stack: _stack, watch, events, ...rest } = result;
+      if (watch) this.watches.start(socket.id, socket.data.labId, watch, (stdout) => socket.emit('exec:output', { stdout }));
+      return { ...rest, events: events.map(eventView), ...(watch ? { watching: true } : {}) };
     });
+  }
+
+  /** Ctrl-C: ends the client's running line (`kubectl get -w`); `interrupted` says whether one ran. */
+  @SubscribeMessage('interrupt')
+  interrupt(@ConnectedSocket() socket: LabSocket) {
+    return answer(() => ({ interrupted: this.watches.stop(socket.id) }));
   }
 
   /** The body of POST /api/labs/:lab/traces; the ack carries its answer or its problem. */

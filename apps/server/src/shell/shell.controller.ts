@@ -25,7 +25,8 @@ export class ShellController {
   @ApiResponse({ status: 403, description: 'an observer ran a command that changes the lab' })
   async exec(@Req() request: LabRequest, @Body() body: unknown) {
     const { command, context, vars } = parseOrThrow(execSchema, body ?? {}, 'exec request');
-    const { stack: _stack, events, ...result } = await this.shell.execInContext(request.labAccess.lab, request.labAccess.role, command, context, vars);
+    // Over REST `kubectl get -w` prints the list and ends: a request cannot stream.
+    const { stack: _stack, watch: _watch, events, ...result } = await this.shell.execInContext(request.labAccess.lab, request.labAccess.role, command, context, vars);
     return { ...result, events: events.map(eventView) };
   }
 

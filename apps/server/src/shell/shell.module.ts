@@ -4,12 +4,13 @@ import { RuntimeModule } from '../runtime/runtime.module';
 import { TracesModule } from '../traces/traces.module';
 import { ShellController } from './shell.controller';
 import { ShellService } from './shell.service';
+import { ShellWatches } from './shell-watches';
 
-/** The lab shell over REST (`POST /exec`), the lab file store (`POST /files`), and ShellService for the socket.io gateway. */
+/** The lab shell over REST (`POST /exec`), the lab file store (`POST /files`), and ShellService and ShellWatches for the socket.io gateway. */
 @Module({
   imports: [RuntimeModule, TracesModule],
   controllers: [ShellController],
-  providers: [ShellService, LabAuthGuard],
-  exports: [ShellService],
+  providers: [ShellService, ShellWatches, LabAuthGuard],
+  exports: [ShellService, ShellWatches],
 })
 export class ShellModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventStore, type LabRecord, type TokenRole } from '@hoplab/event-store';
 import type { StoredEvent } from '@hoplab/events';
 import { SimulatorError, type LabState } from '@hoplab/simulator';
-import { contextName, runShell, stackFromContextName, type ShellEnv, type ShellStack, type ShellStep } from '@hoplab/simulator/shell';
+import { contextName, runShell, stackFromContextName, type KubectlWatch, type ShellEnv, type ShellStack, type ShellStep } from '@hoplab/simulator/shell';
 import { getObject } from '../k8s/objects';
 import { badRequest, forbidden, notFound } from '../problem/problem';
 import { LabRuntime } from '../runtime/lab-runtime.service';
@@ -23,6 +23,8 @@ export interface ShellResult {
   vars: Record<string, string>;
   /** The whole context stack, for callers that keep a session (the socket.io gateway per client). */
   stack: ShellStack;
+  /** The line ended in `kubectl get -w`: callers that stream (socket.io) go on printing its changes. */
+  watch?: KubectlWatch;
 }
 
 const refusalWords: Record<string, string> = { invalid: 'BadRequest', 'not-found': 'NotFound', conflict: 'AlreadyExists', exhausted: 'ServiceUnavailable' };
@@ -88,6 +90,6 @@ export class ShellService {
       ({ step, version } = next);
     }
     const vars = step.stack[step.stack.length - 1]?.vars ?? {};
-    return { ...step.output, version, events, context: contextName(step.stack), prompt: step.prompt, vars, stack: step.stack };
+    return { ...step.output, version, events, context: contextName(step.stack), prompt: step.prompt, vars, stack: step.stack, ...(step.watch ? { watch: step.watch } : {}) };
   }
 }

@@ -3,6 +3,7 @@ import type { Command } from '../model/commands';
 import { contextProblem, currentFrame, prompt, type ShellStack } from './context';
 import { parseLine, ShellSyntaxError, type ListItem, type SimpleCommand } from './parse';
 import { findProgram } from './programs';
+import type { KubectlWatch } from './kubectl/watch';
 import type { Mutation, Printed, ProgramResult, ShellEnv, ShellOutput } from './types';
 
 /**
@@ -28,6 +29,8 @@ export interface ShellDone {
   stack: ShellStack;
   /** The prompt of the context after the line, as the real shell would show it. */
   prompt: string;
+  /** The line ended in `kubectl get -w`, unpiped: a caller that streams prints later changes (watchUpdate) until interrupted. */
+  watch?: KubectlWatch;
 }
 
 export interface ShellMutation {
@@ -48,6 +51,8 @@ interface Cursor {
   stdout: string;
   stderr: string;
   status: number;
+  /** The last command's `kubectl get -w`, when it was not piped. */
+  watch?: KubectlWatch;
 }
 
 export function runShell(state: LabState, stack: ShellStack, line: string, env: ShellEnv): ShellStep {
@@ -87,7 +92,8 @@ function advance(cursor: Cursor, state: LabState, env: ShellEnv): ShellStep {
       cursor.item++;
     }
   }
-  return done(state, { stdout: cursor.stdout, stderr: cursor.stderr, exitCode: cursor.status }, cursor.stack);
+  const finished = done(state, { stdout: cursor.stdout, stderr: cursor.stderr, exitCode: cursor.status }, cursor.stack);
+  return cursor.watch ? { ...finished, watch: cursor.watch } : finished;
 }
 
 /** A line stopped at a program's mutation; its render may ask for another one (kubectl run --rm). */
@@ -131,6 +137,7 @@ function finishStage(cursor: Cursor, command: SimpleCommand, result: Printed, st
     stderr: cursor.stderr + stderr,
     status: last ? result.exitCode : cursor.status,
     stack: result.stack ?? cursor.stack,
+    watch: stages === 1 && command.redirects.length === 0 ? result.watch : undefined,
   };
 }
 

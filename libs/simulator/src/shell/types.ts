@@ -2,6 +2,7 @@ import type { LabState } from '../cluster/types';
 import type { Command } from '../model/commands';
 import type { CountedPacket } from '../node-iptables/count-packet';
 import type { ShellStack } from './context';
+import type { KubectlWatch } from './kubectl/watch';
 
 /** What a command line printed (API.md exec). */
 export interface ShellOutput {
@@ -41,6 +42,8 @@ export interface Printed extends ShellOutput {
   kind: 'printed';
   /** The context stack after the command (`docker exec -it … bash`, `exit`); unchanged when absent. */
   stack?: ShellStack;
+  /** `kubectl get -w`: the list was printed; a caller that can stream prints later changes with watchUpdate. */
+  watch?: KubectlWatch;
 }
 
 export interface Mutation {

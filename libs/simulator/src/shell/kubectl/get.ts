@@ -7,6 +7,7 @@ import { resourceInfo, unknownResource, type ResourceInfo } from './resources';
 import { evaluate, jsonpath } from './jsonpath';
 import { resourceTable } from './tables';
 import { formatLabels, parseLabelSelector } from './selector';
+import { startWatch } from './watch';
 
 export const getFlags: FlagSpec[] = [
   { name: 'all-namespaces', short: 'A' },
@@ -84,6 +85,8 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
     if (typeof parsedFields === 'string') return kubectlErrors.plain(parsedFields);
     fields = parsedFields;
   }
+  const watching = boolFlag(parsed, 'watch');
+  if (watching && found.length > 1) return kubectlErrors.plain('you may only specify a single resource type');
   let stdout = '';
   let stderr = '';
   let exitCode = 0;
@@ -144,6 +147,21 @@ export function kubectlGet(call: Invocation, parsed: ParsedFlags): Printed {
       }
     } else stdout += output === 'json' ? `${JSON.stringify(document, null, 4)}\n` : toYaml(document);
   }
+  if (watching && !structured && output !== 'name') {
+    const [{ info, names }] = found;
+    const spec = {
+      type: info.type,
+      namespace: !info.namespaced || (all && names.length === 0) ? undefined : namespace,
+      names,
+      ...(selector !== undefined ? { labelSelector: selector } : {}),
+      ...(fieldSelector !== undefined ? { fieldSelector } : {}),
+      wide: output === 'wide',
+      withNamespace: all && info.namespaced && names.length === 0,
+      showLabels: boolFlag(parsed, 'show-labels'),
+      noHeaders: boolFlag(parsed, 'no-headers'),
+    };
+    return { ...printed(stdout, stderr, exitCode), watch: startWatch(call.state, spec, call.env.now) };
+  }
   return printed(stdout, stderr, exitCode);
 }
 
@@ -161,14 +179,14 @@ function objectFor(call: Invocation, info: ResourceInfo, namespace: string | und
 }
 
 /** The fields the API server lets pods be selected by (spec.nodeName, status.phase…); metadata for the rest. */
-function fieldValues(state: Invocation['state'], type: string, namespace: string | undefined, name: string): Record<string, string> {
+export function fieldValues(state: Invocation['state'], type: string, namespace: string | undefined, name: string): Record<string, string> {
   const values: Record<string, string> = { 'metadata.name': name, 'metadata.namespace': namespace ?? '' };
   const pod = type === 'pods' ? state.pods.get(`${namespace}/${name}`) : undefined;
   if (pod) Object.assign(values, { 'spec.nodeName': pod.node, 'status.phase': pod.phase, 'status.podIP': pod.ip, 'spec.hostNetwork': String(pod.hostNetwork) });
   return values;
 }
 
-function parseFieldSelector(text: string): ((values: Record<string, string>) => boolean) | string {
+export function parseFieldSelector(text: string): ((values: Record<string, string>) => boolean) | string {
   const tests: ((values: Record<string, string>) => boolean)[] = [];
   for (const part of text.split(',')) {
     const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(part.trim());
