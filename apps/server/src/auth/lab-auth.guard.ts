@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { EventStore, type LabRecord, type TokenRole } from '@hoplab/event-store';
 import { forbidden, notFound, unauthorized } from '../problem/problem';
 import { bearerToken, hashToken } from './tokens';
+import { VerifiedTokens } from './verified-tokens';
 
 const ALLOWED_ROLES = 'hoplab:allowed-roles';
 /** Restricts a lab-scoped route to these roles; without it every role of the lab may call it. */
@@ -19,6 +20,8 @@ export type LabRequest = Request & { labAccess: LabAccess };
 /** Resolves `:lab` and the bearer token into the caller's role, before any handler runs. */
 @Injectable()
 export class LabAuthGuard implements CanActivate {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(Reflector) private readonly reflector: Reflector,
@@ -31,7 +34,7 @@ export class LabAuthGuard implements CanActivate {
     const labId = String(request.params.lab);
     const lab = await this.store.getLab(labId);
     if (!lab) throw notFound(`There is no lab ${labId}.`);
-    const role = await this.store.roleOf(labId, hashToken(token));
+    const role = await this.verified.roleOf(labId, token, () => this.store.roleOf(labId, hashToken(token)));
     if (!role) throw unauthorized(`The token is not valid for lab ${labId}.`);
     const allowed = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ALLOWED_ROLES, [context.getHandler(), context.getClass()]);
     if (allowed && !allowed.includes(role)) {
