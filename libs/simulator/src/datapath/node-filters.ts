@@ -16,6 +16,8 @@ import {
 import { clusterServices, nodeTables } from '../node-iptables';
 import type { ServiceState } from '../services/types';
 import type { ChainSource } from './netfilter-eval';
+import { chainForDestination } from './chain-index';
+import { parseIp } from '../net/ipv4';
 import { kubeProxyReplaced } from '../cni/plugins';
 
 interface ServiceIndex {
@@ -203,7 +205,14 @@ export function tablesTouched(state: LabState, node: NodeState, time: number): b
 export function nodeChainSource(state: LabState, node: NodeState, time: number, dst: string, dstPort: number | undefined, local: boolean): ChainSource {
   if (tablesTouched(state, node, time)) {
     const tables = nodeTables(state, node.name, time);
-    return (table: TableName, chain: string) => tables[table].chains.get(chain);
+    const address = parseIp(dst);
+    if (address === undefined) return (table: TableName, chain: string) => tables[table].chains.get(chain);
+    // KUBE-SERVICES holds a rule per Service port: only those for this destination (and the rest) are walked.
+    const generation = `${state.version}@${time}`;
+    return (table: TableName, chain: string) => {
+      const found = tables[table].chains.get(chain);
+      return found && chainForDestination(found, address, generation);
+    };
   }
   return untouchedView(state, node, dst, dstPort, local);
 }
