@@ -32,6 +32,8 @@ const CLIENTS = Number(process.env.GATEWAY_BENCH_CLIENTS ?? 1000);
 const MUTATIONS = Number(process.env.GATEWAY_BENCH_MUTATIONS ?? 1000);
 const HOPS = Number(process.env.GATEWAY_BENCH_HOPS ?? 50);
 const CLIENT_PROCESSES = Number(process.env.GATEWAY_BENCH_CLIENT_PROCESSES ?? availableParallelism());
+/** GATEWAY_BENCH_SINGLES=0 skips the per-message reference rounds (the slow half of the run). */
+const SINGLES = process.env.GATEWAY_BENCH_SINGLES !== '0';
 
 /** [event seq or hop index, sent at, last receipt] */
 type Receipt = [number, number, number];
@@ -264,9 +266,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const gateway = await gatewayRound(clients, true);
     const bare = await bareRound(clients, gateway.burst, true);
-    const singles = await gatewayRound(clients, false);
-    const bareSingles = await bareRound(clients, singles.burst, false);
-    return {
+    const result = {
       clients: CLIENTS,
       clientProcesses: CLIENT_PROCESSES,
       mutations: MUTATIONS,
@@ -275,10 +275,17 @@ export async function run(): Promise<Record<string, unknown>> {
       gateway: gateway.figures,
       bare,
       ratio: { events: ratio(gateway.figures.eventMs, bare.eventMs), hops: ratio(gateway.figures.hopMs, bare.hopMs) },
+      targets: { p99Ms: 100, ratio: 1.3 },
+    };
+    if (!SINGLES) return result;
+    const singles = await gatewayRound(clients, false);
+    const bareSingles = await bareRound(clients, singles.burst, false);
+    return {
+      ...result,
       gatewaySingles: singles.figures,
       bareSingles,
       singlesRatio: { events: ratio(singles.figures.eventMs, bareSingles.eventMs), hops: ratio(singles.figures.hopMs, bareSingles.hopMs) },
-      targets: { p99Ms: 100, ratio: 1.3 },
+      loadAverage: { before: loadBefore, after: loadavg().map((load) => round(load)) },
     };
   } finally {
     clients.exit();

@@ -9,9 +9,9 @@ describe('gateway under load (test-sized; the full size is bench/gateway.bench.t
   });
   const server = useTestServer({ socketMessagesPerSecond: 1000 });
 
-  it('delivers a burst of 200 mutations to 200 clients, each event exactly once and in order', async () => {
+  it('delivers a burst of 200 mutations to 200 clients, half of them batched, each event exactly once and in order', async () => {
     const lab = await createLab(server.url, { name: 'load' });
-    for (let i = 0; i < 200; i++) clients.push(labClient(server.url, { token: lab.tokens.observer, lab: lab.id, after: lab.version }));
+    for (let i = 0; i < 200; i++) clients.push(labClient(server.url, { token: lab.tokens.observer, lab: lab.id, after: lab.version, batch: i % 2 === 0 }));
     await Promise.all(clients.map(connected));
     const writers = clients.slice(0, 4).map(() => labClient(server.url, { token: lab.tokens.student, lab: lab.id }));
     clients.push(...writers);
@@ -21,5 +21,6 @@ describe('gateway under load (test-sized; the full size is bench/gateway.bench.t
     const last = lab.version + 200;
     await Promise.all(clients.slice(0, 200).map((client) => client.until(last, 30_000)));
     for (const client of clients.slice(0, 200)) expect(client.seqs()).toEqual(range(lab.version + 1, last));
+    expect(clients.slice(0, 200).map((client) => client.batches > 0)).toEqual(range(1, 200).map((i) => i % 2 === 1));
   });
 });
