@@ -219,6 +219,33 @@ describe('live lab sessions over socket.io', () => {
     expect((await student.socket.emitWithAck('follow', { traceId: 't1' })).error.status).toBe(403);
   });
 
+  it('streams a trace one student starts over the socket to every client of the lab, one by one or batched, and keeps it for replays', async () => {
+    const lab = await newLab({ scenario: 'minikube-flannel' });
+    const pods = ['app:minikube-m02', 'db:minikube-m03'].map((entry) => {
+      const [name, node] = entry.split(':');
+      return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  nodeName: ${node}\n  containers:\n  - name: ${name}\n    image: nginx\n`;
+    });
+    const [student, watcher, batched] = [client(lab, 'student'), client(lab, 'observer'), client(lab, 'observer', { batch: true })];
+    await Promise.all([student, watcher, batched].map(connected));
+    const applied = await student.socket.emitWithAck('command', { type: 'apply', manifests: pods.join('---\n') });
+    expect(applied).toMatchObject({ ok: true });
+    const ack = await student.socket.emitWithAck('trace', { from: 'default/app', to: 'default/db', port: 80, stream: true, pacingMs: 0 });
+    expect(ack).toMatchObject({ ok: true, id: expect.any(String), at: applied.version });
+    const hops = (ack.hops as unknown[]).map((hop) => ['hop', { traceId: ack.id, hop }]);
+    for (const c of [student, watcher, batched]) {
+      await c.message('trace', (trace: { id: string }) => trace.id === ack.id);
+      expect(c.messages.filter(([name]) => name === 'hop' || name === 'trace')).toEqual([...hops, ['trace', expect.objectContaining({ id: ack.id, verdict: ack.verdict })]]);
+    }
+    expect(batched.batches).toBeGreaterThan(0);
+
+    const replayed: string[] = [];
+    watcher.socket.on('replay:trace', (trace: { id: string }) => replayed.push(trace.id));
+    const ended = watcher.message<{ status: string }>('replay:status', (status) => status.status === 'ended');
+    await watcher.socket.emitWithAck('replay', { from: applied.version, to: applied.version, speed: 1000 });
+    await ended;
+    expect(replayed).toEqual([ack.id]);
+  });
+
   it('replays a stretch of history to the asking client only, with its traces, step and seek, without changing the lab', async () => {
     const lab = await newLab({ scenario: 'minikube-flannel' });
     await server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 'then', [{ index: 0 }], { at: 3, verdict: 'dropped' }, 0);
