@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import type { LabState, PodState } from '../cluster/types';
+import type { DeploymentState, LabState, PodState } from '../cluster/types';
+import { deploymentPods } from '../model/deployments';
 import { applyCommand } from '../model/apply';
 import { PINNED_ADDRESS_ANNOTATION } from '../model/decide';
 import { initialState } from '../model/state';
@@ -9,7 +10,8 @@ import type { ScenarioInput } from './schema';
 /**
  * A scenario that rebuilds `state`: its cluster, nodes and routers, its files, then apply steps
  * with every object the user made (namespaces, pods with their addresses pinned, Services with
- * their cluster IPs and node ports, NetworkPolicies; namespaces in a step before them) and the clock's advance. Objects the cluster
+ * their cluster IPs and node ports, NetworkPolicies, Deployments (their pods are made again by their
+ * ReplicaSets, with new names); namespaces in a step before them) and the clock's advance. Objects the cluster
  * makes itself (system namespaces and pods, the kubernetes and kube-dns Services) are left to it.
  * The users' iptables commands follow at the simulated times they ran, then the clock goes on to
  * the lab's time (kube-proxy's resyncs in between happen again).
@@ -17,13 +19,17 @@ import type { ScenarioInput } from './schema';
 export function exportScenario(state: LabState): ScenarioInput {
   const base = clusterOnly(state);
   const namespaces = [...state.namespaces.values()].filter((ns) => !base.namespaces.has(ns.name));
-  const pods = [...state.pods.entries()].filter(([key]) => !base.pods.has(key)).map(([, pod]) => pod);
+  const deployments = [...state.deployments.entries()].filter(([key]) => !base.deployments.has(key)).map(([, deployment]) => deployment);
+  // A Deployment's pods are its ReplicaSet's to make again: the Deployment is exported, not them.
+  const owned = new Set(deployments.flatMap((d) => deploymentPods(state, d.namespace, d.name)));
+  const pods = [...state.pods.entries()].filter(([key, pod]) => !base.pods.has(key) && !owned.has(pod)).map(([, pod]) => pod);
   const services = [...state.services.entries()].filter(([key]) => !base.services.has(key)).map(([, service]) => service);
   const namespaceManifests = namespaces.map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, ...nonEmpty('labels', ns.labels) } }));
   const manifests = [
     ...[...state.networkPolicies.values()].map(({ policy }) => ({ ...policy, apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' })),
     ...services.map(serviceManifest),
     ...pods.map(podManifest),
+    ...deployments.map(deploymentManifest),
   ];
   return {
     name: state.name,
@@ -82,6 +88,37 @@ function nonEmpty<K extends string>(key: K, map: Record<string, string>): Partia
   return Object.keys(map).length ? ({ [key]: map } as Record<K, Record<string, string>>) : {};
 }
 
+function deploymentManifest(deployment: DeploymentState) {
+  const strategy = deployment.strategy;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: deployment.name, namespace: deployment.namespace, ...nonEmpty('labels', deployment.labels) },
+    spec: {
+      replicas: deployment.replicas,
+      selector: { matchLabels: deployment.selector },
+      ...(strategy
+        ? { strategy: strategy.type === 'Recreate' ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxSurge: strategy.maxSurge, maxUnavailable: strategy.maxUnavailable } } }
+        : {}),
+      template: {
+        metadata: { labels: deployment.template.labels, ...nonEmpty('annotations', deployment.template.annotations) },
+        spec: { containers: deployment.template.containers.map(containerManifest) },
+      },
+    },
+  };
+}
+
+function containerManifest(container: PodState['containers'][number]) {
+  return {
+    name: container.name,
+    image: container.image,
+    ...(container.command ? { command: container.command } : {}),
+    ...(container.args ? { args: container.args } : {}),
+    ...(container.env?.length ? { env: container.env } : {}),
+    ...(container.ports.length ? { ports: container.ports } : {}),
+  };
+}
+
 function podManifest(pod: PodState) {
   const annotations = { ...pod.annotations, ...(pod.ip && !pod.hostNetwork ? { [PINNED_ADDRESS_ANNOTATION]: JSON.stringify([pod.ip]) } : {}) };
   return {
@@ -91,14 +128,7 @@ function podManifest(pod: PodState) {
     spec: {
       nodeName: pod.node,
       ...(pod.hostNetwork ? { hostNetwork: true } : {}),
-      containers: pod.containers.map((container) => ({
-        name: container.name,
-        image: container.image,
-        ...(container.command ? { command: container.command } : {}),
-        ...(container.args ? { args: container.args } : {}),
-        ...(container.env?.length ? { env: container.env } : {}),
-        ...(container.ports.length ? { ports: container.ports } : {}),
-      })),
+      containers: pod.containers.map(containerManifest),
     },
   };
 }

@@ -64,6 +64,33 @@ describe('exportScenario', () => {
   });
 });
 
+describe('exportScenario with Deployments', () => {
+  it('exports a Deployment (not its pods, not coredns): the rebuilt lab runs it with as many pods of its template', () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, labels: { app: web } }
+spec:
+  replicas: 3
+  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: nginx, image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] }
+`;
+    const original = build(`nodes: [{}, {}]\nfiles: [{ name: web.yaml, content: ${JSON.stringify(deployment)} }]\nsteps:\n  - apply: { file: web.yaml }\n`);
+    const exported = exportScenarioYaml(original.state);
+    expect(exported).toContain('kind: Deployment');
+    expect(exported).not.toMatch(/name: web-[a-z0-9]+-[a-z0-9]{5}/);
+    expect(exported).not.toContain('name: coredns');
+    const again = build(exported).state;
+    const shape = (state: LabState) =>
+      [...state.deployments.values()].map(({ namespace, name, replicas, selector, template, podTemplateHash, strategy }) => ({ namespace, name, replicas, selector, template, podTemplateHash, strategy }));
+    expect(shape(again)).toEqual(shape(original.state));
+    const webPods = (state: LabState) => [...state.pods.values()].filter((pod) => pod.labels.app === 'web').map((pod) => pod.labels['pod-template-hash']);
+    expect(webPods(again)).toEqual(webPods(original.state));
+  });
+});
+
 describe('exportScenario with iptables', () => {
   it("replays the users' iptables commands at the times they ran, then the clock", () => {
     const original = build(
