@@ -26,7 +26,7 @@ export const openApi = {
   execResult: {
     type: 'object',
     properties: {
-      stdout: { type: 'string' },
+      stdout: { type: 'string', description: 'what the line printed (`kubectl get -w` prints its list once here; over socket.io `exec` it goes on streaming)' },
       stderr: { type: 'string' },
       exitCode: { type: 'integer' },
       version: { type: 'integer' },
