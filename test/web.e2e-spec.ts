@@ -412,6 +412,9 @@ describe('the web client in a browser', () => {
     expect(await elementHasClass(page, hopElementId(same.hops.at(-1), view), 'hop-dropped')).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'trace-dropped.png') });
     expect(await matrixCell()).toBe('✗');
+    // The NetworkPolicy view lists the policy: every pod of default selected, no ingress allowed; calico enforces it.
+    expect(await page.textContent('#policies li[data-policy="default/default-deny"]')).toBe('default/default-deny · selects every pod of its namespaceIngress nothing allowed');
+    expect(await page.isVisible('#not-enforced')).toBe(false);
 
     await page.locator('#cursor').fill(String(beforePolicy));
     await page.waitForFunction(() => !document.querySelector<HTMLElement>('#past-banner')?.hidden);
@@ -553,6 +556,11 @@ describe('the web client in a browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.4'));
     expect(restExecs).toHaveLength(1);
+
+    // The NetworkPolicy view says flannel keeps the policy without enforcing it.
+    await page.click('[data-tab="tables"]');
+    expect(await page.textContent('#not-enforced')).toBe('flannel does not enforce NetworkPolicy: these policies are stored but change no traffic.');
+    expect(await page.textContent('#policies li[data-policy="default/default-deny"]')).toContain('Ingress nothing allowed');
     await page.context().close();
   });
 
@@ -601,6 +609,11 @@ describe('the web client in a browser', () => {
     await page.waitForSelector('#axis .mark[data-type="ClockChanged"]');
     const events = (await request(server.url).get(`/api/labs/${lab.id}/events?limit=1000`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body as { type: string; data: Record<string, unknown> }[];
     expect(events.at(-1)?.type).toBe('ClockChanged');
+    // The speed picker runs the clock ten times faster.
+    await page.selectOption('#clock-speed', '10');
+    await page.waitForFunction(() => document.querySelectorAll('#axis .mark[data-type="ClockChanged"]').length === 2);
+    const latest = (await request(server.url).get(`/api/labs/${lab.id}/events?limit=1000`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body as { type: string; data: { speed?: number } }[];
+    expect(latest.at(-1)).toMatchObject({ type: 'ClockChanged', data: { speed: 10 } });
 
     await page.goto(labUrl(lab, 'observer'));
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));

@@ -1,3 +1,5 @@
+import type { NetworkPolicyObject } from './policy-view';
+
 /** REST calls to the public contract (API.md), with the lab's bearer token and RFC 9457 problems as errors. */
 export class ApiError extends Error {
   constructor(
@@ -86,7 +88,7 @@ export interface LabStateView {
   pods: { namespace: string; name: string; labels: Record<string, string>; node: string; ip: string; phase: string }[];
   routers?: { name: string; interfaces: { ip: string; network: string }[]; routes: { dst: string; via: string }[] }[];
   services: { namespace: string; name: string; type: string; clusterIP: string; ports: { port: number; protocol: string }[]; endpoints: string[] }[];
-  networkPolicies: { metadata?: { name?: string; namespace?: string } }[];
+  networkPolicies: NetworkPolicyObject[];
 }
 
 export interface TimelineEntry {

@@ -1,6 +1,7 @@
 import { isMissingEndpoint, type LabApi, type LabStateView } from './api';
 import { $, escapeHtml, html } from './dom';
 import { t, translate } from './i18n';
+import { enforcesPolicy, summarizePolicy } from './policy-view';
 import { chainTree, type ChainNode } from './iptables-tree';
 
 /** A node's tables (the lab shell's read commands in the node's context) and the NetworkPolicy connectivity matrix, as of the timeline's cursor. */
@@ -18,6 +19,8 @@ export class TablesPanel {
           <button type="button" id="tables-refresh" data-i18n="refresh"></button>
         </div>
         <div id="node-tables"></div>
+        <h3 data-i18n="policies"></h3>
+        <div id="policies"></div>
         <h3 data-i18n="matrix"></h3>
         <div class="row">
           <label><span data-i18n="port"></span> <input id="matrix-port" type="number" value="80" style="width:5em" /></label>
@@ -37,6 +40,25 @@ export class TablesPanel {
     const chosen = select.value;
     select.innerHTML = state.nodes.map((node) => `<option>${escapeHtml(node.name)}</option>`).join('');
     if (chosen) select.value = chosen;
+    this.showPolicies(state);
+  }
+
+  /** The lab's NetworkPolicies in short, and whether its plugin enforces them at all. */
+  private showPolicies(state: LabStateView): void {
+    const plugin = state.cluster.cni.plugin;
+    const note = state.networkPolicies.length && !enforcesPolicy(plugin) ? `<p class="notice" id="not-enforced">${escapeHtml(t('notEnforced').replace('{plugin}', plugin))}</p>` : '';
+    const items = state.networkPolicies.map((policy) => {
+      const summary = summarizePolicy(policy);
+      const rules = summary.directions.map(({ direction, rules: list }) => {
+        const lines = list.length
+          ? list.map((rule) => `${rule.peers.length ? rule.peers.join(', ') : t('anyPeer')} — ${rule.ports.length ? rule.ports.join(', ') : t('anyPort')}`)
+          : [t('nothingAllowed')];
+        return lines.map((line) => `<div class="rule-line"><span class="tag">${direction}</span> ${escapeHtml(line)}</div>`).join('');
+      });
+      const selects = summary.selects ? escapeHtml(summary.selects) : escapeHtml(t('everyPod'));
+      return `<li data-policy="${escapeHtml(summary.key)}"><b>${escapeHtml(summary.key)}</b> · ${escapeHtml(t('policySelects'))} ${selects}${rules.join('')}</li>`;
+    });
+    $(this.element, '#policies').innerHTML = note + (items.length ? `<ul class="policies">${items.join('')}</ul>` : `<p>${escapeHtml(t('noPolicies'))}</p>`);
   }
 
   /** Re-reads what is shown, after the lab changed. */

@@ -38,7 +38,8 @@ export class TimelinePanel {
           <span class="clock"><span data-i18n="clock"></span>:
             <button type="button" data-clock="pause" data-i18n="pauseClock"></button>
             <button type="button" data-clock="resume" data-i18n="resumeClock"></button>
-            <button type="button" data-clock="advance" data-i18n="advance"></button></span>
+            <button type="button" data-clock="advance" data-i18n="advance"></button>
+            <select id="clock-speed" data-clock="speed" aria-label="clock speed">${[0.5, 1, 2, 5, 10].map((speed) => `<option value="${speed}"${speed === 1 ? ' selected' : ''}>×${speed}</option>`).join('')}</select></span>
           <span id="clock-error" class="error"></span>
         </div>
         <div class="row axis-row">
@@ -63,15 +64,17 @@ export class TimelinePanel {
     $(this.element, '#replay').addEventListener('click', () => this.replay());
     this.bindAxis($(this.element, '#axis'));
     $(this.element, '#fork-here').addEventListener('click', () => this.onFork(this.cursorSeq() ?? this.last));
-    for (const button of this.element.querySelectorAll<HTMLButtonElement>('[data-clock]')) {
+    for (const button of this.element.querySelectorAll<HTMLButtonElement>('button[data-clock]')) {
       button.addEventListener('click', () => void this.clock(button.dataset.clock as 'pause' | 'resume' | 'advance'));
     }
+    $(this.element, '#clock-speed').addEventListener('change', () => void this.clock('resume'));
     this.select(undefined);
   }
 
-  /** Instructors and students steer the simulated clock; observers get the API's 403 shown. */
+  /** Instructors and students steer the simulated clock (resume runs it at the chosen speed); observers get the API's 403 shown. */
   private async clock(action: 'pause' | 'resume' | 'advance'): Promise<void> {
-    const body = action === 'advance' ? { advance: '30s' } : { speed: action === 'pause' ? 0 : 1 };
+    const speed = Number($<HTMLSelectElement>(this.element, '#clock-speed').value);
+    const body = action === 'advance' ? { advance: '30s' } : { speed: action === 'pause' ? 0 : speed };
     const error = $(this.element, '#clock-error');
     try {
       await this.api.clock(body);
@@ -227,6 +230,6 @@ export class TimelinePanel {
     $(this.element, '#cursor-label').textContent =
       at === undefined ? `${t('live')} (#${this.last})` : `${t('asOf')} #${at}${entry ? ` ${entry.type} @${(entry.time / 1000).toFixed(1)}s` : ''}`;
     this.element.classList.toggle('past', at !== undefined);
-    for (const button of this.element.querySelectorAll<HTMLButtonElement>('[data-clock]')) button.disabled = at !== undefined;
+    for (const control of this.element.querySelectorAll<HTMLButtonElement | HTMLSelectElement>('[data-clock]')) control.disabled = at !== undefined;
   }
 }
