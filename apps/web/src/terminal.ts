@@ -5,7 +5,7 @@ import { isMissingEndpoint, type ExecResult, type LabApi } from './api';
 import { t } from './i18n';
 import type { LiveFeed } from './live';
 
-type ExecAck = ExecResult & { ok?: boolean; error?: unknown };
+type ExecAck = ExecResult & { ok?: boolean; error?: unknown; watching?: boolean };
 
 /** The lab shell in xterm: a line editor with history; each line runs in the chosen context over socket.io or REST. */
 export class LabTerminal {
@@ -15,6 +15,8 @@ export class LabTerminal {
   private history: string[] = [];
   private historyIndex = 0;
   private busy = false;
+  /** A line still running on the server (`kubectl get -w`): its rows arrive as `exec:output` until Ctrl-C. */
+  private watching = false;
   /** Keys typed while a line runs: kept, and handled once it is done (a real terminal buffers them too). */
   private typedAhead = '';
   private readonly prompts = new Map<string, string>();
@@ -34,6 +36,9 @@ export class LabTerminal {
     this.fit.fit();
     new ResizeObserver(() => this.fit.fit()).observe(container);
     this.term.onData((data) => void this.input(data));
+    this.live.socket.on('exec:output', (message: { stdout?: string }) => {
+      if (this.watching && message.stdout) this.term.write(message.stdout);
+    });
     this.prompt();
   }
 
@@ -51,6 +56,10 @@ export class LabTerminal {
   }
 
   private async input(data: string): Promise<void> {
+    if (this.watching) {
+      if (data.includes('\x03')) await this.interrupt();
+      return;
+    }
     if (this.busy) {
       this.typedAhead += data;
       return;
@@ -98,12 +107,27 @@ export class LabTerminal {
         if (result.stdout) this.term.write(result.stdout);
         if (result.stderr) this.term.write(`\x1b[31m${result.stderr}\x1b[0m`);
         this.afterCommand();
+        if ((result as ExecAck).watching) {
+          this.watching = true;
+          return;
+        }
       } catch (error) {
         this.term.write(`\x1b[31m${error instanceof Error ? error.message : String(error)}\x1b[0m\r\n`);
       } finally {
         this.busy = false;
       }
     }
+    this.prompt();
+    const typedAhead = this.typedAhead;
+    this.typedAhead = '';
+    if (typedAhead) await this.input(typedAhead);
+  }
+
+  /** Ctrl-C while a line runs on the server: it stops, the prompt comes back. */
+  private async interrupt(): Promise<void> {
+    this.watching = false;
+    this.term.write('^C\r\n');
+    await this.live.request('interrupt', {});
     this.prompt();
     const typedAhead = this.typedAhead;
     this.typedAhead = '';
