@@ -35,8 +35,9 @@ type LabSocket = Socket & { data: LabSocketData };
 
 const DEFAULT_MESSAGES_PER_SECOND = 50;
 const MAX_REPLAY_EVENTS = 10_000;
-/** At most one presence broadcast per lab this often (each carries the whole member list). */
+/** At most one presence broadcast per lab this often, and no more often than every ms per member (each carries the whole list to everyone). */
 const PRESENCE_INTERVAL_MS = 200;
+const PRESENCE_MS_PER_MEMBER = 1;
 
 const messages = ['command', 'exec', 'interrupt', 'trace', 'follow', 'replay', 'replay:pause', 'replay:resume', 'replay:step', 'replay:seek', 'replay:stop'];
 const followSchema = z.object({ traceId: z.string().min(1).max(128) }).strict();
@@ -55,7 +56,7 @@ const seekSchema = z.object({ seq: z.number().int().min(1) }).strict();
 export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(LabsGateway.name);
   private readonly replays = new WeakMap<LabSocket, ReplaySession>();
-  private readonly presence = new PresenceCoalescer((labId) => this.announcePresence(labId), PRESENCE_INTERVAL_MS);
+  private readonly presence = new PresenceCoalescer((labId) => this.announcePresence(labId), PRESENCE_INTERVAL_MS, undefined, PRESENCE_MS_PER_MEMBER);
   private namespace!: Namespace;
 
   constructor(
@@ -244,13 +245,16 @@ export class LabsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
-  private async announcePresence(labId: string): Promise<void> {
+  /** Resolves with the number of members announced. */
+  private async announcePresence(labId: string): Promise<number> {
     try {
       const sockets = await this.namespace.in(roomOf(labId)).fetchSockets();
       const members = sockets.map((socket) => (socket.data as LabSocketData).member);
       this.namespace.to(roomOf(labId)).emit('presence', { members });
+      return members.length;
     } catch (error) {
       this.logger.warn(`lab ${labId}: presence not announced: ${String(error)}`);
+      return 0;
     }
   }
 }

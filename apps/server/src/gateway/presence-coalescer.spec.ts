@@ -43,6 +43,25 @@ function given(intervalMs = 200) {
 }
 
 describe('PresenceCoalescer', () => {
+  it('waits longer after announcing a big room: at least perMemberMs per member announced', async () => {
+    const clock = manualTimers();
+    const announced: number[] = [];
+    let members = 0;
+    const coalescer = new PresenceCoalescer(async () => (announced.push(members), members), 200, clock.timers, 1);
+    const join = (n: number) => {
+      members += n;
+      coalescer.changed('lab');
+    };
+    join(1_000);
+    await clock.advance(0);
+    join(1);
+    await clock.advance(999);
+    expect(announced).toEqual([1_000]);
+    await clock.advance(1);
+    expect(announced).toEqual([1_000, 1_001]);
+  });
+
+
   it('announces the first change at once and the changes within the interval together at its end, with the members as they are then', async () => {
     const { clock, announced, join } = given();
     join('lab');

@@ -19,7 +19,9 @@ interface LabPresence {
  * Announces each lab's member list at most once every `intervalMs`: the first change after a quiet
  * interval is announced at once, the changes that follow within the interval in one announcement at
  * its end. Each announcement reads the members when it runs, so the last one always has them all
- * (a class of 1,000 joining costs each client a handful of lists instead of one per join).
+ * (a class of 1,000 joining costs each client a handful of lists instead of one per join). An
+ * announcement sends every member the whole list, n² in all: with `perMemberMs`, the interval after
+ * announcing n members is at least n × perMemberMs, so a big room is told less often.
  */
 export class PresenceCoalescer {
   private readonly labs = new Map<string, LabPresence>();
@@ -27,9 +29,11 @@ export class PresenceCoalescer {
 
   /** `announce` reports its own failures: the coalescer only goes on after them. */
   constructor(
-    private readonly announce: (labId: string) => Promise<void>,
+    /** Resolves with the number of members announced (nothing: as if none). */
+    private readonly announce: (labId: string) => Promise<number | void>,
     private readonly intervalMs: number,
     private readonly timers: Timers = realTimers,
+    private readonly perMemberMs = 0,
   ) {}
 
   /** Someone joined or left `labId`. */
@@ -60,9 +64,10 @@ export class PresenceCoalescer {
     }
     lab.changed = false;
     // The interval counts from the end of the announcement; stop() may have dropped the lab meanwhile.
-    const next = () => {
-      if (this.labs.get(labId) === lab) lab.timer = this.timers.setTimeout(() => this.tick(labId, lab), this.intervalMs);
+    const next = (members: number | void) => {
+      const interval = Math.max(this.intervalMs, (members ?? 0) * this.perMemberMs);
+      if (this.labs.get(labId) === lab) lab.timer = this.timers.setTimeout(() => this.tick(labId, lab), interval);
     };
-    this.announce(labId).then(next, next);
+    this.announce(labId).then(next, () => next(0));
   }
 }
