@@ -47,14 +47,22 @@ export function endpointString(ip: string, port: number): string {
 /** SEP chain names per "spn+protocol", then per endpoint: no long concatenated key to hash per lookup. */
 const endpointNames = new Map<string, Map<string, string>>();
 
-export function endpointChainName(spn: string, protocol: string, endpoint: string): string {
+/** KUBE-SEP-<hash> names of one service port's endpoints ("ip:port"), from a cache kept per service port. */
+export function endpointChainNamer(spn: string, protocol: string): (endpoint: string) => string {
   const prefix = spn + protocol.toLowerCase();
   let names = endpointNames.get(prefix);
   if (!names) endpointNames.set(prefix, (names = new Map()));
-  let name = names.get(endpoint);
-  if (name === undefined) {
-    name = `KUBE-SEP-${hash16(prefix + endpoint)}`;
-    names.set(endpoint, name);
-  }
-  return name;
+  const cache = names;
+  return (endpoint) => {
+    let name = cache.get(endpoint);
+    if (name === undefined) {
+      name = `KUBE-SEP-${hash16(prefix + endpoint)}`;
+      cache.set(endpoint, name);
+    }
+    return name;
+  };
+}
+
+export function endpointChainName(spn: string, protocol: string, endpoint: string): string {
+  return endpointChainNamer(spn, protocol)(endpoint);
 }

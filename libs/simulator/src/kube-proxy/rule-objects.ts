@@ -55,7 +55,13 @@ export function rule(parts: RuleParts): Rule {
 export const comment = (text: string): Match => ({ kind: 'comment', comment: text });
 export const portMatch = (protocol: string, dport?: number): Match =>
   dport === undefined ? ({ kind: protocol } as Match) : ({ kind: protocol, dport: { from: dport, to: dport } } as Match);
-export const statistic = (probability: string): Match => ({ kind: 'statistic', probability: probabilityToKernel(Number(probability)) });
+const statistics = new Map<string, Match>();
+/** One match object per probability text: an SVC chain of n endpoints has n-1 of them. */
+export const statistic = (probability: string): Match => {
+  let match = statistics.get(probability);
+  if (!match) statistics.set(probability, (match = { kind: 'statistic', probability: probabilityToKernel(Number(probability)) }));
+  return match;
+};
 export const addrtype = (side: 'src' | 'dst', type: string): Match => (side === 'src' ? { kind: 'addrtype', srcType: type } : { kind: 'addrtype', dstType: type });
 export const recentCheck = (name: string, seconds: number): Match => ({ kind: 'recent', name, mode: 'rcheck', seconds, reap: true });
 export const recentSet = (name: string): Match => ({ kind: 'recent', name, mode: 'set', reap: false });

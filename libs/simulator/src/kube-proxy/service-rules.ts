@@ -1,4 +1,4 @@
-import { endpointChainName, endpointString, servicePortHash, servicePortName } from './chain-names';
+import { endpointChainNamer, endpointString, servicePortHash, servicePortName } from './chain-names';
 import { categorizeEndpoints, sortEndpoints } from './endpoints';
 import { probability } from './probability';
 import type { Rule } from '../iptables';
@@ -8,6 +8,8 @@ import type { EndpointInput, ServiceInput, ServicePortInput } from './types';
 /** fmt.Sprintf("%#08x", 1<<14): what kube-proxy sends; the kernel keeps 0x4000. */
 export const MASQUERADE_MARK = '0x00004000';
 const DEFAULT_AFFINITY_SECONDS = 10800;
+/** Shared by every masquerade jump (rules and their parts are never changed in place). */
+const MARK_MASQ = jump('KUBE-MARK-MASQ');
 
 export interface RuleContext {
   nodeName: string;
@@ -122,22 +124,33 @@ export function buildServicePortRules(
   let internal: ChainRules | undefined;
   if (hasInternalEndpoints) {
     internal = { name: internalChain, rules: [] };
-    internal.rules.push(rule({ source: context.clusterCIDR, sourceInvert: true, destination: service.clusterIP, protocol, matches: [comment(`${spn} cluster IP`), dport], target: jump('KUBE-MARK-MASQ') }));
+    internal.rules.push(rule({ source: context.clusterCIDR, sourceInvert: true, destination: service.clusterIP, protocol, matches: [comment(`${spn} cluster IP`), dport], target: MARK_MASQ }));
   }
   if (usesExtChain) {
     const ext: ChainRules = { name: extChain, rules: [] };
     rules.chains.push(ext);
     if (!externalLocal) {
-      ext.rules.push(rule({ matches: [comment(`masquerade traffic for ${spn} external destinations`)], target: jump('KUBE-MARK-MASQ') }));
+      ext.rules.push(rule({ matches: [comment(`masquerade traffic for ${spn} external destinations`)], target: MARK_MASQ }));
     } else {
       ext.rules.push(rule({ source: context.clusterCIDR, matches: [comment(`pod traffic for ${spn} external destinations`)], target: jump(svcChain) }));
-      ext.rules.push(rule({ matches: [comment(`masquerade LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: jump('KUBE-MARK-MASQ') }));
+      ext.rules.push(rule({ matches: [comment(`masquerade LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: MARK_MASQ }));
       ext.rules.push(rule({ matches: [comment(`route LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: jump(svcChain) }));
     }
     if (hasExternalEndpoints) ext.rules.push(rule({ target: jump(externalPolicyChain) }));
   }
 
-  const sepName = (endpoint: EndpointInput) => endpointChainName(spn, protocol, endpointString(endpoint.ip, endpoint.port));
+  // Each endpoint's "ip:port" and SEP chain name, worked out once for the SVC rules and the SEP chain.
+  const chainName = endpointChainNamer(spn, protocol);
+  const endpointTexts = new Map<EndpointInput, { text: string; sep: string }>();
+  const named = (endpoint: EndpointInput) => {
+    let known = endpointTexts.get(endpoint);
+    if (!known) {
+      const text = endpointString(endpoint.ip, endpoint.port);
+      endpointTexts.set(endpoint, (known = { text, sep: chainName(text) }));
+    }
+    return known;
+  };
+  const sepName = (endpoint: EndpointInput) => named(endpoint).sep;
   const comments = (text: string) => (context.largeClusterMode ? [] : [comment(text)]);
   const affinity = service.sessionAffinity === 'ClientIP';
   const writeServiceToEndpoints = (name: string, chainEndpoints: EndpointInput[]) => {
@@ -147,12 +160,12 @@ export function buildServicePortRules(
       const seconds = service.sessionAffinityTimeoutSeconds ?? DEFAULT_AFFINITY_SECONDS;
       for (const endpoint of chainEndpoints) {
         const sep = sepName(endpoint);
-        chain.rules.push(rule({ matches: [...comments(`${spn} -> ${endpointString(endpoint.ip, endpoint.port)}`), recentCheck(sep, seconds)], target: jump(sep) }));
+        chain.rules.push(rule({ matches: [...comments(`${spn} -> ${named(endpoint).text}`), recentCheck(sep, seconds)], target: jump(sep) }));
       }
     }
     const n = chainEndpoints.length;
     chainEndpoints.forEach((endpoint, i) => {
-      const matches = comments(`${spn} -> ${endpointString(endpoint.ip, endpoint.port)}`);
+      const matches = comments(`${spn} -> ${named(endpoint).text}`);
       if (i < n - 1) matches.push(statistic(probability(n - i)));
       chain.rules.push(rule({ matches, target: jump(sepName(endpoint)) }));
     });
@@ -165,11 +178,11 @@ export function buildServicePortRules(
   for (const endpoint of reachableEndpoints) {
     const sep = sepName(endpoint);
     const sepComment = comments(spn);
-    const destination = endpointString(endpoint.ip, endpoint.port);
+    const destination = named(endpoint).text;
     rules.chains.push({
       name: sep,
       rules: [
-        rule({ source: endpoint.ip, matches: sepComment, target: jump('KUBE-MARK-MASQ') }),
+        rule({ source: endpoint.ip, matches: sepComment, target: MARK_MASQ }),
         rule({ protocol, matches: affinity ? [...sepComment, recentSet(sep), dnatMatch] : [...sepComment, dnatMatch], target: dnat(destination) }),
       ],
     });
