@@ -538,6 +538,16 @@ describe('the web client in a browser', () => {
     await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('networkpolicy.networking.k8s.io/default-deny created'));
     await page.waitForSelector('#axis .mark[data-type="NetworkPolicyApplied"]');
 
+    // kubectl get -w keeps running: a pod applied elsewhere shows up as a row; Ctrl-C brings the prompt back.
+    await page.keyboard.type('kubectl get pods -w');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('No resources found in default namespace.'));
+    const watched = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'watched' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).send(watched).expect(200);
+    await page.waitForFunction(() => /watched\s+1\/1\s+Running/.test((document.querySelector('#terminal .xterm-rows')?.textContent ?? '').replace(/\u00a0/g, ' ')));
+    await page.keyboard.press('Control+C');
+    await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows')?.textContent?.includes('^C'));
+
     // minikube ssh moves the terminal into the node: its prompt, its context, its routes.
     await page.keyboard.type('minikube ssh -n minikube-m02');
     await page.keyboard.press('Enter');
