@@ -4,6 +4,7 @@ import { trace } from '../trace';
 import { renderPing } from './ping';
 import { renderCurl, renderNcZv, renderTelnet } from './tcp-clients';
 import { renderTraceroute } from './traceroute';
+import { renderTracepath } from './tracepath';
 
 const flannel = minikubeFlannel();
 const db = flannel.pods.get('default/db')!;
@@ -112,5 +113,50 @@ describe('renderTraceroute', () => {
     const lines = renderTraceroute(trace(state, { from: 'default/app', to: 'default/db', port: 33434, protocol: 'UDP' }), { ip }).stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(31);
     expect(lines[30]).toBe('30  * * *');
+  });
+});
+
+describe('renderTracepath', () => {
+  const probe = (state: typeof flannel, to: string, pmtu: number) => trace(state, { from: 'default/app', to, port: 44444, protocol: 'UDP', size: pmtu });
+
+  it('cross-node on flannel: the route MTU, the first hop twice, reached at the pod, hops 3 back 3', () => {
+    const { stdout } = renderTracepath(probe(flannel, 'default/db', 1450), { pmtu: 1450 });
+    expect(stdout).toBe(
+      [
+        ' 1?: [LOCALHOST]                      pmtu 1450',
+        ` 1:  10.244.1.1${' '.repeat(42)}  0.040ms `,
+        ` 1:  10.244.1.1${' '.repeat(42)}  0.053ms `,
+        ` 2:  10.244.2.0${' '.repeat(42)}  0.130ms `,
+        ` 3:  ${db.ip.padEnd(52)}  0.220ms reached`,
+        '     Resume: pmtu 1450 hops 3 back 3 ',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('-b prints the address twice (no reverse DNS in the lab); a bridged neighbour is reached at once (back 1)', () => {
+    runPod(flannel, 'peer', 'busybox', 'minikube-m02');
+    const peer = flannel.pods.get('default/peer')!.ip;
+    const lines = renderTracepath(probe(flannel, 'default/peer', 1450), { pmtu: 1450, both: true }).stdout.split('\n');
+    expect(lines[1]).toBe(` 1:  ${`${peer} (${peer})`.padEnd(52)}  0.040ms reached`);
+    expect(lines.slice(3)).toEqual(['     Resume: pmtu 1450 hops 1 back 1 ', '']);
+  });
+
+  it("a Service without endpoints: the node answers TTL 1, then its REJECT's port unreachable is reached one hop on (back 1)", () => {
+    const state = minikubeFlannel();
+    applyCommand(state, { type: 'applyService', service: { namespace: 'default', name: 'empty', selector: { app: 'none' }, ports: [{ port: 44444, protocol: 'UDP' }] } });
+    const lines = renderTracepath(trace(state, { from: 'default/app', to: 'empty.default', port: 44444, protocol: 'UDP', size: 1450 }), { pmtu: 1450 }).stdout.split('\n');
+    expect(lines.slice(1, 4).map((line) => line.replace(/ +/g, ' '))).toEqual([' 1: 10.244.1.1 0.040ms ', ' 1: 10.244.1.1 0.053ms ', ' 2: 10.244.1.1 0.130ms reached']);
+    expect(lines[4]).toBe('     Resume: pmtu 1450 hops 2 back 1 ');
+  });
+
+  it('a silent drop: the hops before it, then no reply up to 30 and Too many hops', () => {
+    const state = calicoWithDenyAll();
+    const lines = renderTracepath(probe(state, 'default/db', 1480), { pmtu: 1480 }).stdout.trimEnd().split('\n');
+    expect(lines.at(-3)).toBe('30:  no reply');
+    expect(lines.slice(-2)).toEqual(['     Too many hops: pmtu 1480', '     Resume: pmtu 1480']);
+    // calico routes even on one node: the node answers time exceeded for TTL 1, the policy swallows the rest.
+    expect(lines.slice(1, 3).map((line) => line.slice(0, 5))).toEqual([' 1:  ', ' 1:  ']);
+    expect(lines.filter((line) => line.endsWith('no reply'))).toHaveLength(29);
   });
 });
