@@ -190,6 +190,10 @@ const NOT_IN_CORPUS = [
   // A NodePort Service without backends reached from outside (the corpus' NodePort has one).
   'hop: bpf_host on {device} finds {type:token} {frontend:token} of {service:token} (service ID {id}) with no backend: the packet is dropped (Service backend not found).',
   'reason: service {service} has no backends (cilium: Service backend not found)',
+  // weave-npc's departures from the API on policies the corpus does not apply (a named port, an endPort range).
+  "hop: The API would stop this {direction} ({policies}), but weave-npc refused {refused} (named ports in network policies is not supported yet), so it isolates nothing: weave-npc's chains accept it.",
+  "hop: weave-npc reads only the first port of a port range (endPort is ignored): no rule of weave-npc's chains accepts {flow}, and the weave bridge drops the packet (the client times out).",
+  'reason: {direction} denied by weave-npc: weave-npc reads only the first port of a port range (endPort is ignored)',
 ];
 
 const ENGLISH = /\b(the|is|on|of|to|for|and|by|no|its|rule|peer)\b/;

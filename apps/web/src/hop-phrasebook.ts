@@ -188,6 +188,18 @@ const hop: Phrase[] = [
     ru: 'Бэкенд находится на {node}: bpf_host подменяет источник {src} → {dst} (режим SNAT по умолчанию при замене kube-proxy), чтобы ответ вернулся через {via}.',
   },
   {
+    en: "The API would stop this {direction} ({policies}), but the packet comes from the destination's own node, which weave-npc does not police (OUTPUT, not FORWARD): weave-npc's chains accept it.",
+    ru: 'По API этот {direction} был бы запрещён ({policies}), но пакет идёт с собственного узла получателя, а его weave-npc не проверяет (OUTPUT, а не FORWARD): цепочки weave-npc его пропускают.',
+  },
+  {
+    en: "The API would stop this {direction} ({policies}), but weave-npc refused {refused} (named ports in network policies is not supported yet), so it isolates nothing: weave-npc's chains accept it.",
+    ru: 'По API этот {direction} был бы запрещён ({policies}), но weave-npc отверг {refused} (именованные порты в политиках не поддерживаются), поэтому она ничего не изолирует: цепочки weave-npc его пропускают.',
+  },
+  {
+    en: "weave-npc reads only the first port of a port range (endPort is ignored): no rule of weave-npc's chains accepts {flow}, and the weave bridge drops the packet (the client times out).",
+    ru: 'weave-npc берёт только первый порт диапазона (endPort игнорируется): ни одно правило цепочек weave-npc не принимает {flow}, и мост weave отбрасывает пакет (у клиента истекает тайм-аут).',
+  },
+  {
     en: 'nat POSTROUTING → {chain}: cilium masquerades pod traffic leaving the pod network: source {src} → {dst}.',
     ru: 'nat POSTROUTING → {chain}: cilium маскирует трафик подов, покидающий сеть подов: источник {src} → {dst}.',
   },
@@ -232,6 +244,7 @@ const reason: Phrase[] = [
     en: '{direction} denied by NetworkPolicy {policies}: cilium never matches an ipBlock against pod or node IPs',
     ru: '{direction} запрещён политиками NetworkPolicy {policies}: cilium никогда не сопоставляет ipBlock с IP подов и узлов',
   },
+  { en: '{direction} denied by weave-npc: weave-npc reads only the first port of a port range (endPort is ignored)', ru: '{direction} запрещён weave-npc: weave-npc берёт только первый порт диапазона (endPort игнорируется)' },
   { en: "service {service} has no backends (cilium's socket LB)", ru: 'у сервиса {service} нет бэкендов (балансировщик сокетов cilium)' },
   { en: 'service {service} has no backends (cilium: Service backend not found)', ru: 'у сервиса {service} нет бэкендов (cilium: Service backend not found)' },
 ];

@@ -93,6 +93,31 @@ describe("weave-npc's chains and ipsets", () => {
     expect(ingress).toEqual([`-A WEAVE-NPC-INGRESS -p tcp -m set --match-set weave-${shortName('default:app=app')} dst -m tcp --dport 80 -m comment --comment "anywhere -> pods: namespace: default, selector: app=app (ingress)" -j ACCEPT`]);
   });
 
+  it('the tracer follows weave-npc where it departs from the API: a refused named-port policy isolates nothing, a range allows its first port', () => {
+    const state = weaveLab();
+    applyCommand(state, { type: 'applyNetworkPolicy', policy: policy('named', { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port: 'pg' }] }] }) });
+    applyCommand(state, { type: 'applyNetworkPolicy', policy: policy('range', { podSelector: { matchLabels: { app: 'app' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port: 80, endPort: 90 }] }] }) });
+    // The API isolates db to 5432; weave-npc refused the policy, so port 80 reaches db (where nothing listens).
+    const toDb = trace(state, { from: 'default/other', to: 'default/db', port: 80, protocol: 'TCP' });
+    expect(toDb.verdict).toBe('refused');
+    expect(toDb.hops.find((hop) => hop.layer === 'policy' && hop.node === 'minikube-m02')!.summary).toBe(
+      "The API would stop this ingress (default/named), but weave-npc refused default/named (named ports in network policies is not supported yet), so it isolates nothing: weave-npc's chains accept it.",
+    );
+    // The API allows 80-90 into app; weave-npc wrote --dport 80 only.
+    expect(trace(state, { from: 'default/other', to: 'default/app', port: 80, protocol: 'TCP' }).verdict).toBe('refused');
+    expect(trace(state, { from: 'default/other', to: 'default/app', port: 85, protocol: 'TCP' })).toMatchObject({
+      verdict: 'dropped',
+      reason: 'ingress denied by weave-npc: weave-npc reads only the first port of a port range (endPort is ignored)',
+    });
+  });
+
+  it("leaves the node's own traffic to its pods alone (OUTPUT, not FORWARD); another node's is policed", () => {
+    const state = weaveLab();
+    applyCommand(state, { type: 'applyNetworkPolicy', policy: policy('deny-app', { podSelector: { matchLabels: { app: 'app' } }, policyTypes: ['Ingress'], ingress: [] }) });
+    expect(trace(state, { from: { node: 'minikube' }, to: 'default/app', port: 80, protocol: 'TCP' }).verdict).toBe('refused');
+    expect(trace(state, { from: { node: 'minikube-m02' }, to: 'default/app', port: 80, protocol: 'TCP' }).verdict).toBe('dropped');
+  });
+
   it('iptables parses and saves the set, physdev and state matches and the NFLOG target', () => {
     for (const spec of ['-m set ! --match-set weave-x src -j RETURN', '-m physdev --physdev-in vethwe-bridge --physdev-out vethwepl1234567 -j ACCEPT', '-m state --state RELATED,ESTABLISHED -j ACCEPT', '-o weave -j NFLOG --nflog-group 86']) {
       const command = parseIptablesArgs(['-A', 'X', ...spec.split(' ')]);

@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import type { LabState, PodState } from '../cluster/types';
-import { runIptables, type Netfilter } from '../iptables';
-import { cidrContains, parseCidr } from '../net/ipv4';
+import { createNetfilter, runIptables, saveRuleSpec, type Netfilter } from '../iptables';
+import { flowDraws, runChain, type FilterPacket } from '../datapath/netfilter-eval';
+import { cidrContains, parseCidr, parseIp } from '../net/ipv4';
 import { matchesSelector } from '../netpol';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../netpol/types';
 import { WEAVE } from './plugins';
@@ -282,4 +283,55 @@ export function applyWeaveChains(netfilter: Netfilter, state: LabState): void {
     const result = runIptables(netfilter, rule);
     if (result.exitCode !== 0) throw new Error(`weave rule iptables ${rule.join(' ')} failed: ${result.stderr}`);
   }
+}
+
+const verdictTables = new WeakMap<LabState, { version: number; netfilter: Netfilter }>();
+
+/** weave-npc's chains alone (no kube-proxy, no user rules): what the weave bridge decides about policy. */
+function npcTables(state: LabState): Netfilter {
+  const cached = verdictTables.get(state);
+  if (cached && cached.version === state.version) return cached.netfilter;
+  const netfilter = createNetfilter();
+  applyWeaveChains(netfilter, state);
+  verdictTables.set(state, { version: state.version, netfilter });
+  return netfilter;
+}
+
+export interface WeaveNpcVerdict {
+  allowed: boolean;
+  /** 'host': from the destination's own node (its packets go through OUTPUT, which weave-npc leaves alone). */
+  reason?: 'host';
+  /** The spec of the rule that decided (`-A CHAIN ...`), or the end of FORWARD's weave rules. */
+  decidedBy?: string;
+}
+
+/**
+ * One direction of weave-npc's decision on a new connection, as the weave bridge's FORWARD chain
+ * takes it: egress as the frame leaves the source pod's port towards vethwe-bridge (WEAVE-NPC lets
+ * it go there), ingress as it comes in from vethwe-bridge (the egress chain returns) to the
+ * destination pod's port.
+ */
+export function weaveNpcVerdict(state: LabState, direction: 'egress' | 'ingress', source: PodState | undefined, destination: PodState | undefined, src: string, dst: string, protocol: string, port: number | undefined): WeaveNpcVerdict {
+  const endpoint = direction === 'egress' ? source : destination;
+  if (!endpoint?.vethName) return { allowed: true };
+  const node = state.nodes.get(endpoint.node);
+  if (direction === 'ingress' && node && (src === node.ip || node.pluginNet?.devices.some((device) => device.address?.startsWith(`${src}/`)))) return { allowed: true, reason: 'host' };
+  const netfilter = npcTables(state);
+  const packet: FilterPacket = {
+    src: parseIp(src)!,
+    dst: parseIp(dst)!,
+    protocol: protocol.toLowerCase() as FilterPacket['protocol'],
+    ...(port !== undefined ? { srcPort: 40000, dstPort: port } : {}),
+    inInterface: WEAVE.bridge,
+    outInterface: WEAVE.bridge,
+    physIn: direction === 'egress' ? endpoint.vethName : BRIDGE_PORT,
+    physOut: direction === 'egress' ? BRIDGE_PORT : endpoint.vethName,
+    mark: 0,
+    ctstates: ['NEW'],
+    isLocal: () => false,
+    inSet: weaveSetMembership(state),
+  };
+  const result = runChain((table, chain) => netfilter[table].chains.get(chain), 'filter', 'FORWARD', packet, flowDraws(1));
+  const decided = result.decidedBy?.rule ? `-A ${result.decidedBy.chain} ${saveRuleSpec(result.decidedBy.rule).trim()}` : undefined;
+  return { allowed: result.verdict.kind === 'ACCEPT', ...(decided ? { decidedBy: decided } : {}) };
 }

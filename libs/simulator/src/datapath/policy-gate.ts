@@ -2,6 +2,7 @@ import type { LabState, PodState } from '../cluster/types';
 import { enforcesNetworkPolicy, evaluateFlow, type DirectionVerdict, type Flow, type FlowEndpoint, type NetpolIndex, type Protocol } from '../netpol';
 import type { TraceProtocol } from './types';
 import { ciliumDirectionVerdict } from '../cni/cilium-policy';
+import { weaveNpc, weaveNpcVerdict } from '../cni/weave-npc';
 import type { Walk, WalkEnd } from './walk';
 
 /**
@@ -81,6 +82,35 @@ export class PolicyGate {
     return false;
   }
 
+  /**
+   * Where weave-npc's chains decide otherwise than the API's semantics (it refuses a policy with a
+   * named port, it reads only the first port of a range), the chains' decision is the hop's.
+   */
+  private weaveDiffers(walk: Walk, node: string, device: string, direction: 'egress' | 'ingress', allowed: boolean, policies: string[]): boolean | undefined {
+    const flow = this.flow();
+    const pod = (endpoint: FlowEndpoint) => ('namespace' in endpoint ? this.state.pods.get(`${endpoint.namespace}/${endpoint.name}`) : undefined);
+    const destination = 'ip' in flow.destination ? flow.destination.ip : '';
+    const port = this.packet.protocol === 'ICMP' ? undefined : flow.port;
+    const weave = weaveNpcVerdict(this.state, direction, pod(flow.source), pod(flow.destination), this.packet.src, destination, this.packet.protocol, port);
+    if (weave.allowed === allowed) return undefined;
+    const rejected = weaveNpc(this.state).rejected;
+    const refused = policies.filter((key) => rejected.has(key));
+    const why =
+      weave.reason === 'host'
+        ? "the packet comes from the destination's own node, which weave-npc does not police (OUTPUT, not FORWARD)"
+        : refused.length > 0
+          ? `weave-npc refused ${refused.join(', ')} (named ports in network policies is not supported yet), so it isolates nothing`
+          : 'weave-npc reads only the first port of a port range (endPort is ignored)';
+    const base = { node, netns: 'node', device, layer: 'policy' as const, rule: weave.decidedBy ?? policies.join(', '), causedBy: this.seqOf(policies[0]) };
+    if (weave.allowed) {
+      walk.push({ ...base, action: 'policy-allow', summary: `The API would ${direction === 'egress' ? 'stop this egress' : 'stop this ingress'} (${policies.join(', ')}), but ${why}: weave-npc's chains accept it.` });
+      return true;
+    }
+    this.deniedReason = `${direction} denied by weave-npc: ${why}`;
+    walk.push({ ...base, action: 'drop', summary: `${why}: no rule of weave-npc's chains accepts ${this.packet.protocol}${port === undefined ? '' : `/${port}`}, and the weave bridge drops the packet (the client times out).` });
+    return false;
+  }
+
   private check(walk: Walk, node: string, device: string, direction: 'egress' | 'ingress'): boolean {
     const verdict = evaluateFlow(this.index, this.flow());
     const side: DirectionVerdict = verdict[direction];
@@ -106,6 +136,10 @@ export class PolicyGate {
     }
     if (this.state.cluster.cni.plugin === 'cilium') {
       const differs = this.ciliumDiffers(walk, node, device, direction, allowed);
+      if (differs !== undefined) return differs;
+    }
+    if (this.state.cluster.cni.plugin === 'weave') {
+      const differs = this.weaveDiffers(walk, node, device, direction, allowed, side.policies);
       if (differs !== undefined) return differs;
     }
     if (!side.isolated) {
