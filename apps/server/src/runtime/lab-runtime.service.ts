@@ -240,7 +240,7 @@ export class LabRuntime implements OnModuleDestroy {
     const { events } = await this.store.appendToStream(lab.id, pending, { expectedVersion: base });
     this.advanceAnchor(lab, events);
     lab.lastUsed = Date.now();
-    await this.maybeSnapshot(lab);
+    this.maybeSnapshot(lab);
     this.appended.next({ labId: lab.id, events });
     return { version: lab.state.version, events };
   }
@@ -293,11 +293,20 @@ export class LabRuntime implements OnModuleDestroy {
     lab.anchor = { time: lab.state.time, recordedAt: Date.parse(last.recordedAt), speed: lab.state.cluster.clock.speed };
   }
 
-  private async maybeSnapshot(lab: LiveLab): Promise<void> {
+  /** Off the mutation's path: the snapshot is the lab queue's next task, after the calls already waiting in it. */
+  private maybeSnapshot(lab: LiveLab): void {
     if (lab.state.version - lab.snapshotSeq < this.config.snapshotEvery) return;
-    // No copy: the store serialises the snapshot before this call (in the lab's queue) lets the state change again.
-    await this.store.saveSnapshot({ labId: lab.id, seq: lab.state.version, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: snapshotView(lab.state) });
     lab.snapshotSeq = lab.state.version;
+    this.queueOf(lab.id)
+      .run(async () => {
+        // A lab discarded meanwhile (a failed append) is rebuilt from the store: this state is not it.
+        if (this.live.get(lab.id) !== lab) return;
+        lab.snapshotSeq = lab.state.version;
+        // No copy: the store serialises the snapshot before this task lets the lab's queue change the state again.
+        await this.store.saveSnapshot({ labId: lab.id, seq: lab.state.version, schemaVersion: SIMULATOR_SCHEMA_VERSION, state: snapshotView(lab.state) });
+      })
+      // Snapshots are a cache: without this one a later load replays a longer tail.
+      .catch(() => undefined);
   }
 
   private queueOf(labId: string): SerialQueue {
