@@ -644,6 +644,7 @@ describe('the web client in a browser', () => {
     await page.waitForFunction(() => document.documentElement?.lang === 'ru');
     expect(await page.textContent('[data-tab="trace"]')).toBe('Трассировка');
     expect(await page.textContent('#back-to-live')).toBe('К текущему моменту');
+    await page.waitForFunction(() => document.querySelector('#node-count')?.textContent === '3 узла · 14 подов · 2 сервиса');
     // A cross-node trace explained hop by hop in Russian, the English sentence kept as the hop's tooltip.
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#trace-from option')).some((option) => option.textContent === 'default/b'));
     await page.selectOption('#speed', '4');

@@ -63,6 +63,7 @@ const en = {
   leading: 'Everyone in the lab now sees this trace',
   expandAll: 'Open all groups',
   zoomFit: 'Whole history',
+  clickToExpand: 'click to expand',
   policySelects: 'selects',
   everyPod: 'every pod of its namespace',
   nothingAllowed: 'nothing allowed',
@@ -143,6 +144,7 @@ const ru: Record<MessageKey, string> = {
   leading: 'Все участники видят эту трассировку',
   expandAll: 'Раскрыть все группы',
   zoomFit: 'Вся история',
+  clickToExpand: 'нажмите, чтобы раскрыть',
   policySelects: 'выбирает',
   everyPod: 'все поды своего пространства имён',
   nothingAllowed: 'ничего не разрешено',
@@ -158,6 +160,22 @@ const ru: Record<MessageKey, string> = {
 };
 
 export type Language = 'en' | 'ru';
+export type Counted = 'node' | 'pod' | 'service';
+
+const nouns: Record<Language, Record<Counted, [one: string, few: string, many: string]>> = {
+  en: { node: ['node', 'nodes', 'nodes'], pod: ['pod', 'pods', 'pods'], service: ['service', 'services', 'services'] },
+  ru: { node: ['узел', 'узла', 'узлов'], pod: ['под', 'пода', 'подов'], service: ['сервис', 'сервиса', 'сервисов'] },
+};
+
+/** "3 nodes", "3 узла", "5 узлов", "21 узел": Russian takes one of three forms by the number's last digits. */
+export function count(n: number, noun: Counted, language: Language = currentLanguage()): string {
+  const [one, few, many] = nouns[language][noun];
+  if (language === 'en') return `${n} ${n === 1 ? one : many}`;
+  const tens = n % 100;
+  const units = n % 10;
+  const form = tens >= 11 && tens <= 14 ? many : units === 1 ? one : units >= 2 && units <= 4 ? few : many;
+  return `${n} ${form}`;
+}
 const dictionaries: Record<Language, Record<MessageKey, string>> = { en, ru };
 
 export function currentLanguage(): Language {

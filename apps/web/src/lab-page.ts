@@ -2,7 +2,7 @@ import { ApplyPanel } from './apply-panel';
 import { ClassroomPanel } from './classroom-panel';
 import { labApi, type LabSession, type LabStateView } from './api';
 import { $, escapeHtml, html } from './dom';
-import { currentLanguage, setLanguage, t, translate } from './i18n';
+import { count, currentLanguage, setLanguage, t, translate } from './i18n';
 import { LiveFeed, type Member } from './live';
 import { labLink } from './start-page';
 import { TablesPanel } from './tables-panel';
@@ -121,7 +121,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
         tracePanel.update(next);
         tablesPanel.update(next);
         updateContexts(next);
-        $(page, '#node-count').textContent = `${next.nodes.length} nodes · ${next.pods.length} pods · ${next.services.length} services`;
+        $(page, '#node-count').textContent = `${count(next.nodes.length, 'node')} · ${count(next.pods.length, 'pod')} · ${count(next.services.length, 'service')}`;
         if (viewAt === undefined) timeline.now(next.time);
         await timeline.refresh();
         if (!$(page, '[data-pane="tables"]').hidden) await tablesPanel.refresh();

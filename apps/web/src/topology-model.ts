@@ -53,6 +53,14 @@ export const ids = {
   underlay: 'underlay',
 };
 
+/** How group labels count and invite a click, in the page's language. */
+export interface GroupWords {
+  count(n: number, noun: 'node' | 'pod'): string;
+  expand: string;
+}
+
+const englishWords: GroupWords = { count: (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`, expand: 'click to expand' };
+
 export interface TopologyLayout {
   elements: TopologyElement[];
   /** Hidden element id → the collapsed group drawn in its place. */
@@ -68,7 +76,7 @@ export interface TopologyLayout {
  * the underlay (the docker network, or the router) above them; Services to the right, linked to their endpoints.
  * At scale, node groups and pod groups that `expanded` does not name are drawn as one box each.
  */
-export function topologyLayout(state: LabStateView, expanded: ReadonlySet<string> = new Set()): TopologyLayout {
+export function topologyLayout(state: LabStateView, expanded: ReadonlySet<string> = new Set(), words: GroupWords = englishWords): TopologyLayout {
   const elements: TopologyElement[] = [];
   const hiddenIn = new Map<string, string>();
   const containers = new Map<string, string[]>();
@@ -104,7 +112,7 @@ export function topologyLayout(state: LabStateView, expanded: ReadonlySet<string
     const group = grouped ? ids.nodeGroup(rowIndex) : undefined;
     const podCount = row.reduce((sum, node) => sum + (podsByNode.get(node.name)?.length ?? 0), 0);
     if (group && !expanded.has(group)) {
-      const label = `${row[0].name} … ${row.at(-1)!.name}\n${row.length} nodes · ${podCount} pods (click to expand)`;
+      const label = `${row[0].name} … ${row.at(-1)!.name}\n${words.count(row.length, 'node')} · ${words.count(podCount, 'pod')} (${words.expand})`;
       elements.push({ group: 'nodes', data: { id: group, label, kind: 'node-group' }, position: { x: center, y } });
       elements.push({ group: 'edges', data: { id: `e:${group}:uplink`, source: ids.underlay, target: group, kind: 'wire' } });
       for (const node of row) {
@@ -162,7 +170,7 @@ export function topologyLayout(state: LabStateView, expanded: ReadonlySet<string
       const namespaces = new Map<string, number>();
       for (const pod of pods) namespaces.set(pod.namespace, (namespaces.get(pod.namespace) ?? 0) + 1);
       const summary = [...namespaces].map(([namespace, count]) => `${namespace} ${count}`).join(' · ');
-      elements.push({ group: 'nodes', data: { id, label: `${pods.length} pods (click to expand)\n${shorten(summary, 48)}`, parent, kind: 'pod-group' }, position: { x, y: podsTop } });
+      elements.push({ group: 'nodes', data: { id, label: `${words.count(pods.length, 'pod')} (${words.expand})\n${shorten(summary, 48)}`, parent, kind: 'pod-group' }, position: { x, y: podsTop } });
       elements.push({ group: 'edges', data: { id: `e:${id}:link`, source: bridge, target: id, kind: 'veth' } });
       for (const pod of pods) hide(ids.pod(pod.namespace, pod.name), id, [...(group ? [group] : []), id]);
       return;

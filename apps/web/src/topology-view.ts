@@ -1,5 +1,6 @@
 import cytoscape, { type Core } from 'cytoscape';
 import type { LabStateView } from './api';
+import { count, t } from './i18n';
 import { topologyLayout, type TopologyElement, type TopologyLayout } from './topology-model';
 
 const style: cytoscape.StylesheetJson = [
@@ -96,7 +97,7 @@ export class TopologyView {
 
   private redraw(): void {
     if (!this.state) return;
-    this.layout = topologyLayout(this.state, this.expanded);
+    this.layout = topologyLayout(this.state, this.expanded, { count, expand: t('clickToExpand') });
     const elements = this.layout.elements;
     const wanted = new Set(elements.map((element) => element.data.id));
     this.cy.batch(() => {
