@@ -46,6 +46,24 @@ describe('the timeline and the live controllers', () => {
     expect(after.every((item) => item.time >= 65_000)).toBe(true);
   });
 
+  it('explains after a user\'s iptables change, in one sentence, when kube-proxy puts its rules back', async () => {
+    const lab = await pausedLab();
+    await request(server.url).post(`/api/labs/${lab.id}/clock`).set(lab.auth).send({ advance: '10s' }).expect(201);
+    const exec = await request(server.url).post(`/api/labs/${lab.id}/exec`).set(lab.auth).send({ command: 'iptables -F', context: 'node/minikube-m02' }).expect(200);
+    expect(exec.body).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    const changed = exec.body.events[0];
+    await request(server.url).post(`/api/labs/${lab.id}/clock`).set(lab.auth).send({ advance: '25s' }).expect(201);
+    const timeline = (await request(server.url).get(`/api/labs/${lab.id}/timeline`).set(lab.auth).expect(200)).body as (TimelineItem & { explanation?: string })[];
+    const index = timeline.findIndex((item) => item.type === 'IptablesRecovery');
+    expect(timeline[index]).toEqual({
+      kind: 'derived', type: 'IptablesRecovery', node: 'minikube-m02', time: changed.time, seq: changed.seq,
+      explanation: 'kube-proxy 1.26 rewrites every rule on each full sync every 30s: the rules come back at 00:30.',
+    });
+    // Derived occurrences follow the events of their instant.
+    expect(timeline.findIndex((item) => item.kind === 'event' && item.seq === changed.seq)).toBeLessThan(index);
+    expect(timeline.find((item) => item.type === 'KubeProxySynced' && item.node === 'minikube-m02' && item.time === 30_000)).toMatchObject({ full: true });
+  });
+
   it('emits what the controllers of a live lab do as simulated time passes', async () => {
     const lab = await pausedLab();
     const runtime = server.app.get(LabRuntime);

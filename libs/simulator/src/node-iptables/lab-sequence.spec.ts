@@ -154,3 +154,23 @@ describe('iptables on a node: bad input', () => {
     }
   });
 });
+
+describe('the timeline\'s sentence after an iptables change', () => {
+  it('the timeline explains each of the user\'s iptables changes in one sentence, once per instant, beside the syncs', () => {
+    const state = lab('1.28+');
+    at(state, 5_000, ['-t', 'nat', '-F']);
+    at(state, 5_000, ['-t', 'nat', '-X']);
+    at(state, 12_000, ['-A', 'INPUT', '-s', '10.9.9.9', '-j', 'DROP']);
+    const explained = controllerOccurrences(state, 0, 60_000).filter((o) => o.type === 'IptablesRecovery');
+    expect(explained).toEqual([
+      {
+        kind: 'derived', type: 'IptablesRecovery', node: NODE, time: 5_000, seq: expect.any(Number),
+        explanation: expect.stringMatching(/^kube-proxy 1\.28\+'s service chains were deleted: its next sync, a partial one at .*, will fail on the missing chains, and the full sync it retries 30s later, at .*, restores every rule and jump\.$/),
+      },
+      { kind: 'derived', type: 'IptablesRecovery', node: NODE, time: 12_000, seq: expect.any(Number), explanation: explainIptablesRecovery(state, NODE, 12_000) },
+    ]);
+    expect(explained[0].seq).toBe(state.proxy.nodes.get(NODE)!.mutations[1].seq);
+    // Windows of the live feed each carry the sentences of their own commands only.
+    expect(controllerOccurrences(state, 5_001, 60_000).filter((o) => o.type === 'IptablesRecovery').map((o) => o.time)).toEqual([12_000]);
+  });
+});
