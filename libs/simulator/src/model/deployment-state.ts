@@ -1,5 +1,8 @@
 import type { DeploymentState } from '../cluster/types';
 
+/** Old ReplicaSets a Deployment keeps (spec.revisionHistoryLimit's default). */
+export const REVISION_HISTORY_LIMIT = 10;
+
 /** DeploymentApplied's data: the stored Deployment without what evolve derives. */
 export type AppliedDeployment = Omit<DeploymentState, 'createdAt' | 'generation' | 'replicaSets'>;
 
@@ -19,8 +22,12 @@ export function appliedDeployment(existing: DeploymentState | undefined, data: A
   if (!current) replicaSets.push({ hash: data.podTemplateHash, template: data.template, replicas: 0, revision: latest + 1, createdAt: time });
   else if (current.revision !== latest) current.revision = latest + 1;
   replicaSets.sort((a, b) => a.revision - b.revision);
+  // The controller deletes the oldest empty ReplicaSets beyond spec.revisionHistoryLimit (10).
+  const old = replicaSets.filter((rs) => rs.hash !== data.podTemplateHash);
+  const drop = new Set(old.filter((rs) => rs.replicas === 0).slice(0, Math.max(0, old.length - REVISION_HISTORY_LIMIT)));
+  const kept = replicaSets.filter((rs) => !drop.has(rs));
   const generation = !existing ? 1 : sameJson(specOf(existing), specOf(data)) ? existing.generation : existing.generation + 1;
-  return { ...data, createdAt: existing?.createdAt ?? time, generation, replicaSets };
+  return { ...data, createdAt: existing?.createdAt ?? time, generation, replicaSets: kept };
 }
 
 /** The ReplicaSet of `hash` scaled to `replicas` (ReplicaSetScaled). */

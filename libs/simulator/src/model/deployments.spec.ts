@@ -134,6 +134,13 @@ describe('Deployments', () => {
     expect(types.lastIndexOf('PodDeleted')).toBeLessThan(types.indexOf('PodCreated'));
   });
 
+  it('keeps 10 old ReplicaSets at most (revisionHistoryLimit): the oldest empty ones go', () => {
+    const { state } = lab(1);
+    for (let i = 0; i < 13; i++) applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 1, template: { labels: { app: 'web' }, containers: [{ name: 'nginx', image: `nginx:1.${i}` }] } }) });
+    const revisions = state.deployments.get('default/web')!.replicaSets.map((rs) => rs.revision);
+    expect(revisions).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
   it('given a Deployment pod deleted by hand, then its ReplicaSet replaces it with a new pod', () => {
     const { state } = lab();
     applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 2 }) });

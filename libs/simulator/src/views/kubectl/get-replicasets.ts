@@ -3,9 +3,6 @@ import { deploymentPods, replicaSetName } from '../../model/deployments';
 import { age } from './human-duration';
 import { byStorageKey, column, rowObject, table, type Table } from './table';
 
-/** Old ReplicaSets the deployment controller keeps (spec.revisionHistoryLimit, default 10). */
-const REVISION_HISTORY_LIMIT = 10;
-
 export interface ReplicaSetView {
   namespace: string;
   name: string;
@@ -18,16 +15,13 @@ export interface ReplicaSetView {
   selector: Record<string, string>;
 }
 
-/** Every Deployment's ReplicaSets (the current one and the old ones still kept), in storage order. */
+/** Every Deployment's ReplicaSets (the current one and the old ones it keeps), in storage order. */
 export function replicaSets(state: LabState, namespace?: string): ReplicaSetView[] {
   const views: ReplicaSetView[] = [];
   for (const deployment of state.deployments.values()) {
     if (namespace !== undefined && deployment.namespace !== namespace) continue;
     const pods = deploymentPods(state, deployment.namespace, deployment.name);
-    const old = deployment.replicaSets.filter((rs) => rs.hash !== deployment.podTemplateHash);
-    const kept = new Set(old.slice(-REVISION_HISTORY_LIMIT));
     for (const rs of deployment.replicaSets) {
-      if (rs.hash !== deployment.podTemplateHash && !kept.has(rs)) continue;
       const own = pods.filter((pod) => pod.labels['pod-template-hash'] === rs.hash);
       views.push({
         namespace: deployment.namespace,
