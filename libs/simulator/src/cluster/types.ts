@@ -101,7 +101,7 @@ export interface NodeState {
   pods: Set<string>;
   /** Next link-netnsid for a pod netns seen from this node (0 is eth0's peer). */
   nextNetnsId: number;
-  /** The last CNI calls the runtime made on this node, oldest first (bounded). */
+  /** The last CNI calls the runtime made on this node, oldest first (bounded); restored from a snapshot, only their seqs (model/cni-log.ts). */
   cniLog: CniLogEntry[];
 }
 
