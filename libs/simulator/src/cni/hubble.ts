@@ -8,9 +8,10 @@ import { hash } from 'node:crypto';
  */
 export interface HubbleEndpoint {
   namespace: string;
+  /** A pod, or a Service (socket LB's pre-translation destination, printed with `(world)`). */
   pod: string;
   port?: number;
-  identity: number;
+  identity: number | 'world';
 }
 
 /** Flow verdicts; policy-verdict events print ALLOWED / DENIED after the direction instead. */
@@ -51,7 +52,7 @@ export function stampMilli(epochMs: number): string {
 }
 
 function endpoint(e: HubbleEndpoint): string {
-  return `${e.namespace}/${e.pod}${e.port !== undefined ? `:${e.port}` : ''} (ID:${e.identity})`;
+  return `${e.namespace}/${e.pod}${e.port !== undefined ? `:${e.port}` : ''} ${e.identity === 'world' ? '(world)' : `(ID:${e.identity})`}`;
 }
 
 export function hubbleFlowLine(flow: HubbleFlow): string {

@@ -55,3 +55,20 @@ describe('renderHubbleObserve', () => {
     expect(renderHubbleObserve(flannel, trace(flannel, { from: 'default/a', to: 'default/a', protocol: 'ICMP' }), AT)).toBe('');
   });
 });
+
+describe('renderHubbleObserve with kube-proxy replacement', () => {
+  it("a connect() to a ClusterIP: the socket LB's pre-xlate-fwd (the Service, world) and post-xlate-fwd (the backend) events first", () => {
+    const state = labWith({ cni: { plugin: 'cilium', backend: 'vxlan', kubeProxyReplacement: true } }, 3);
+    runPod(state, 'client', 'nicolaka/netshoot', 'minikube-m02', { app: 'client' });
+    runPod(state, 'server', 'nginx', 'minikube-m03', { app: 'server' });
+    applyCommand(state, { type: 'applyService', service: { namespace: 'default', name: 'web', selector: { app: 'server' }, ports: [{ port: 8080, targetPort: 80 }] } });
+    const result = trace(state, { from: 'default/client', to: { service: 'default/web' }, port: 8080, protocol: 'TCP' });
+    const port = result.hops[1].packet.l4!.srcPort;
+    const id = (app: string) => `(ID:${securityIdentity('default', { app })})`;
+    expect(renderHubbleObserve(state, result, AT).split('\n').slice(0, 3)).toEqual([
+      `Mar 14 16:53:02.773: default/client ${id('client')} <> default/web:8080 (world) pre-xlate-fwd TRACED (TCP)`,
+      `Mar 14 16:53:02.773: default/client ${id('client')} <> default/server:80 ${id('server')} post-xlate-fwd TRANSLATED (TCP)`,
+      `Mar 14 16:53:02.773: default/client:${port} ${id('client')} -> default/server:80 ${id('server')} to-overlay FORWARDED (TCP Flags: SYN)`,
+    ]);
+  });
+});
