@@ -238,12 +238,15 @@ describe('live lab sessions over socket.io', () => {
     }
     expect(batched.batches).toBeGreaterThan(0);
 
+    // A trace that was not streamed is kept for replays too.
+    const quiet = await watcher.socket.emitWithAck('trace', { from: 'default/db', to: 'default/app', port: 80 });
+    expect(quiet).toMatchObject({ ok: true, at: applied.version });
     const replayed: string[] = [];
     watcher.socket.on('replay:trace', (trace: { id: string }) => replayed.push(trace.id));
     const ended = watcher.message<{ status: string }>('replay:status', (status) => status.status === 'ended');
     await watcher.socket.emitWithAck('replay', { from: applied.version, to: applied.version, speed: 1000 });
     await ended;
-    expect(replayed).toEqual([ack.id]);
+    expect(replayed).toEqual([ack.id, quiet.id]);
   });
 
   it('replays a stretch of history to the asking client only, with its traces, step and seek, without changing the lab', async () => {

@@ -42,15 +42,20 @@ export class LiveBroadcaster implements OnModuleInit, OnModuleDestroy {
    * and keeps the trace in the lab's activity log meanwhile; resolves once both are done.
    */
   async broadcastTrace(labId: string, traceId: string, hops: unknown[], result: TraceResult, pacingMs: number): Promise<void> {
-    const recorded = this.activity
-      .record(labId, { traceId, at: result.at, hops, result })
-      .catch((error: unknown) => this.logger.warn(`lab ${labId}: trace ${traceId} not kept in the activity log: ${String(error)}`));
+    const recorded = this.keepTrace(labId, traceId, hops, result);
     for (const [index, hop] of hops.entries()) {
       if (index > 0 && pacingMs > 0) await sleep(pacingMs);
       this.outbox.sendEverywhere(labId, 'hop', { traceId, hop });
     }
     this.outbox.sendEverywhere(labId, 'trace', { ...result, id: traceId });
     await recorded;
+  }
+
+  /** Keeps a trace someone ran in the lab's activity log (for replays), without broadcasting it; never rejects. */
+  keepTrace(labId: string, traceId: string, hops: unknown[], result: TraceResult): Promise<void> {
+    return this.activity
+      .record(labId, { traceId, at: result.at, hops, result })
+      .catch((error: unknown) => this.logger.warn(`lab ${labId}: trace ${traceId} not kept in the activity log: ${String(error)}`));
   }
 
   /**

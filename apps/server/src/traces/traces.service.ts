@@ -45,7 +45,9 @@ export class TracesService {
     }
     const { learned: _learned, ...rest } = result;
     const response: TraceResponse = { id: randomBytes(8).toString('hex'), at: version, ...rest };
+    // Kept for replays (broadcastTrace keeps what it streams); an unstreamed one as of an older seq did not happen then.
     if (body.stream) void this.broadcaster.broadcastTrace(labId, response.id, response.hops, response, body.pacingMs);
+    else if (live) await this.broadcaster.keepTrace(labId, response.id, response.hops, response);
     return response;
   }
 
