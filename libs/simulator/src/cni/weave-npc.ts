@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { LabState, PodState } from '../cluster/types';
 import { createNetfilter, runIptables, saveRuleSpec, type Netfilter } from '../iptables';
 import { flowDraws, runChain, type FilterPacket } from '../datapath/netfilter-eval';
-import { cidrContains, parseCidr, parseIp } from '../net/ipv4';
+import { cidrContains, parseCidr, parseIp, type Cidr } from '../net/ipv4';
 import { matchesSelector } from '../netpol';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../netpol/types';
 import { WEAVE } from './plugins';
@@ -250,14 +250,36 @@ export function weaveNpc(state: LabState): WeaveNpc {
   return npc;
 }
 
-/** Whether `ip` is in the ipset `name` (list:set: in any member set). */
+interface SetIndex {
+  ips: Set<number>;
+  nets: Cidr[];
+  members: string[];
+}
+
+const setIndexes = new WeakMap<WeaveNpc, Map<string, SetIndex>>();
+
+/** Whether `ip` is in the ipset `name` (list:set: in any member set), over an index built once per lab version. */
 export function weaveSetMembership(state: LabState): (name: string, ip: number) => boolean {
-  const { ipsets } = weaveNpc(state);
+  const npc = weaveNpc(state);
+  let index = setIndexes.get(npc);
+  if (!index) {
+    index = new Map();
+    for (const [name, set] of npc.ipsets) {
+      const entry: SetIndex = { ips: new Set(), nets: [], members: [] };
+      for (const { value } of set.entries) {
+        if (set.type === 'list:set') entry.members.push(value);
+        else if (set.type === 'hash:net') entry.nets.push(parseCidr(value, false)!);
+        else entry.ips.add(parseIp(value)!);
+      }
+      index.set(name, entry);
+    }
+    setIndexes.set(npc, index);
+  }
+  const sets = index;
   const within = (name: string, ip: number, depth: number): boolean => {
-    const set = ipsets.get(name);
+    const set = sets.get(name);
     if (!set || depth > 4) return false;
-    if (set.type === 'list:set') return set.entries.some((entry) => within(entry.value, ip, depth + 1));
-    return set.entries.some((entry) => cidrContains(parseCidr(entry.value.includes('/') ? entry.value : `${entry.value}/32`, false)!, ip));
+    return set.ips.has(ip) || set.nets.some((cidr) => cidrContains(cidr, ip)) || set.members.some((member) => within(member, ip, depth + 1));
   };
   return (name, ip) => within(name, ip, 0);
 }
