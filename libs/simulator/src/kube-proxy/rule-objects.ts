@@ -41,13 +41,21 @@ function address(text: string, invert: boolean): AddressMatch {
  * new counters), so hundreds of thousands of rules do not each carry an object.
  */
 const ZERO = { packets: 0, bytes: 0 };
+const NO_MATCHES: Match[] = [];
+const protocols = new Map<string, NonNullable<Rule['protocol']>>();
+/** `-p tcp` and the like: one object per protocol for every rule. */
+function protocolMatch(name: string): NonNullable<Rule['protocol']> {
+  let match = protocols.get(name);
+  if (!match) protocols.set(name, (match = { name: name as NonNullable<Rule['protocol']>['name'], invert: false }));
+  return match;
+}
 
 /** A rule with zero counters; rules, matches and targets may be shared between syncs and nodes: never change them in place. */
 export function rule(parts: RuleParts): Rule {
-  const built: Rule = { matches: parts.matches ?? [], counters: ZERO };
+  const built: Rule = { matches: parts.matches ?? NO_MATCHES, counters: ZERO };
   if (parts.source !== undefined) built.source = address(parts.source, parts.sourceInvert ?? false);
   if (parts.destination !== undefined) built.destination = address(parts.destination, false);
-  if (parts.protocol !== undefined) built.protocol = { name: parts.protocol as NonNullable<Rule['protocol']>['name'], invert: false };
+  if (parts.protocol !== undefined) built.protocol = protocolMatch(parts.protocol);
   if (parts.target !== undefined) built.target = parts.target;
   return built;
 }

@@ -174,16 +174,18 @@ export function buildServicePortRules(
   if (usesLocalChain) writeServiceToEndpoints(svlChain, localEndpoints);
   if (internal && !rules.chains.includes(internal)) rules.chains.push(internal);
 
+  // The SEP rules' match lists are the same for every endpoint of the port (but for affinity's named list).
+  const sepComment = comments(spn);
   const dnatMatch = portMatch(protocol);
+  const dnatMatches = [...sepComment, dnatMatch];
   for (const endpoint of reachableEndpoints) {
     const sep = sepName(endpoint);
-    const sepComment = comments(spn);
     const destination = named(endpoint).text;
     rules.chains.push({
       name: sep,
       rules: [
         rule({ source: endpoint.ip, matches: sepComment, target: MARK_MASQ }),
-        rule({ protocol, matches: affinity ? [...sepComment, recentSet(sep), dnatMatch] : [...sepComment, dnatMatch], target: dnat(destination) }),
+        rule({ protocol, matches: affinity ? [...sepComment, recentSet(sep), dnatMatch] : dnatMatches, target: dnat(destination) }),
       ],
     });
   }
