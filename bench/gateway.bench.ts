@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { eventView, type EventView } from '../apps/server/src/runtime/event-view';
+import { LabOutbox, type BatchItem } from '../apps/server/src/gateway/lab-outbox';
 import { LiveBroadcaster } from '../apps/server/src/gateway/live-broadcaster.service';
 import { LabCommandsService } from '../apps/server/src/mutations/lab-commands.service';
 import { LabRuntime } from '../apps/server/src/runtime/lab-runtime.service';
@@ -161,11 +162,17 @@ function cpuMsSince(since: NodeJS.CpuUsage): number {
   return Math.round((used.user + used.system) / 1000);
 }
 
-/** What one round measured: the trace phase, then the burst phase; `serverCpuMs` is the burst's, appends included. */
-function figures(trace: ClientsReport, burst: ClientsReport, serverCpuMs: number) {
+/**
+ * What one round measured: the trace phase, then the burst phase; `serverCpuMs` is the burst's, appends
+ * included. `writtenMs`: per event, from its append until the server had written its frame to every
+ * client's socket (batched rounds) - the server's share of eventMs; the rest is the client processes
+ * decoding 1,000 clients' copies.
+ */
+function figures(trace: ClientsReport, burst: ClientsReport, serverCpuMs: number, writtenMs: number[]) {
   return {
     hopMs: summary(trace.hops),
     eventMs: summary(burst.events),
+    ...(writtenMs.length > 0 ? { writtenMs: summary(writtenMs) } : {}),
     framesPerClient: { trace: trace.framesPerClient, burst: burst.framesPerClient - trace.framesPerClient },
     burstCpuMs: { server: serverCpuMs, clients: burst.cpuMs },
     everyClientEveryMessageOnce: trace.exactlyOnce && burst.exactlyOnce,
@@ -182,6 +189,7 @@ async function gatewayRound(clients: Clients, batch: boolean) {
     const created = await fetch(`${server.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }) });
     const lab = (await created.json()) as { id: string; version: number; tokens: { observer: string } };
     const joined = await clients.connect(`${server.url}/labs`, { token: lab.tokens.observer, lab: lab.id, batch });
+    const writtenAt = recordWrites(server.app.get(LabOutbox));
 
     await server.app.get(LiveBroadcaster).broadcastTrace(lab.id, 'bench', traceHops(wallNow()), { at: lab.version, verdict: 'delivered' }, 0);
     const trace = await clients.deliveries(0, HOPS);
@@ -207,7 +215,12 @@ async function gatewayRound(clients: Clients, batch: boolean) {
       figures: {
         connect: { allJoinedWithFullPresenceMs: joined.ms, presenceListsPerClient: joined.presenceLists },
         burst: { appendsMs: Math.round(appendsMs), lastDeliveryMs: Math.round(deliveredMs) },
-        ...figures(trace, burst, serverCpuMs),
+        ...figures(
+          trace,
+          burst,
+          serverCpuMs,
+          payloads.filter((event) => writtenAt.has(event.seq)).map((event) => writtenAt.get(event.seq)! - Date.parse(event.recordedAt)),
+        ),
       },
       burst: { offsets: appendedAt.map((at) => at - appendedAt[0]), payloads },
     };
@@ -215,6 +228,20 @@ async function gatewayRound(clients: Clients, batch: boolean) {
     await server.app.close();
     database.cleanup();
   }
+}
+
+/** Wall times at which the outbox's batches had been written to every client's socket, by the seq of each event they carried. */
+function recordWrites(outbox: LabOutbox): Map<number, number> {
+  const writtenAt = new Map<number, number>();
+  const internals = outbox as unknown as { pending: Map<string, { local: BatchItem[] }> };
+  const flush = outbox.flush.bind(outbox);
+  outbox.flush = (labId) => {
+    const items = internals.pending.get(labId)?.local ?? [];
+    flush(labId);
+    const at = wallNow();
+    for (const [name, payload] of items) if (name === 'event') writtenAt.set((payload as EventView).seq, at);
+  };
+  return writtenAt;
 }
 
 /** A plain socket.io server replaying the trace and the burst; `batched`: what falls due in one turn goes in one emit. */
@@ -239,6 +266,7 @@ async function bareRound(clients: Clients, burst: Burst, batched: boolean) {
     const started = performance.now();
     const startedWall = wallNow();
     const cpuBefore = process.cpuUsage();
+    const writtenMs: number[] = [];
     for (let next = 0; next < burst.payloads.length; await nextTurn(burst.offsets[next] - (performance.now() - started))) {
       const now = performance.now() - started;
       const due: EventView[] = [];
@@ -248,11 +276,13 @@ async function bareRound(clients: Clients, burst: Burst, batched: boolean) {
       if (due.length === 0) continue;
       if (batched) room.emit('batch', due.map((event) => ['event', event]));
       else for (const event of due) room.emit('event', event);
+      const at = wallNow();
+      if (batched) for (const event of due) writtenMs.push(at - Date.parse(event.recordedAt));
     }
     const events = await clients.deliveries(MUTATIONS, HOPS);
     const serverCpuMs = cpuMsSince(cpuBefore);
     await clients.close();
-    return figures(trace, events, serverCpuMs);
+    return figures(trace, events, serverCpuMs, writtenMs);
   } finally {
     await new Promise((resolve) => bare.close(resolve));
   }
