@@ -43,9 +43,23 @@ function onPodNetwork(pod: PodState): boolean {
   return pod.ip !== '' && !pod.hostNetwork && pod.phase === 'Running';
 }
 
+const podIndexes = new WeakMap<LabState, { version: number; byIp: Map<string, PodState> }>();
+
+/** Pod-network pods by address, once per lab version. */
+function podOfIp(state: LabState, ip: string): PodState | undefined {
+  let index = podIndexes.get(state);
+  if (!index || index.version !== state.version) {
+    const byIp = new Map<string, PodState>();
+    for (const pod of state.pods.values()) if (onPodNetwork(pod)) byIp.set(pod.ip, pod);
+    podIndexes.set(state, (index = { version: state.version, byIp }));
+  }
+  return index.byIp.get(ip);
+}
+
 /** The identity an address has in the ipcache. */
 export function remoteOf(state: LabState, ip: string): Remote {
-  for (const pod of state.pods.values()) if (pod.ip === ip && onPodNetwork(pod)) return { kind: 'pod', pod, identity: podIdentity(pod) };
+  const pod = podOfIp(state, ip);
+  if (pod) return { kind: 'pod', pod, identity: podIdentity(pod) };
   const address = parseIp(ip)!;
   for (const node of state.nodes.values()) if (node.ip === ip || node.pluginNet?.devices.some((device) => device.address?.startsWith(`${ip}/`))) return { kind: 'remote-node', identity: RESERVED['remote-node'], ip: address };
   return { kind: 'world', identity: RESERVED.world, ip: address };
@@ -132,6 +146,7 @@ export type CiliumVerdict = { allowed: true; reason?: 'localhost' } | { allowed:
  * lets host health checks through).
  */
 export function ciliumDirectionVerdict(state: LabState, direction: 'egress' | 'ingress', src: string, dst: string, protocol: string, port: number | undefined): CiliumVerdict {
+  if (state.networkPolicies.size === 0) return { allowed: true };
   const source = remoteOf(state, src);
   const destination = remoteOf(state, dst);
   if (source.kind === 'pod' && destination.kind === 'pod' && source.pod === destination.pod) return { allowed: true };
