@@ -96,7 +96,8 @@ export class NodeNetfilter {
       // A bridged frame's ports (br_netfilter) and weave-npc's ipsets, for the weave bridge's rules.
       physIn: hook.physIn,
       physOut: hook.physOut,
-      inSet: this.state.cluster.cni.plugin === 'weave' ? weaveSetMembership(this.state) : undefined,
+      // Built on the first set match only: an untouched node's view has no weave-npc chains.
+      inSet: this.state.cluster.cni.plugin === 'weave' ? (name, ip) => weaveSetMembership(this.state)(name, ip) : undefined,
     };
     const result = runChain(source, table, chain, filterPacket, flowDraws(hook.seed)) as ChainResult & { source: ChainSource };
     for (const matched of result.matched) {
