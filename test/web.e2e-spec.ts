@@ -306,6 +306,24 @@ describe('the web client in a browser', () => {
     await page.context().close();
   });
 
+  it('draws every event of a history longer than one timeline page on the axis, a burst of a thousand squeezed into view', async () => {
+    const lab = await createLab();
+    const auth = bearer(lab.tokens.student);
+    await request(server.url).post(`/api/labs/${lab.id}/clock`).set(auth).send({ speed: 0 }).expect(201);
+    let applied = { version: 0 };
+    for (const batch of [0, 1, 2, 3, 4]) {
+      const manifests = Array.from({ length: 100 }, (_, p) => pod(`many-${batch}-${p}`)).join('---\n');
+      applied = (await request(server.url).post(`/api/labs/${lab.id}/apply`).set(auth).set('content-type', 'application/yaml').send(manifests).expect(200)).body as { version: number };
+    }
+    expect(applied.version).toBeGreaterThan(1000);
+    const page = await newPage();
+    await page.goto(labUrl(lab, 'observer'));
+    await page.waitForFunction((count) => document.querySelectorAll('#axis .mark.event').length === count, applied.version, { timeout: 30_000 });
+    expect(await page.getAttribute('#axis .mark.event:last-of-type', 'data-seq')).toBe(String(applied.version));
+    expect(await page.textContent('#cursor-label')).toBe(`live (#${applied.version})`);
+    await page.context().close();
+  });
+
   it('forks from the cursor into a new lab that has the history up to there', async () => {
     const lab = await createLab();
     await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.student}`).set('content-type', 'application/yaml').send(pod('late')).expect(200);

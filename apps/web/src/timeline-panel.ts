@@ -4,6 +4,8 @@ import { t, translate } from './i18n';
 import { axisTicks, eventAt, fitWindow, MARK_GAP, placeMarks, shift, timeAt, xOf, zoom, type Mark, type TimeWindow } from './timeline-scale';
 
 const REPLAY_STEP_MS = 1000;
+/** GET /timeline's page size. */
+const TIMELINE_PAGE = 1000;
 
 /**
  * The lab's events along simulated time: an axis with labelled ticks where each event sits at its time (zoom with the
@@ -20,6 +22,9 @@ export class TimelinePanel {
   /** The window the user zoomed to; undefined while the axis fits the whole history. */
   private window: TimeWindow | undefined;
   private marks: Mark[] = [];
+  /** The gap placeMarks left between neighbouring marks (MARK_GAP, less in a burst). */
+  private gap = MARK_GAP;
+  private axisFrame: number | undefined;
 
   constructor(
     private readonly api: LabApi,
@@ -91,7 +96,7 @@ export class TimelinePanel {
       const lastMark = this.marks.filter((mark) => mark.lane === 0).at(-1);
       this.stopReplay();
       if (lastMark && x > lastMark.x + MARK_GAP && lastMark.entry.seq === this.last) return this.select(undefined);
-      const seq = eventAt(this.marks, x) ?? this.marks.find((mark) => mark.lane === 0)?.entry.seq;
+      const seq = eventAt(this.marks, x, this.gap) ?? this.marks.find((mark) => mark.lane === 0)?.entry.seq;
       if (seq === undefined) return;
       $<HTMLInputElement>(this.element, '#cursor').value = String(seq);
       this.select(seq);
@@ -142,11 +147,15 @@ export class TimelinePanel {
     return this.window ?? fitWindow(this.axisEnd());
   }
 
+  /** Reads what came after the last event known, page by page (the endpoint answers up to 1,000 events at a time). */
   async refresh(): Promise<void> {
-    const fresh = await this.api.timeline(this.last);
-    this.entries.push(...fresh);
-    const events = this.entries.filter((entry) => entry.kind === 'event' && entry.seq !== undefined);
-    this.last = events.at(-1)?.seq ?? this.last;
+    for (;;) {
+      const fresh = await this.api.timeline(this.last);
+      this.entries.push(...fresh);
+      const events = fresh.filter((entry) => entry.kind === 'event' && entry.seq !== undefined);
+      this.last = events.at(-1)?.seq ?? this.last;
+      if (events.length < TIMELINE_PAGE) break;
+    }
     const cursor = $<HTMLInputElement>(this.element, '#cursor');
     const live = this.cursorSeq() === undefined;
     cursor.max = String(Math.max(1, this.last));
@@ -155,10 +164,14 @@ export class TimelinePanel {
     this.label();
   }
 
-  /** A derived occurrence pushed live (kube-proxy sync, endpoints update). */
+  /** A derived occurrence pushed live (kube-proxy sync, endpoints update); a burst of them (every node syncing) is drawn once. */
   addDerived(occurrence: TimelineEntry): void {
     this.entries.push(occurrence);
-    this.renderAxis();
+    if (this.axisFrame !== undefined) return;
+    this.axisFrame = requestAnimationFrame(() => {
+      this.axisFrame = undefined;
+      this.renderAxis();
+    });
   }
 
   /** Ticks, marks and the cursor for the window shown; entries arrive in time order, so marks stay in time order. */
@@ -170,7 +183,7 @@ export class TimelinePanel {
     $(axis, '.axis-ticks').innerHTML = axisTicks(window, width)
       .map((tick) => `<span class="axis-tick" style="left:${tick.x.toFixed(1)}px">${tick.label}</span>`)
       .join('');
-    this.marks = placeMarks(this.entries, window, width);
+    ({ marks: this.marks, gap: this.gap } = placeMarks(this.entries, window, width));
     $(axis, '.axis-marks').innerHTML = this.marks
       .map(({ entry, x, lane }) => {
         const title = `${entry.seq ? `#${entry.seq} ` : ''}${entry.type}${entry.node ? ` ${entry.node}` : ''} @${(entry.time / 1000).toFixed(1)}s`;

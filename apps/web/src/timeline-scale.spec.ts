@@ -14,7 +14,7 @@ describe('the timeline axis', () => {
 
   it('places events by their time, not by their index; a burst at one moment is spread by the smallest gap, in order', () => {
     const entries = [event(1, 0), event(2, 0), event(3, 0), event(4, 60_000), derived(61_000), event(5, 100_000)];
-    const marks = placeMarks(entries, { from: 0, to: 100_000 }, 1000);
+    const { marks } = placeMarks(entries, { from: 0, to: 100_000 }, 1000);
     expect(marks.map((mark) => [mark.entry.seq ?? 'derived', mark.x, mark.lane])).toEqual([
       [1, 0, 0],
       [2, MARK_GAP, 0],
@@ -24,18 +24,28 @@ describe('the timeline axis', () => {
       [5, 1000, 0],
     ]);
     // Zoomed in on the first minute: only what is in the window is drawn.
-    expect(placeMarks(entries, { from: 50_000, to: 70_000 }, 1000).map((mark) => mark.x)).toEqual([500, 550]);
+    expect(placeMarks(entries, { from: 50_000, to: 70_000 }, 1000).marks.map((mark) => mark.x)).toEqual([500, 550]);
+  });
+
+  it('squeezes a burst too long for the axis until its last mark is on it, in order', () => {
+    const burst = Array.from({ length: 1000 }, (_, i) => event(i + 1, 0));
+    const { marks, gap } = placeMarks(burst, { from: 0, to: 100_000 }, 1000);
+    expect(marks).toHaveLength(1000);
+    expect(gap).toBeCloseTo(1, 1);
+    expect(marks.at(-1)!.x).toBeLessThanOrEqual(1000 + gap);
+    expect(marks.every((mark, i) => i === 0 || mark.x > marks[i - 1].x)).toBe(true);
+    expect(eventAt(marks, marks[500].x, gap)).toBe(501);
   });
 
   it('maps a cursor position back to the event standing there, or to none before the first', () => {
-    const marks = placeMarks([event(1, 0), event(2, 0), event(3, 30_000), derived(40_000), event(4, 90_000)], { from: 0, to: 100_000 }, 1000);
+    const { marks } = placeMarks([event(1, 0), event(2, 0), event(3, 30_000), derived(40_000), event(4, 90_000)], { from: 0, to: 100_000 }, 1000);
     expect(eventAt(marks, 0)).toBe(1);
     expect(eventAt(marks, MARK_GAP)).toBe(2);
     expect(eventAt(marks, 290)).toBe(2);
     expect(eventAt(marks, 300)).toBe(3);
     expect(eventAt(marks, 500)).toBe(3);
     expect(eventAt(marks, 950)).toBe(4);
-    expect(eventAt(placeMarks([event(7, 50_000)], { from: 0, to: 100_000 }, 1000), 100)).toBeUndefined();
+    expect(eventAt(placeMarks([event(7, 50_000)], { from: 0, to: 100_000 }, 1000).marks, 100)).toBeUndefined();
   });
 
   it('zooms around a moment and pans, within the history and never under a second', () => {

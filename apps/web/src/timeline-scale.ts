@@ -48,25 +48,36 @@ export function axisTicks(window: TimeWindow, width: number, minGap = 70): Tick[
   return ticks;
 }
 
-/** Entries at their time's x, in order; on each lane a mark is at least MARK_GAP right of the one before it. */
-export function placeMarks(entries: readonly TimelineEntry[], window: TimeWindow, width: number): Mark[] {
-  const lastX: [number, number] = [-Infinity, -Infinity];
-  const marks: Mark[] = [];
-  for (const entry of entries) {
-    const lane = entry.kind === 'derived' ? 1 : 0;
-    const x = Math.max(xOf(entry.time, window, width), lastX[lane] + MARK_GAP);
-    lastX[lane] = x;
-    if (x >= -MARK_GAP && x <= width + MARK_GAP) marks.push({ entry, x, lane });
+/**
+ * Entries at their time's x, in order; on each lane a mark is at least `gap` right of the one before it. The gap is
+ * MARK_GAP unless a burst (hundreds of events in one instant) would then run past the right edge: it shrinks until
+ * the burst fits, the marks then overlapping into a dense band.
+ */
+export function placeMarks(entries: readonly TimelineEntry[], window: TimeWindow, width: number): { marks: Mark[]; gap: number } {
+  let gap = MARK_GAP;
+  for (;;) {
+    const lastX: [number, number] = [-Infinity, -Infinity];
+    const marks: Mark[] = [];
+    let overflow = 0;
+    for (const entry of entries) {
+      const lane = entry.kind === 'derived' ? 1 : 0;
+      const at = xOf(entry.time, window, width);
+      const x = Math.max(at, lastX[lane] + gap);
+      lastX[lane] = x;
+      if (at <= width) overflow = Math.max(overflow, x - width);
+      if (x >= -gap && x <= width + gap) marks.push({ entry, x, lane });
+    }
+    if (overflow <= gap || gap < 0.05) return { marks, gap };
+    gap *= width / (width + overflow);
   }
-  return marks;
 }
 
 /** The event a cursor at `x` stands on: the last event mark at or left of it (half a gap of slack); undefined before the first. */
-export function eventAt(marks: readonly Mark[], x: number): number | undefined {
+export function eventAt(marks: readonly Mark[], x: number, gap = MARK_GAP): number | undefined {
   let found: number | undefined;
   for (const mark of marks) {
     if (mark.lane !== 0 || mark.entry.seq === undefined) continue;
-    if (mark.x > x + MARK_GAP / 2) break;
+    if (mark.x > x + gap / 2) break;
     found = mark.entry.seq;
   }
   return found;
