@@ -335,7 +335,8 @@ export interface WeaveNpcVerdict {
  */
 export function weaveNpcVerdict(state: LabState, direction: 'egress' | 'ingress', source: PodState | undefined, destination: PodState | undefined, src: string, dst: string, protocol: string, port: number | undefined): WeaveNpcVerdict {
   const endpoint = direction === 'egress' ? source : destination;
-  if (!endpoint?.vethName) return { allowed: true };
+  // Without policies every pod is in its namespace's DefaultAllow sets.
+  if (!endpoint?.vethName || state.networkPolicies.size === 0) return { allowed: true };
   const node = state.nodes.get(endpoint.node);
   if (direction === 'ingress' && node && (src === node.ip || node.pluginNet?.devices.some((device) => device.address?.startsWith(`${src}/`)))) return { allowed: true, reason: 'host' };
   const netfilter = npcTables(state);
