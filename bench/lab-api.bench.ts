@@ -4,7 +4,7 @@
 import type { Result } from 'autocannon';
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { labEvents, type NewEvent } from '@hoplab/events';
@@ -26,6 +26,11 @@ const SNAPSHOTS_KEPT = Math.ceil(TOTAL_EVENTS / SNAPSHOT_EVERY) + 1;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const round = (value: number) => Math.round(value * 100) / 100;
+/** This process's CPU time in ms since `since`: on a shared machine it varies less than wall time. */
+const cpuMsSince = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
 
 /** Writes a lab of TOTAL_EVENTS events: nodes, then pods created and deleted so that LIVE_PODS stay. */
 async function buildLab(store: EventStore, id: string, token: string): Promise<number> {
@@ -69,19 +74,22 @@ async function buildLab(store: EventStore, id: string, token: string): Promise<n
   return written;
 }
 
-async function coldReplay(store: EventStore, id: string, version: number): Promise<{ events: number; ms: number; eventsPerSecond: number }> {
+async function coldReplay(store: EventStore, id: string, version: number): Promise<Record<string, number>> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const state: LabState = initialState();
   while (state.version < version) {
     for (const event of await store.readForReplay(id, { from: state.version + 1, limit: REPLAY_PAGE })) evolve(state, event);
   }
   const ms = performance.now() - start;
-  return { events: state.version, ms: Math.round(ms), eventsPerSecond: Math.round(state.version / (ms / 1000)) };
+  const cpuMs = cpuMsSince(cpu);
+  return { events: state.version, ms: Math.round(ms), eventsPerSecond: Math.round(state.version / (ms / 1000)), cpuMs: Math.round(cpuMs), eventsPerCpuSecond: Math.round(state.version / (cpuMs / 1000)) };
 }
 
 async function timeTravel(url: string, id: string, token: string, version: number) {
   const prng = new Prng('time-travel');
   const latencies: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < TIME_TRAVEL_SAMPLES; i++) {
     const at = 1 + prng.below(version);
     const start = performance.now();
@@ -90,8 +98,10 @@ async function timeTravel(url: string, id: string, token: string, version: numbe
     latencies.push(performance.now() - start);
     if (body.version !== at) throw new Error(`asked for ${at}, got ${JSON.stringify(body).slice(0, 500)}`);
   }
+  const cpuMsPerRequest = round(cpuMsSince(cpu) / TIME_TRAVEL_SAMPLES);
   latencies.sort((a, b) => a - b);
-  return { samples: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), maxMs: round(latencies[latencies.length - 1]) };
+  // The client's fetch and JSON parse run in this process too: cpuMsPerRequest counts them.
+  return { samples: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), maxMs: round(latencies[latencies.length - 1]), cpuMsPerRequest };
 }
 
 /** autocannon runs in bench/support/mutation-load.ts, so that client and server do not share one event loop. */
@@ -112,7 +122,9 @@ async function httpMutations(url: string): Promise<Record<string, number>> {
   };
   const headers = { Authorization: `Bearer ${created.tokens.student}`, 'Content-Type': 'application/json' };
   for (let i = 0; i < NODES; i++) await fetch(`${url}/api/labs/${created.id}/nodes`, { method: 'POST', headers, body: '{}' });
+  const cpu = process.cpuUsage();
   const result = await loadInChildProcess({ url: `${url}/api/labs/${created.id}/apply`, headers, connections: 10, durationSeconds: 10 });
+  const serverCpuMs = cpuMsSince(cpu);
   return {
     mutationsPerSecond: Math.round(result.requests.average),
     requests: result.requests.total,
@@ -120,10 +132,13 @@ async function httpMutations(url: string): Promise<Record<string, number>> {
     errors: result.errors,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
+    /** The server's CPU per request (autocannon runs in another process). */
+    serverCpuUsPerMutation: Math.round((serverCpuMs * 1000) / result.requests.total),
   };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
+  const loadAverageAtStart = loadavg().map(round);
   const dir = mkdtempSync(join(tmpdir(), 'hoplab-bench-api-'));
   const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
   try {
@@ -152,6 +167,7 @@ export async function run(): Promise<Record<string, unknown>> {
         timeTravel: travel,
         httpMutations: mutations,
         targets: { replayEventsPerSecond: 300_000, timeTravelP99Ms: 50, mutationsPerSecond: 2_000 },
+        loadAverage: { atStart: loadAverageAtStart.join(' '), atEnd: loadavg().map(round).join(' ') },
       };
     } finally {
       await app.close();
