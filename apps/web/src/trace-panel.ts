@@ -264,8 +264,19 @@ function verdictWord(verdict: string | undefined): string {
   return verdict && VERDICTS.includes(verdict) ? t(verdict as MessageKey) : (verdict ?? '');
 }
 
+/** The hop list is redrawn on every animation tick: each sentence is read once. */
+const russianSummaries = new Map<string, string | undefined>();
+
+function russianSummary(summary: string): string | undefined {
+  if (!russianSummaries.has(summary)) {
+    if (russianSummaries.size > 5000) russianSummaries.clear();
+    russianSummaries.set(summary, hopSummaryInRussian(summary));
+  }
+  return russianSummaries.get(summary);
+}
+
 function hopItem(hop: Hop, current: boolean, ahead: boolean): string {
-  const russian = currentLanguage() === 'ru' ? hopSummaryInRussian(hop.summary) : undefined;
+  const russian = currentLanguage() === 'ru' ? russianSummary(hop.summary) : undefined;
   const layers = Object.entries(hop.packet ?? {})
     .map(([layer, fields]) => `<tr><th>${escapeHtml(layer.toUpperCase())}</th><td>${escapeHtml(describeFields(fields))}</td></tr>`)
     .join('');
