@@ -57,6 +57,21 @@ describe('Deployments with the real kubectl', () => {
     expect({ stdout: real.stdout, stderr: real.stderr, rc: real.rc }).toEqual(lab);
     return real;
   };
+  /**
+   * describe through both: the same text, except that kubectl ages Events by the wall clock and the shell by the lab's
+   * (paused) one: the Events rows are compared with their ages left out.
+   */
+  const describeBoth = async (args: string[]) => {
+    const real = await kubectl(args);
+    const lab = await shell(twin, `kubectl ${args.join(' ')}`);
+    const split = (text: string) => {
+      const at = text.indexOf('\nEvents:');
+      const rows = text.slice(at).split('\n').map((line) => line.replace(/^(  Normal\s+\S+\s+)\S+\s+/, '$1').replace(/\s+/g, ' '));
+      return { head: text.slice(0, at), rows };
+    };
+    expect({ ...split(real.stdout), stderr: real.stderr, rc: real.rc }).toEqual({ ...split(lab.stdout), stderr: lab.stderr, rc: lab.rc });
+    return real;
+  };
   const events = async (lab: CreatedLab, after: number) => ((await (await request(lab, `/events?after=${after}&limit=1000`)).json()) as { type: string; data: Record<string, unknown> }[]).map((e) => e);
   const version = async (lab: CreatedLab) => ((await (await request(lab, '')).json()) as { version: number }).version;
 
@@ -125,7 +140,7 @@ describe('Deployments with the real kubectl', () => {
       spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } },
       status: { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 },
     });
-    const described = await both(['describe', 'deploy', 'web']);
+    const described = await describeBoth(['describe', 'deploy', 'web']);
     expect(described.stdout).toMatch(/\nReplicas:\s+3 desired \| 3 updated \| 3 total \| 3 available \| 0 unavailable\nStrategyType:\s+RollingUpdate\nMinReadySeconds:\s+0\nRollingUpdateStrategy:\s+25% max unavailable, 25% max surge\n/);
     expect(described.stdout).toMatch(/\nOldReplicaSets:\s+<none>\nNewReplicaSet:\s+web-[a-z0-9]+ \(3\/3 replicas created\)\n/);
     await both(['describe', 'rs']);
@@ -152,7 +167,21 @@ describe('Deployments with the real kubectl', () => {
     const rs = await both(['get', 'rs']);
     expect(rs.stdout).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nweb-[a-z0-9]+\s+(0\s+0\s+0|4\s+4\s+4)\s+\S+\nweb-[a-z0-9]+\s+(0\s+0\s+0|4\s+4\s+4)\s+\S+\n$/);
     expect(await both(['rollout', 'status', 'deployment/web'])).toMatchObject({ rc: 0, stdout: 'deployment "web" successfully rolled out\n' });
-    expect((await both(['describe', 'deployment', 'web'])).stdout).toMatch(/\nOldReplicaSets:\s+web-[a-z0-9]+ \(0\/0 replicas created\)\nNewReplicaSet:\s+web-[a-z0-9]+ \(4\/4 replicas created\)\n/);
+    const described = (await describeBoth(['describe', 'deployment', 'web'])).stdout;
+    expect(described).toMatch(/\nOldReplicaSets:\s+web-[a-z0-9]+ \(0\/0 replicas created\)\nNewReplicaSet:\s+web-[a-z0-9]+ \(4\/4 replicas created\)\n/);
+    const scaled = described.slice(described.indexOf('\nEvents:')).split('\n').filter((line) => line.includes('ScalingReplicaSet')).map((line) => line.replace(/^.*deployment-controller\s+/, ''));
+    expect(scaled).toEqual([
+      expect.stringMatching(/^Scaled up replica set web-[a-z0-9]+ to 3$/),
+      expect.stringMatching(/^Scaled up replica set web-[a-z0-9]+ to 4 from 3$/),
+      expect.stringMatching(/^Scaled up replica set web-[a-z0-9]+ to 1$/),
+      expect.stringMatching(/^Scaled down replica set web-[a-z0-9]+ to 3 from 4$/),
+      expect.stringMatching(/^Scaled up replica set web-[a-z0-9]+ to 2 from 1$/),
+      expect.stringMatching(/^Scaled down replica set web-[a-z0-9]+ to 2 from 3$/),
+      expect.stringMatching(/^Scaled up replica set web-[a-z0-9]+ to 3 from 2$/),
+      expect.stringMatching(/^Scaled down replica set web-[a-z0-9]+ to 1 from 2$/),
+      expect.stringMatching(/^Scaled up replica set web-[a-z0-9]+ to 4 from 3$/),
+      expect.stringMatching(/^Scaled down replica set web-[a-z0-9]+ to 0 from 1$/),
+    ]);
     const yaml = parseYaml((await kubectl(['get', 'deploy', 'web', '-o', 'yaml'])).stdout);
     expect(yaml.metadata).toMatchObject({ generation: 3, annotations: { 'deployment.kubernetes.io/revision': '2' } });
     expect(yaml.spec.template.spec.containers[0].image).toBe('nginx:1.28');

@@ -6,6 +6,7 @@ export { initialState, toSnapshot, snapshotView, fromSnapshot, podKey, SIMULATOR
 export { decide, PINNED_ADDRESS_ANNOTATION } from './model/decide';
 export { applyCommand } from './model/apply';
 export { deploymentPods, replicaSetName, rolloutBudget } from './model/deployments';
+export { scalingMessage } from './model/deployment-state';
 export { evolve, replay, type AppliedEvent } from './model/evolve';
 export { CNI_LOG_LIMIT, oldestRestoredCniCall } from './model/cni-log';
 export { nodeNetNamespace, podNetNamespace, nodeDefaultGateway } from './netns/derive';

@@ -49,6 +49,17 @@ export interface DeploymentState {
   generation: number;
   /** The ReplicaSets of every template the Deployment ran, by revision (oldest first). */
   replicaSets: ReplicaSetState[];
+  /** The deployment controller's last scaling steps (its ScalingReplicaSet events), oldest first. */
+  scalings: DeploymentScaling[];
+}
+
+export interface DeploymentScaling {
+  /** The ReplicaSetScaled event's seq and simulated time. */
+  seq: number;
+  time: number;
+  replicaSet: string;
+  from: number;
+  to: number;
 }
 
 export interface DeploymentTemplate {

@@ -3,6 +3,7 @@ import type { LabState } from '../cluster/types';
 import { applyCommand } from './apply';
 import type { Command, DeploymentInput } from './commands';
 import { decide } from './decide';
+import { scalingMessage } from './deployment-state';
 import { deploymentPods, podTemplateHash } from './deployments';
 import { SimulatorError } from './errors';
 import { replay, type AppliedEvent } from './evolve';
@@ -116,6 +117,7 @@ describe('Deployments', () => {
     const deployment = state.deployments.get('default/web')!;
     expect(deployment.replicaSets.map((rs) => [rs.hash, rs.replicas, rs.revision])).toEqual([[v1, 0, 1], [v2, 4, 2]]);
     expect(deployment.generation).toBe(2);
+    expect(deployment.scalings.map(scalingMessage).slice(1, 4)).toEqual([`Scaled up replica set web-${v2} to 1`, `Scaled down replica set web-${v1} to 3 from 4`, `Scaled up replica set web-${v2} to 2 from 1`]);
     for (const event of events) expect(() => labEvents.validate(event.type, event.data)).not.toThrow();
   });
 

@@ -56,7 +56,7 @@ export function applyDeployment(state: LabState, input: DeploymentInput, prng: P
   const existing = state.deployments.get(deploymentKey(input.namespace, input.name));
   const deployment = admitDeployment(state, input, existing, pods);
   if (existing) {
-    const { createdAt: _c, generation: _g, replicaSets: _r, ...stored } = existing;
+    const { createdAt: _c, generation: _g, replicaSets: _r, scalings: _s, ...stored } = existing;
     if (isDeepStrictEqual({ ...stored, uid: '' }, { ...deployment, uid: '' })) return [];
     if (!isDeepStrictEqual(existing.selector, deployment.selector)) {
       throw new SimulatorError('invalid', `Deployment.apps "${deployment.name}" is invalid: spec.selector: Invalid value: ${JSON.stringify(deployment.selector)}: field is immutable`, 'spec.selector');

@@ -165,8 +165,8 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
       break;
     }
     case 'ReplicaSetScaled': {
-      const data = event.data as { namespace: string; deployment: string; hash: string; replicas: number };
-      scaleReplicaSet(state.deployments.get(deploymentKey(data.namespace, data.deployment)), data.hash, data.replicas);
+      const data = event.data as { namespace: string; deployment: string; name: string; hash: string; from: number; replicas: number };
+      scaleReplicaSet(state.deployments.get(deploymentKey(data.namespace, data.deployment)), { ...data, seq: event.seq, time: event.time });
       break;
     }
     case 'DeploymentDeleted': {

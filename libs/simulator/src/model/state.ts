@@ -4,7 +4,7 @@ import type { NodeProxyLog, ServiceChangeEntry, ServiceState } from '../services
 import { cniLogForSnapshot, restoreCniLog } from './cni-log';
 
 /** Bumped whenever LabState's shape changes: snapshots of another version are discarded and rebuilt by replay. */
-export const SIMULATOR_SCHEMA_VERSION = 7;
+export const SIMULATOR_SCHEMA_VERSION = 8;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 

@@ -1,7 +1,7 @@
 import { renderConfigMaps, renderDaemonSets, renderNamespaces, renderNode } from './cluster-objects';
 import { renderEndpointSlices, renderEndpoints, renderEvents, renderNetworkPolicies, renderServices } from './network-objects';
 import { renderPod } from './pods';
-import { renderDeployments, renderReplicaSets } from './workload-objects';
+import { renderDeploymentEvents, renderDeployments, renderReplicaSets } from './workload-objects';
 import type { KubeObject, RenderContext } from './render-context';
 
 export * from './render-context';
@@ -16,7 +16,7 @@ const renderers: Record<string, (ctx: RenderContext) => KubeObject[]> = {
   endpoints: renderEndpoints,
   endpointslices: renderEndpointSlices,
   configmaps: renderConfigMaps,
-  events: renderEvents,
+  events: (ctx) => [...renderEvents(ctx), ...renderDeploymentEvents(ctx)],
   daemonsets: renderDaemonSets,
   deployments: renderDeployments,
   replicasets: renderReplicaSets,

@@ -1,4 +1,4 @@
-import { deploymentPods, replicaSetName, rolloutBudget, type DeploymentState, type DeploymentTemplate } from '@hoplab/simulator';
+import { deploymentPods, replicaSetName, rolloutBudget, scalingMessage, type DeploymentState, type DeploymentTemplate } from '@hoplab/simulator';
 import { replicaSets, type ReplicaSetView } from '@hoplab/simulator/views';
 import { containerSpec } from './pods';
 import { metadata, type KubeObject, type RenderContext } from './render-context';
@@ -113,4 +113,29 @@ export function deploymentScale(ctx: RenderContext, deployment: DeploymentState)
         .join(','),
     },
   };
+}
+
+/** The deployment controller's ScalingReplicaSet events, named so that storage order is their order. */
+export function renderDeploymentEvents(ctx: RenderContext): KubeObject[] {
+  return [...ctx.state.deployments.values()].flatMap((deployment) =>
+    deployment.scalings.map((scaling) => {
+      const name = `${deployment.name}.${deployment.uid.replace(/-/g, '').slice(0, 4)}${scaling.seq.toString(16).padStart(12, '0')}`;
+      const meta = metadata(ctx, 'Event', { name, namespace: deployment.namespace, createdAt: scaling.time });
+      return {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: meta,
+        involvedObject: { kind: 'Deployment', namespace: deployment.namespace, name: deployment.name, uid: deployment.uid, apiVersion: 'apps/v1' },
+        reason: 'ScalingReplicaSet',
+        message: scalingMessage(scaling),
+        source: { component: 'deployment-controller' },
+        firstTimestamp: meta.creationTimestamp,
+        lastTimestamp: meta.creationTimestamp,
+        count: 1,
+        type: 'Normal',
+        reportingComponent: 'deployment-controller',
+        reportingInstance: '',
+      };
+    }),
+  );
 }

@@ -148,7 +148,15 @@ export function describeEndpoints(ep: Json): string {
 
 const replicaSetsByLabels = (sets: Json[]) => (sets.length ? sets.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas} replicas created)`).join(', ') : '<none>');
 
-export function describeDeployment(d: Json, oldSets: Json[], newSets: Json[]): string {
+/** An event of the object as describe lists it: its age and message (all Normal, from one component). */
+export interface DescribedEvent {
+  age: string;
+  reason: string;
+  from: string;
+  message: string;
+}
+
+export function describeDeployment(d: Json, oldSets: Json[], newSets: Json[], events: DescribedEvent[]): string {
   let text = `Name:\t${d.metadata.name}\nNamespace:\t${d.metadata.namespace}\nCreationTimestamp:\t${rfc1123z(Date.parse(d.metadata.creationTimestamp))}\n`;
   text += labelsMultiline('Labels', d.metadata.labels) + annotationsMultiline('Annotations', d.metadata.annotations);
   const s = d.status ?? {};
@@ -159,8 +167,7 @@ export function describeDeployment(d: Json, oldSets: Json[], newSets: Json[]): s
   text += describePodTemplate(d.spec.template);
   if (s.conditions?.length) text += `Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n${(s.conditions as Json[]).map((c) => `  ${c.type} \t${c.status}\t${c.reason}\n`).join('')}`;
   if (oldSets.length || newSets.length) text += `OldReplicaSets:\t${replicaSetsByLabels(oldSets)}\nNewReplicaSet:\t${replicaSetsByLabels(newSets)}\n`;
-  // The lab keeps no Event objects for its controllers (only kubelet's and the scheduler's, for pods).
-  text += 'Events:\t<none>\n';
+  text += describeEvents(events);
   return alignTabs(text, kubectlDescribeSettings);
 }
 
@@ -172,4 +179,10 @@ export function describeReplicaSet(rs: Json, pods: PodCounts): string {
   text += `Replicas:\t${rs.status?.replicas ?? 0} current / ${rs.spec.replicas} desired\n${podsStatus(pods)}`;
   text += describePodTemplate(rs.spec.template) + 'Events:\t<none>\n';
   return alignTabs(text, kubectlDescribeSettings);
+}
+
+/** DescribeEvents: `Events:\t<none>`, or a table of them in time order. */
+function describeEvents(events: DescribedEvent[]): string {
+  if (events.length === 0) return 'Events:\t<none>\n';
+  return `Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n${events.map((e) => `  Normal\t${e.reason}\t${e.age}\t${e.from}\t${e.message}\n`).join('')}`;
 }

@@ -2,6 +2,7 @@ import type { LabState, PodState } from '../../cluster/types';
 import { serviceEndpoints } from '../../services/endpoints';
 import type { ServiceState } from '../../services/types';
 import { age, alignTabs, daemonSets, kubectlDescribeConfigMap, kubectlDescribeNetworkPolicy, kubectlDescribeSettings, replicaSets } from '../../views';
+import { scalingMessage } from '../../model/deployment-state';
 import { describeDaemonSet, describeDeployment, describeEndpoints, describeReplicaSet, type PodCounts } from './describe-objects';
 import { rfc1123z } from '../time-format';
 import { printed, type Invocation, type Printed } from '../types';
@@ -197,7 +198,8 @@ function describeRendered(call: Invocation, type: string, namespace: string, nam
       const rendered = (rsName: string) => render(call.state, 'replicasets', namespace, rsName) as RenderedObject;
       const current = sets.filter((rs) => rs.rs.hash === deployment.podTemplateHash).map((rs) => rendered(rs.name));
       const old = sets.filter((rs) => rs.rs.hash !== deployment.podTemplateHash).map((rs) => rendered(rs.name));
-      return printed(describeDeployment(object, old, current));
+      const events = deployment.scalings.map((scaling) => ({ age: age(call.env.now, scaling.time), reason: 'ScalingReplicaSet', from: 'deployment-controller', message: scalingMessage(scaling) }));
+      return printed(describeDeployment(object, old, current, events));
     }
     default:
       return printed(describeEndpoints(object));
