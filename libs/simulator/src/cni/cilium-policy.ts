@@ -21,8 +21,11 @@ export type Remote =
 export const RESERVED = { host: 1, world: 2, 'remote-node': 6 } as const;
 
 export interface PolicyEntry {
-  /** Who: pods by selector (their identities), or a CIDR block minus its excepts. */
-  peer: { kind: 'selector'; identities: ReadonlySet<number> } | { kind: 'cidr'; cidr: string; except: string[] } | { kind: 'any' };
+  /**
+   * Who: the identities whose labels a selector matches (an identity's labels are its pods' labels
+   * and their namespace's, so a remote pod is tested by its own labels), or a CIDR block minus its excepts.
+   */
+  peer: { kind: 'selector'; namespace: string; peer: NetworkPolicyPeer } | { kind: 'cidr'; cidr: string; except: string[] } | { kind: 'any' };
   protocol: 'TCP' | 'UDP' | 'SCTP' | 'ANY';
   ports?: { from: number; to: number };
   /** The policy ("ns/name") that put the entry there. */
@@ -65,14 +68,10 @@ export function remoteOf(state: LabState, ip: string): Remote {
   return { kind: 'world', identity: RESERVED.world, ip: address };
 }
 
-function selectorIdentities(state: LabState, policy: NetworkPolicy, peer: NetworkPolicyPeer): Set<number> {
-  const identities = new Set<number>();
-  for (const pod of state.pods.values()) {
-    if (!onPodNetwork(pod)) continue;
-    const nsOk = peer.namespaceSelector ? matchesSelector(peer.namespaceSelector, state.namespaces.get(pod.namespace)?.labels ?? {}) : pod.namespace === policy.metadata.namespace;
-    if (nsOk && (!peer.podSelector || matchesSelector(peer.podSelector, pod.labels))) identities.add(podIdentity(pod));
-  }
-  return identities;
+/** Whether the identity of `pod` carries the labels `peer` selects (policies in `namespace`). */
+function selectsIdentity(state: LabState, namespace: string, peer: NetworkPolicyPeer, pod: PodState): boolean {
+  const nsOk = peer.namespaceSelector ? matchesSelector(peer.namespaceSelector, state.namespaces.get(pod.namespace)?.labels ?? {}) : pod.namespace === namespace;
+  return nsOk && (!peer.podSelector || matchesSelector(peer.podSelector, pod.labels));
 }
 
 function namedPort(pod: PodState | undefined, name: string, protocol: string): number | undefined {
@@ -116,7 +115,7 @@ export function endpointPolicy(state: LabState, pod: PodState, server?: PodState
           if (!layer4) continue;
           if (peers.length === 0) entries.push({ peer: { kind: 'any' }, ...layer4, policy: key });
           for (const peer of peers) {
-            const resolved: PolicyEntry['peer'] = peer.ipBlock ? { kind: 'cidr', cidr: peer.ipBlock.cidr, except: peer.ipBlock.except ?? [] } : { kind: 'selector', identities: selectorIdentities(state, policy, peer) };
+            const resolved: PolicyEntry['peer'] = peer.ipBlock ? { kind: 'cidr', cidr: peer.ipBlock.cidr, except: peer.ipBlock.except ?? [] } : { kind: 'selector', namespace: policy.metadata.namespace, peer };
             entries.push({ peer: resolved, ...layer4, policy: key });
           }
         }
@@ -126,12 +125,12 @@ export function endpointPolicy(state: LabState, pod: PodState, server?: PodState
   return result;
 }
 
-function entryAllows(entry: PolicyEntry, remote: Remote, protocol: string, port: number | undefined): boolean {
+function entryAllows(state: LabState, entry: PolicyEntry, remote: Remote, protocol: string, port: number | undefined): boolean {
   if (entry.protocol !== 'ANY' && entry.protocol !== protocol) return false;
   if (entry.ports && (port === undefined || port < entry.ports.from || port > entry.ports.to)) return false;
   const peer = entry.peer;
   if (peer.kind === 'any') return true;
-  if (peer.kind === 'selector') return remote.kind === 'pod' && peer.identities.has(remote.identity);
+  if (peer.kind === 'selector') return remote.kind === 'pod' && selectsIdentity(state, peer.namespace, peer.peer, remote.pod);
   if (remote.kind !== 'world') return false;
   const inside = (cidr: string) => cidrContains(parseCidr(cidr, false)!, remote.ip);
   return inside(peer.cidr) && !peer.except.some(inside);
@@ -155,7 +154,7 @@ export function ciliumDirectionVerdict(state: LabState, direction: 'egress' | 'i
   const remote = direction === 'egress' ? destination : source;
   if (direction === 'ingress' && remote.kind === 'remote-node' && remote.ip === parseIp(state.nodes.get(endpoint.pod.node)?.ip ?? '')) return { allowed: true, reason: 'localhost' };
   const map = endpointPolicy(state, endpoint.pod, direction === 'egress' && destination.kind === 'pod' ? destination.pod : undefined)[direction];
-  if (map === null || map.some((entry) => entryAllows(entry, remote, protocol, port))) return { allowed: true };
+  if (map === null || map.some((entry) => entryAllows(state, entry, remote, protocol, port))) return { allowed: true };
   return { allowed: false, direction, endpoint: endpoint.pod, remote, policies: [...new Set(map.map((entry) => entry.policy))] };
 }
 
