@@ -5,6 +5,21 @@ import { ciliumDirectionVerdict } from '../cni/cilium-policy';
 import { weaveNpc, weaveNpcVerdict } from '../cni/weave-npc';
 import type { Walk, WalkEnd } from './walk';
 
+const ipBlocks = new WeakMap<LabState, { version: number; any: boolean }>();
+
+/** Whether a NetworkPolicy of the lab has an ipBlock peer, once per state version. */
+function hasIpBlock(state: LabState): boolean {
+  const cached = ipBlocks.get(state);
+  if (cached && cached.version === state.version) return cached.any;
+  let any = false;
+  for (const { policy } of state.networkPolicies.values()) {
+    for (const rule of policy.spec.ingress ?? []) any ||= (rule.from ?? []).some((peer) => peer.ipBlock !== undefined);
+    for (const rule of policy.spec.egress ?? []) any ||= (rule.to ?? []).some((peer) => peer.ipBlock !== undefined);
+  }
+  ipBlocks.set(state, { version: state.version, any });
+  return any;
+}
+
 /**
  * NetworkPolicy where the plugin enforces it: egress on the host side of the source pod's veth,
  * ingress on the host side of the destination pod's veth, each with the engine's explanation on
@@ -54,6 +69,15 @@ export class PolicyGate {
 
   private seqOf(key: string): number | undefined {
     return this.state.networkPolicies.get(key)?.appliedSeq;
+  }
+
+  /**
+   * cilium departs from the API only over ipBlocks and for its own node's traffic to an endpoint
+   * (reserved:host). Without either its maps decide as the API does, and they are not built: an
+   * endpoint's maps resolve each selector over every pod of the lab (150,000 at the limits).
+   */
+  private ciliumMayDiffer(direction: 'egress' | 'ingress'): boolean {
+    return (direction === 'ingress' && !('namespace' in this.flow().source)) || hasIpBlock(this.state);
   }
 
   /**
@@ -134,7 +158,7 @@ export class PolicyGate {
       });
       return true;
     }
-    if (this.state.cluster.cni.plugin === 'cilium') {
+    if (this.state.cluster.cni.plugin === 'cilium' && this.ciliumMayDiffer(direction)) {
       const differs = this.ciliumDiffers(walk, node, device, direction, allowed);
       if (differs !== undefined) return differs;
     }

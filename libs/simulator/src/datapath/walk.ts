@@ -13,11 +13,11 @@ import { FLANNEL_VNI, FLANNEL_VXLAN_PORT, podMtu, usesVxlan, VXLAN_OVERHEAD } fr
 import type { Route } from '../netns/types';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../net/ipv4';
 import { podByIp } from './endpoints';
-import { pluginDatapath } from '../cni/plugin-datapath';
+import type { PluginDatapath } from '../cni/plugin-datapath';
 import { deviceAddress } from '../cni/plugin-node';
 import { CALICO, CILIUM, kubeProxyReplaced, WEAVE } from '../cni/plugins';
 import { ciliumBackend, ciliumFrontend } from '../cni/cilium-services';
-import { firstHopOf, outerHeader, podBridgeOf } from './plugin-hops';
+import { firstHopOf, labDatapath, outerHeader, podBridgeOf } from './plugin-hops';
 import { findListener, nodeListeners, podListener, type Listener } from './listeners';
 import type { NeighbourCache } from './neighbour-cache';
 import type { PolicyGate } from './policy-gate';
@@ -94,6 +94,10 @@ export class Walk {
   ) {
     this.label = reply ? 'Reply: ' : '';
     this.flowSeed = flowPort(packet);
+  }
+
+  private get datapath(): PluginDatapath {
+    return labDatapath(this.state);
   }
 
   run(start: Location): WalkEnd {
@@ -291,7 +295,7 @@ export class Walk {
       return this.tunnel(node, remote, CILIUM.vxlanDevice);
     }
     if (route.dev === 'eth0' && route.via) {
-      const datapath = pluginDatapath(this.state);
+      const datapath = this.datapath;
       const remote = datapath.encryption && datapath.encapsulation.kind === 'none' ? nodeByIp(this.state, route.via) : undefined;
       if (remote && remote !== node && nodeOwningPodAddress(this.state, parseIp(this.packet.dst)!) === remote) return this.encryptedRoute(node, remote);
       return undefined;
@@ -336,7 +340,7 @@ export class Walk {
   }
 
   private weaveToPeer(node: NodeState, remote: NodeState, mac: string, arrive: () => Location | WalkEnd): Location | WalkEnd {
-    const datapath = pluginDatapath(this.state);
+    const datapath = this.datapath;
     const router = datapath.encapsulation.kind === 'vxlan' ? 'the Open vSwitch datapath (fastdp) through vethwe-bridge' : 'the weave router process (sleeve) through vethwe-pcap';
     this.push({ node: node.name, netns: 'node', device: WEAVE.bridge, layer: 'L2', action: 'bridge-forward', summary: `${WEAVE.bridge} has no local port for ${mac}: the frame goes to ${router}, which knows it is on peer ${remote.name}.`, rule: `${mac} → peer ${remote.name}` });
     const crossed = this.tunnel(node, remote, datapath.encapsulation.device);
@@ -350,7 +354,7 @@ export class Walk {
    * underlay's one L2 hop, and the decapsulation on `remote`.
    */
   private tunnel(node: NodeState, remote: NodeState, dev: string): Location | WalkEnd {
-    const datapath = pluginDatapath(this.state);
+    const datapath = this.datapath;
     const enc = datapath.encapsulation;
     const source = podByIp(this.state, this.packet.src);
     const outer = outerHeader(datapath, node, remote, flowPort(this.packet), source);
@@ -372,7 +376,7 @@ export class Walk {
    * wireguard.cali; cilium: eBPF redirects to cilium_wg0) or the kernel's XFRM (IPsec) before eth0.
    */
   private encryptedRoute(node: NodeState, remote: NodeState): Location | WalkEnd {
-    const device = pluginDatapath(this.state).encryption!.device ?? 'eth0';
+    const device = this.datapath.encryption!.device ?? 'eth0';
     this.packet.srcMac = node.mac;
     this.packet.dstMac = remote.mac;
     const crossed = this.acrossSegment(node, remote, device, this.packet.length, 0, () => this.view());
@@ -385,7 +389,7 @@ export class Walk {
    * packet is no longer readable on the wire), ARP for the peer, eth0 and back to readable on `remote`.
    */
   private acrossSegment(node: NodeState, remote: NodeState, dev: string, size: number, overhead: number, view: () => PacketView): WalkEnd | undefined {
-    const encryption = pluginDatapath(this.state).encryption;
+    const encryption = this.datapath.encryption;
     const extra = encryption?.kind === 'wireguard' ? 60 : encryption ? 40 : 0;
     if (size + extra > this.state.cluster.mtu) return this.tooBig(node.name, 'node', 'eth0', this.state.cluster.mtu - overhead - extra);
     let wire = view;
@@ -565,7 +569,7 @@ export class Walk {
     const inside = parseCidr(plugin === 'bridge' ? node.podCIDR : plugin === 'weave' ? WEAVE.range : this.state.cluster.podCIDR)!;
     if (!cidrContains(inside, src) || cidrContains(inside, dst) || dst >>> 28 === 14) return;
     const translated = route.dev === 'eth0' ? node.ip : this.deviceAddress(node, route.dev);
-    const chain = pluginDatapath(this.state).masquerade;
+    const chain = this.datapath.masquerade;
     this.nat.push({ kind: 'snat', node: node.name, original: this.packet.src, translated });
     this.push({ node: node.name, netns: 'node', device: route.dev, layer: 'iptables', action: 'snat', summary: `nat POSTROUTING (${chain}) masquerades the source ${this.packet.src} → ${translated}: the destination is outside the ${inside.prefix === this.state.cluster.nodeCIDRMaskSize && plugin === 'bridge' ? "node's pod subnet" : 'pod network'}.`, rule: `${chain} MASQUERADE` });
     this.packet.src = translated;
