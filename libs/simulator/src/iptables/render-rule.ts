@@ -200,7 +200,21 @@ export function formatCount(value: number, exact: boolean): string {
 export function listRule(rule: Rule, format: RuleListFormat): string {
   let line = format.lineNumber !== undefined ? `${format.lineNumber}`.padEnd(4) + ' ' : '';
   if (format.verbose) line += formatCount(rule.counters.packets, format.exact) + formatCount(rule.counters.bytes, format.exact);
-  line += targetName(rule.target).padEnd(9) + ' ';
+  return line + listRuleBody(rule, format);
+}
+
+/**
+ * What `-L` prints of a rule after its counters, per rule object and format (-n, -v): kube-proxy's
+ * rules are shared between syncs and nodes, so a listing of 300,000 rules is mostly looked up.
+ */
+const listedBodies = new WeakMap<Rule, (string | undefined)[]>();
+
+function listRuleBody(rule: Rule, format: RuleListFormat): string {
+  const slot = (format.numeric ? 1 : 0) + (format.verbose ? 2 : 0);
+  let bodies = listedBodies.get(rule);
+  const known = bodies?.[slot];
+  if (known !== undefined) return known;
+  let line = targetName(rule.target).padEnd(9) + ' ';
   const protocol = rule.protocol?.name ?? 'all';
   line += (rule.protocol?.invert ? '!' : ' ') + (format.numeric ? PROTOCOL_NUMBERS[protocol] : protocol).padEnd(5);
   line += '-- ';
@@ -210,5 +224,8 @@ export function listRule(rule: Rule, format: RuleListFormat): string {
   }
   line += listAddress(rule.source, format.numeric) + listAddress(rule.destination, format.numeric);
   for (const match of rule.matches) line += listMatch(match, format.numeric);
-  return line + listTarget(rule.target);
+  line += listTarget(rule.target);
+  if (!bodies) listedBodies.set(rule, (bodies = []));
+  bodies[slot] = line;
+  return line;
 }

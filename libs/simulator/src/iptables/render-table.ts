@@ -70,14 +70,20 @@ export function renderList(table: Table, options: ListOptions, chainName?: strin
   const chains = chainName === undefined ? chainsInOrder(table) : [table.chains.get(chainName)];
   if (chains.some((chain) => chain === undefined)) return undefined;
   const references = referenceCounts(table);
-  const blocks = (chains as Chain[]).map((chain) => {
-    const lines = [chainTitle(chain, references.get(chain.name) ?? 0, options), header(options)];
-    chain.rules.forEach((rule, index) => {
-      lines.push(listRule(rule, { ...options, lineNumber: options.lineNumbers ? index + 1 : undefined }));
-    });
-    return lines.join('\n') + '\n';
-  });
-  return blocks.join('\n');
+  const columns = header(options);
+  const format = { ...options, lineNumber: undefined as number | undefined };
+  const lines: string[] = [];
+  for (const chain of chains as Chain[]) {
+    // Chains are separated by one empty line.
+    if (lines.length > 0) lines.push('');
+    lines.push(chainTitle(chain, references.get(chain.name) ?? 0, options), columns);
+    const rules = chain.rules;
+    for (let index = 0; index < rules.length; index++) {
+      if (options.lineNumbers) format.lineNumber = index + 1;
+      lines.push(listRule(rules[index], format));
+    }
+  }
+  return lines.join('\n') + '\n';
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
