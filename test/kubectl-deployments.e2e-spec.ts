@@ -99,6 +99,23 @@ describe('Deployments with the real kubectl', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
+  it('over REST: POST /apply creates a Deployment (its pods in the answer), DELETE /objects/deployments removes it with them', async () => {
+    const manifest = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { replicas: 2, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'nginx' }] } } } };
+    // On both twins, so that they go on deciding alike.
+    for (const lab of [api, twin]) {
+      const applied = await request(lab, '/apply', manifest);
+      expect(applied.status).toBe(200);
+      const body = await applied.json();
+      expect(body.results).toEqual([expect.objectContaining({ kind: 'Deployment', name: 'api', action: 'created' })]);
+      expect(body.events.filter((e: { type: string }) => e.type === 'PodCreated')).toHaveLength(2);
+      const remove = () => fetch(`${server.url}/api/labs/${lab.id}/objects/deployments/default/api`, { method: 'DELETE', headers: { authorization: `Bearer ${lab.tokens.student}` } });
+      const deleted = await remove();
+      expect(deleted.status).toBe(200);
+      expect(((await deleted.json()).events as { type: string }[]).map((e) => e.type)).toEqual(['PodDeleted', 'PodDeleted', 'DeploymentDeleted']);
+      expect((await remove()).status).toBe(404);
+    }
+  });
+
   it('discovery lists deployments (deploy, with scale) and replicasets (rs) under apps/v1', async () => {
     const run = await kubectl(['api-resources', '--api-group=apps']);
     expect(run.rc).toBe(0);
@@ -150,11 +167,12 @@ describe('Deployments with the real kubectl', () => {
     for (const pod of items) expect(pod.metadata.ownerReferences[0]).toMatchObject({ kind: 'ReplicaSet', name: pod.metadata.name.replace(/-[a-z0-9]{5}$/, '') });
   });
 
-  it('scale deployment --replicas=4 goes through the scale subresource; get all lists pods, services, deployments and replicasets', async () => {
+  it('scale deployment --replicas=4 goes through the scale subresource; get all lists pods, deployments and replicasets', async () => {
     expect((await both(['scale', 'deployment', 'web', '--replicas=4'])).stdout).toBe('deployment.apps/web scaled\n');
     await both(['get', 'deploy', 'web']);
     expect((await kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout.trimEnd().split('\n')).toHaveLength(4);
-    const all = await both(['get', 'all']);
+    // -l keeps the kubernetes Service out: the API server ages it from its second-precision creationTimestamp.
+    const all = await both(['get', 'all', '-l', 'app=web']);
     expect(all.stdout).toMatch(/\n\nNAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\ndeployment\.apps\/web\s+4\/4 /);
     expect(all.stdout).toMatch(/\n\nNAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nreplicaset\.apps\/web-[a-z0-9]+\s+4\s+4\s+4 /);
   });

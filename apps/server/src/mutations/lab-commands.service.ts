@@ -22,6 +22,7 @@ const deletable: Record<string, (namespace: string, name: string) => Command> = 
   pods: (namespace, name) => ({ type: 'deletePod', namespace, name }),
   services: (namespace, name) => ({ type: 'deleteService', namespace, name }),
   networkpolicies: (namespace, name) => ({ type: 'deleteNetworkPolicy', namespace, name }),
+  deployments: (namespace, name) => ({ type: 'deleteDeployment', namespace, name }),
   namespaces: (_namespace, name) => ({ type: 'deleteNamespace', name }),
 };
 

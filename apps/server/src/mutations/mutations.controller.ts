@@ -73,7 +73,7 @@ export class MutationsController {
   }
 
   @Delete('objects/:resource/:namespace/:name')
-  @ApiOperation({ summary: 'Delete one object: pods|services|networkpolicies/<ns>/<name>, namespaces/_/<name>' })
+  @ApiOperation({ summary: 'Delete one object: pods|services|networkpolicies|deployments/<ns>/<name>, namespaces/_/<name>' })
   @ApiResponse({ status: 200, schema: openApi.mutation })
   deleteObject(
     @Req() request: LabRequest,
