@@ -141,6 +141,7 @@ describe('Deployments with the real kubectl', () => {
     const dns = await both(['describe', 'endpoints', 'kube-dns', '-n', 'kube-system']);
     expect(dns.stdout).toMatch(/\nSubsets:\n  Addresses:\s+10\.244\.0\.\d+\n  NotReadyAddresses:\s+<none>\n  Ports:\n    Name\s+Port\s+Protocol\n/);
     expect((await both(['describe', 'ep', 'nope'])).stderr).toBe('Error from server (NotFound): endpoints "nope" not found\n');
+    expect((await both(['rollout', 'status', 'ds/kube-proxy', '-n', 'kube-system'])).stdout).toBe('daemon set "kube-proxy" successfully rolled out\n');
   });
 
   it('apply -f creates web (3 pods of one ReplicaSet), again prints unchanged; get deploy/rs -o wide and -o yaml', async () => {
