@@ -671,6 +671,7 @@ describe('the web client in a browser', () => {
     await page.click('#trace-run');
     await page.waitForFunction(() => document.querySelector('#trace-verdict')?.textContent?.startsWith('Итог:'), undefined, { timeout: 20_000 });
     expect(await page.textContent('#trace-verdict')).toBe('Итог: доставлен — nginx (default/b) принимает TCP/80');
+    expect(await page.locator('#trace-history option').allTextContents()).toEqual(['#1 pod default/a доставлен']);
     const summaries = await page.locator('#hops li.hop .summary').evaluateAll((items) => items.map((item) => ({ lang: item.getAttribute('lang'), text: item.textContent, english: item.getAttribute('title') })));
     expect(summaries.length).toBeGreaterThan(10);
     expect(summaries.filter((summary) => summary.lang !== 'ru')).toEqual([]);

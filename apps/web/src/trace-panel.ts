@@ -154,7 +154,7 @@ export class TracePanel {
     const markup = [...this.received]
       .map(([id, { hops, result }], position) => {
         const first = hops[0] ?? result?.hops?.[0];
-        const label = `#${position + 1} ${first ? `${first.netns}` : ''} ${result?.verdict ?? '…'}`;
+        const label = `#${position + 1} ${first ? `${first.netns}` : ''} ${result?.verdict ? verdictWord(result.verdict) : '…'}`;
         return `<option value="${escapeHtml(id)}">${escapeHtml(label)}</option>`;
       })
       .join('');
