@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { applyCommand, initialState, nodeNetNamespace, podNetNamespace, trace, type LabState, type NodeState, type PodState } from '@hoplab/simulator';
+import { applyCommand, initialState, nodeNetNamespace, pluginDatapath, podNetNamespace, trace, type LabState, type NodeState, type PodState } from '@hoplab/simulator';
 import { nodeIptablesSave } from '@hoplab/simulator/node-iptables';
+import { renderTracepath } from '@hoplab/simulator/datapath/render/tracepath';
 import { addNamespace, attempt, inNs, removeNamespaces, run, tag } from './support/netns';
 
 /**
@@ -8,8 +9,9 @@ import { addNamespace, attempt, inNs, removeNamespaces, run, tag } from './suppo
  * network namespaces with exactly the addresses, MACs, bridges, veths, routes (and, for VXLAN, the
  * flannel.1 devices with their PERMANENT neighbours and FDB entries, and the nodes' iptables-save
  * loaded with iptables-restore) HopLab derives; real traffic (ping, nc) runs inside them only, and
- * HopLab's verdicts, TTLs and Service endpoints must match what the kernel did. Needs root,
- * iproute2, iptables, iputils-ping and netcat-openbsd (and the kernel's vxlan module); it fails,
+ * HopLab's verdicts, TTLs and Service endpoints must match what the kernel did (and tracepath's
+ * output HopLab renders, what the real tracepath prints). Needs root, iproute2, iptables,
+ * iputils-ping, iputils-tracepath and netcat-openbsd (and the kernel's vxlan module); it fails,
  * never skips, without them.
  */
 let listener: ChildProcess | undefined;
@@ -81,12 +83,12 @@ function cleanUp(): void {
 }
 
 function requireTools(): void {
-  for (const tool of [['ip', '-V'], ['ping', '-V'], ['nc', '-h'], ['iptables', '-V']]) {
+  for (const tool of [['ip', '-V'], ['ping', '-V'], ['tracepath', '-V'], ['nc', '-h'], ['iptables', '-V']]) {
     try {
       execFileSync(tool[0], tool.slice(1), { stdio: 'ignore' });
     } catch (error) {
       // nc -h exits 1 after printing its usage; only a missing binary is fatal.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${tool[0]} is required (iproute2, iptables, iputils-ping, netcat-openbsd)`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${tool[0]} is required (iproute2, iptables, iputils-ping, iputils-tracepath, netcat-openbsd)`);
     }
   }
 }
@@ -137,6 +139,17 @@ describe('the tracer against the real kernel: flannel host-gw, two nodes, three 
     expect(real.code).not.toBe(0);
     expect(simulated.verdict).toBe('dropped');
     expect(simulated.routeAddresses[0]).toBe(real.from);
+  });
+
+  it('tracepath prints what HopLab renders from the trace (times aside): across nodes, and to a neighbour on the bridge', () => {
+    const times = (text: string) => text.replace(/ *\d+\.\d{3}ms /g, ' <time> ');
+    for (const to of [b, c]) {
+      const real = attempt(podNs(a), ['tracepath', '-n', to.ip]);
+      expect(real.code).toBe(0);
+      const pmtu = pluginDatapath(state).podMtu;
+      const simulated = renderTracepath(trace(state, { from: 'default/a', to: `default/${to.name}`, port: 44444, protocol: 'UDP', size: pmtu }), { pmtu });
+      expect(times(simulated.stdout)).toBe(times(real.out));
+    }
   });
 
   it('TCP to a listening port connects; to a closed port both refuse', () => {
@@ -287,6 +300,16 @@ describe('the tracer against the real kernel: flannel VXLAN, two nodes, a Cluste
     expect(real.code).not.toBe(0);
     expect(simulated.verdict).toBe('dropped');
     expect(simulated.routeAddresses[1]).toBe(real.from);
+  });
+
+  it('tracepath across the VXLAN overlay prints what HopLab renders (times aside): pmtu 1450, flannel.1 of the other node', () => {
+    const pmtu = pluginDatapath(state).podMtu;
+    const real = attempt(vxPod(a), ['tracepath', '-n', b.ip]);
+    expect(real.code).toBe(0);
+    const simulated = renderTracepath(trace(state, { from: 'default/a', to: 'default/b', port: 44444, protocol: 'UDP', size: pmtu }), { pmtu });
+    const times = (text: string) => text.replace(/ *\d+\.\d{3}ms /g, ' <time> ');
+    expect(times(simulated.stdout)).toBe(times(real.out));
+    expect(simulated.stdout).toContain('pmtu 1450');
   });
 
   it('pod → ClusterIP: kube-proxy\'s DNAT in the restored tables connects to the one endpoint HopLab names', () => {
