@@ -140,6 +140,9 @@ describe('Deployments with the real kubectl', () => {
     expect(flannel.stdout).toMatch(/\n  Init Containers:\n   install-cni-plugin:\n/);
     const dns = await both(['describe', 'endpoints', 'kube-dns', '-n', 'kube-system']);
     expect(dns.stdout).toMatch(/\nSubsets:\n  Addresses:\s+10\.244\.0\.\d+\n  NotReadyAddresses:\s+<none>\n  Ports:\n    Name\s+Port\s+Protocol\n/);
+    const apiserver = await both(['describe', 'endpoints', 'kubernetes']);
+    expect(apiserver.stdout).toMatch(/\nSubsets:\n  Addresses:\s+192\.168\.49\.2\n  NotReadyAddresses:\s+<none>\n  Ports:\n    Name\s+Port\s+Protocol\n    ----\s+----\s+--------\n    https\s+8443\s+TCP\n/);
+    expect((await both(['get', 'ep', 'kubernetes'])).stdout).toMatch(/\nkubernetes\s+192\.168\.49\.2:8443\s+\S+\n$/);
     expect((await both(['describe', 'ep', 'nope'])).stderr).toBe('Error from server (NotFound): endpoints "nope" not found\n');
     expect((await both(['rollout', 'status', 'ds/kube-proxy', '-n', 'kube-system'])).stdout).toBe('daemon set "kube-proxy" successfully rolled out\n');
   });

@@ -1,4 +1,4 @@
-import { endpointSlices, type PodState } from '@hoplab/simulator';
+import { endpointSlices, serviceEndpoints, type PodState, type ServiceState } from '@hoplab/simulator';
 import { metadata, type KubeObject, type RenderContext } from './render-context';
 
 /** Labels match a Service's equality selector. */
@@ -39,10 +39,25 @@ function resolvedPort(pod: PodState, target: number | string): number | undefine
   return undefined;
 }
 
-/** Endpoints the endpoint controller keeps for each Service with a selector. */
+/** The apiserver's own Endpoints for default/kubernetes: the control plane's address, port https 8443. */
+function kubernetesEndpoints(ctx: RenderContext, svc: ServiceState): KubeObject {
+  const [https] = serviceEndpoints(ctx.state, svc);
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: metadata(ctx, 'Endpoints', { name: svc.name, namespace: svc.namespace, createdAt: svc.createdAt, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }),
+    ...(https?.addresses.length ? { subsets: [{ addresses: https.addresses.map((a) => ({ ip: a.address.ip })), ports: [{ name: 'https', port: https.addresses[0].port, protocol: 'TCP' }] }] } : {}),
+  };
+}
+
+/** Endpoints the endpoint controller keeps for each Service with a selector, and the apiserver's. */
 export function renderEndpoints(ctx: RenderContext): KubeObject[] {
   const out: KubeObject[] = [];
   for (const svc of ctx.state.services.values()) {
+    if (svc.namespace === 'default' && svc.name === 'kubernetes') {
+      out.push(kubernetesEndpoints(ctx, svc));
+      continue;
+    }
     if (!svc.selector) continue;
     const pods = endpointPods(ctx, svc.namespace, svc.selector);
     const ports = svc.ports.map((p) => ({ name: p.name || undefined, port: pods.length ? (resolvedPort(pods[0], p.targetPort) ?? 0) : 0, protocol: p.protocol }));
