@@ -34,6 +34,11 @@ export const openApi = {
       context: { type: 'string' },
       prompt: { type: 'string' },
       vars: { type: 'object', additionalProperties: { type: 'string' } },
+      notes: {
+        type: 'array',
+        items: { type: 'string' },
+        description: "the lab's explanations beside the tools' own output, e.g. after an iptables change on a node: when kube-proxy puts its rules back and why",
+      },
     },
   },
   file: { type: 'object', required: ['name', 'content'], properties: { name: { type: 'string', example: 'deny-all.yaml' }, content: { type: 'string' } } },

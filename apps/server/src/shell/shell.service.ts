@@ -25,6 +25,8 @@ export interface ShellResult {
   stack: ShellStack;
   /** The line ended in `kubectl get -w`: callers that stream (socket.io) go on printing its changes. */
   watch?: KubectlWatch;
+  /** The lab's explanations beside the tools' output, e.g. after `iptables -F` when kube-proxy puts its rules back. */
+  notes?: string[];
 }
 
 const refusalWords: Record<string, string> = { invalid: 'BadRequest', 'not-found': 'NotFound', conflict: 'AlreadyExists', exhausted: 'ServiceUnavailable' };
@@ -90,6 +92,6 @@ export class ShellService {
       ({ step, version } = next);
     }
     const vars = step.stack[step.stack.length - 1]?.vars ?? {};
-    return { ...step.output, version, events, context: contextName(step.stack), prompt: step.prompt, vars, stack: step.stack, ...(step.watch ? { watch: step.watch } : {}) };
+    return { ...step.output, version, events, context: contextName(step.stack), prompt: step.prompt, vars, stack: step.stack, ...(step.watch ? { watch: step.watch } : {}), ...(step.notes ? { notes: step.notes } : {}) };
   }
 }

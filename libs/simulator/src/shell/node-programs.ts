@@ -1,4 +1,5 @@
 import type { LabState } from '../cluster/types';
+import { explainIptablesRecovery } from '../node-iptables/explain';
 import { nodeIptablesSave, runNodeIptables } from '../node-iptables/run-iptables';
 import { nodeNetNamespace } from '../netns/derive';
 import { catFlannelSubnetEnv, kubeFlannelConfigMap } from '../views';
@@ -41,7 +42,11 @@ function iptables(call: Invocation, node: string): ProgramResult {
   const args = call.argv.slice(1);
   const run = runNodeIptables(call.state, node, args, call.env.now, call.env.traced);
   if (run.events.length === 0) return printed(run.stdout, run.stderr, run.exitCode);
-  return { kind: 'mutation', commands: [{ type: 'iptables', node, args }], render: () => printed(run.stdout, run.stderr, run.exitCode) };
+  return {
+    kind: 'mutation',
+    commands: [{ type: 'iptables', node, args }],
+    render: (after, env) => ({ ...printed(run.stdout, run.stderr, run.exitCode), notes: [explainIptablesRecovery(after, node, env.now)] }),
+  };
 }
 
 function iptablesSave(call: Invocation, node: string): Printed {

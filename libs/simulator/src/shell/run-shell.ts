@@ -31,6 +31,8 @@ export interface ShellDone {
   prompt: string;
   /** The line ended in `kubectl get -w`, unpiped: a caller that streams prints later changes (watchUpdate) until interrupted. */
   watch?: KubectlWatch;
+  /** The lab's explanations of what the line's commands did (Printed.notes), in order. */
+  notes?: string[];
 }
 
 export interface ShellMutation {
@@ -53,6 +55,7 @@ interface Cursor {
   status: number;
   /** The last command's `kubectl get -w`, when it was not piped. */
   watch?: KubectlWatch;
+  notes?: string[];
 }
 
 export function runShell(state: LabState, stack: ShellStack, line: string, env: ShellEnv): ShellStep {
@@ -93,7 +96,7 @@ function advance(cursor: Cursor, state: LabState, env: ShellEnv): ShellStep {
     }
   }
   const finished = done(state, { stdout: cursor.stdout, stderr: cursor.stderr, exitCode: cursor.status }, cursor.stack);
-  return cursor.watch ? { ...finished, watch: cursor.watch } : finished;
+  return { ...finished, ...(cursor.watch ? { watch: cursor.watch } : {}), ...(cursor.notes ? { notes: cursor.notes } : {}) };
 }
 
 /** A line stopped at a program's mutation; its render may ask for another one (kubectl run --rm). */
@@ -138,6 +141,7 @@ function finishStage(cursor: Cursor, command: SimpleCommand, result: Printed, st
     status: last ? result.exitCode : cursor.status,
     stack: result.stack ?? cursor.stack,
     watch: stages === 1 && command.redirects.length === 0 ? result.watch : undefined,
+    notes: result.notes ? [...(cursor.notes ?? []), ...result.notes] : cursor.notes,
   };
 }
 

@@ -40,6 +40,11 @@ export type ProgramResult = Printed | Mutation;
 
 export interface Printed extends ShellOutput {
   kind: 'printed';
+  /**
+   * What the lab explains beside the tool's own output (never in stdout/stderr, which stay the real
+   * tool's): e.g. after `iptables -F`, when kube-proxy puts its rules back.
+   */
+  notes?: string[];
   /** The context stack after the command (`docker exec -it … bash`, `exit`); unchanged when absent. */
   stack?: ShellStack;
   /** `kubectl get -w`: the list was printed; a caller that can stream prints later changes with watchUpdate. */
