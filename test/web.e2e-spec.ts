@@ -642,6 +642,13 @@ describe('the web client in a browser', () => {
     await page.waitForFunction(() => document.querySelectorAll('#axis .mark[data-type="ClockChanged"]').length === 2);
     const latest = (await request(server.url).get(`/api/labs/${lab.id}/events?limit=1000`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body as { type: string; data: { speed?: number } }[];
     expect(latest.at(-1)).toMatchObject({ type: 'ClockChanged', data: { speed: 10 } });
+    // Paused again: the axis holds each derived occurrence once, those pushed live and those read with the events alike.
+    await page.click('[data-clock="pause"]');
+    await page.waitForFunction(() => document.querySelectorAll('#axis .mark[data-type="ClockChanged"]').length === 3);
+    const timeline = (await request(server.url).get(`/api/labs/${lab.id}/timeline`).set('Authorization', `Bearer ${lab.tokens.observer}`).expect(200)).body as { kind: string }[];
+    const derived = timeline.filter((entry) => entry.kind === 'derived').length;
+    expect(derived).toBeGreaterThan(3);
+    await page.waitForFunction((count) => document.querySelectorAll('#axis .mark.derived').length === count, derived);
 
     await page.goto(labUrl(lab, 'observer'));
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));

@@ -25,6 +25,7 @@ export class TimelinePanel {
   /** The gap placeMarks left between neighbouring marks (MARK_GAP, less in a burst). */
   private gap = MARK_GAP;
   private axisFrame: number | undefined;
+  private readonly derivedSeen = new Set<string>();
 
   constructor(
     private readonly api: LabApi,
@@ -151,7 +152,7 @@ export class TimelinePanel {
   async refresh(): Promise<void> {
     for (;;) {
       const fresh = await this.api.timeline(this.last);
-      this.entries.push(...fresh);
+      for (const entry of fresh) this.remember(entry);
       const events = fresh.filter((entry) => entry.kind === 'event' && entry.seq !== undefined);
       this.last = events.at(-1)?.seq ?? this.last;
       if (events.length < TIMELINE_PAGE) break;
@@ -166,12 +167,28 @@ export class TimelinePanel {
 
   /** A derived occurrence pushed live (kube-proxy sync, endpoints update); a burst of them (every node syncing) is drawn once. */
   addDerived(occurrence: TimelineEntry): void {
-    this.entries.push(occurrence);
+    if (!this.remember(occurrence)) return;
     if (this.axisFrame !== undefined) return;
     this.axisFrame = requestAnimationFrame(() => {
       this.axisFrame = undefined;
       this.renderAxis();
     });
+  }
+
+  /**
+   * Keeps an entry unless it is known: a derived occurrence pushed live comes again with the next page of
+   * GET /timeline (which runs from the last known event's time). Whether it was new.
+   */
+  private remember(entry: TimelineEntry): boolean {
+    if (entry.kind === 'derived') {
+      // Every field (a sync's node, an endpoints update's Service...), in one order whichever way the entry came.
+      const fields = entry as unknown as Record<string, unknown>;
+      const key = Object.keys(fields).sort().map((name) => `${name}=${JSON.stringify(fields[name])}`).join('|');
+      if (this.derivedSeen.has(key)) return false;
+      this.derivedSeen.add(key);
+    }
+    this.entries.push(entry);
+    return true;
   }
 
   /** Ticks, marks and the cursor for the window shown; entries arrive in time order, so marks stay in time order. */
