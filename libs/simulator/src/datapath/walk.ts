@@ -74,7 +74,8 @@ export class Walk {
   deliveredTtl?: number;
   readonly nat: NatEntry[] = [];
   private label = '';
-  private lastView?: Packet & { view: PacketView };
+  /** The headers the last view was made of, and that view. */
+  private readonly viewOf: Omit<Packet, 'protocol'> & { flags?: string; view?: PacketView } = { src: '', dst: '', ttl: -1, length: -1 };
   /** The packet's netfilter mark (KUBE-MARK-MASQ sets 0x4000), kept from PREROUTING to POSTROUTING of a node. */
   private mark = 0;
   /** The draws of the flow's statistic matches: seeded by the original 5-tuple, so a flow is pinned. */
@@ -125,16 +126,25 @@ export class Walk {
    */
   private view(): PacketView {
     const p = this.packet;
-    const last = this.lastView;
-    if (last && last.src === p.src && last.dst === p.dst && last.ttl === p.ttl && last.srcMac === p.srcMac && last.dstMac === p.dstMac && last.srcPort === p.srcPort && last.dstPort === p.dstPort && last.flags === p.flags && last.length === p.length) {
-      return last.view;
+    const seen = this.viewOf;
+    if (seen.view && seen.src === p.src && seen.dst === p.dst && seen.ttl === p.ttl && seen.srcMac === p.srcMac && seen.dstMac === p.dstMac && seen.srcPort === p.srcPort && seen.dstPort === p.dstPort && seen.flags === p.flags && seen.length === p.length) {
+      return seen.view;
     }
     const view: PacketView = {
       ...(p.srcMac && p.dstMac ? { l2: { src: p.srcMac, dst: p.dstMac, type: 'IPv4' as const } } : {}),
       l3: { src: p.src, dst: p.dst, ttl: p.ttl, protocol: p.protocol, length: p.length },
       ...(p.protocol === 'ICMP' ? { l4: { flags: this.reply ? 'echo-reply' : 'echo-request' } } : { l4: { srcPort: p.srcPort, dstPort: p.dstPort, ...(p.flags ? { flags: p.flags } : {}) } }),
     };
-    this.lastView = { ...p, view };
+    seen.src = p.src;
+    seen.dst = p.dst;
+    seen.ttl = p.ttl;
+    seen.srcMac = p.srcMac;
+    seen.dstMac = p.dstMac;
+    seen.srcPort = p.srcPort;
+    seen.dstPort = p.dstPort;
+    seen.flags = p.flags;
+    seen.length = p.length;
+    seen.view = view;
     return view;
   }
 
