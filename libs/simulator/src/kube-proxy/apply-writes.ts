@@ -47,7 +47,8 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = fa
         line++;
       }
     }
-    if (write.deleted.length > 0) {
+    // On a trusted table whose services all jump only to their own current chains, nothing reaches a stale one.
+    if (write.deleted.length > 0 && !(trusted && sync.onlyOwnJumps)) {
       const deleted = new Set(write.deleted);
       const referenced = new Set<string>();
       const note = (rules: readonly Rule[]) => {

@@ -36,6 +36,11 @@ export interface SyncOutput {
   writes: [TableWrite, TableWrite];
   /** Service keys whose SVC/SVL/EXT/SEP chains this restore rewrites. */
   rewrittenServices: string[];
+  /**
+   * Every service's rules jump only to its own current chains (or KUBE-MARK-MASQ): on a trusted
+   * table no rule of this builder can reach a stale chain being deleted.
+   */
+  onlyOwnJumps?: boolean;
   natChains: number;
   natRules: number;
 }
@@ -112,6 +117,8 @@ export class KubeProxyRuleBuilder {
   /** The four top-level chains' rules in `order`, and each service's count per chain (4 per index of `order`). */
   private readonly topLevel: Rule[][] = [[], [], [], []];
   private counts = new Int32Array(0);
+  /** Stored services whose rules jump outside their own chains (see isSelfContained). */
+  private openEntries = 0;
   private totalEndpoints = 0;
   private largeClusterMode = false;
 
@@ -125,6 +132,7 @@ export class KubeProxyRuleBuilder {
   fullSync(input: Pick<KubeProxyInput, 'services' | 'endpoints'>, existingNatChains?: ExistingChains): SyncOutput {
     const previous = this.entries;
     this.entries = new Map();
+    this.openEntries = 0;
     const services = input.services.filter((s) => s.clusterIP !== 'None' && s.clusterIP !== '');
     const lists = services.map((service) => portEndpoints(service, input.endpoints));
     this.totalEndpoints = 0;
@@ -151,6 +159,7 @@ export class KubeProxyRuleBuilder {
     const replaced = new Set<string>();
     changes.forEach((change, i) => {
       const previous = this.entries.get(change.key);
+      if (previous && !previous.selfContained) this.openEntries--;
       const existed = this.entries.delete(change.key);
       const list = lists[i];
       if (change.service && list) {
@@ -201,7 +210,11 @@ export class KubeProxyRuleBuilder {
       if (!isSelfContained(port)) selfContained = false;
     }
     for (const list of portEndpoints) endpointCount += list.length;
-    this.entries.set(`${service.namespace}/${service.name}`, { service, ports, endpointCount, counts, selfContained });
+    const key = `${service.namespace}/${service.name}`;
+    const replaced = this.entries.get(key);
+    if (replaced && !replaced.selfContained) this.openEntries--;
+    if (!selfContained) this.openEntries++;
+    this.entries.set(key, { service, ports, endpointCount, counts, selfContained });
   }
 
   private rebuildTopLevel(): void {
@@ -277,6 +290,7 @@ export class KubeProxyRuleBuilder {
         { table: 'nat', chains: natChains, deleted },
       ],
       rewrittenServices: [...rewrite],
+      onlyOwnJumps: this.openEntries === 0,
       natChains: natChains.length + deleted.length,
       natRules,
     };
