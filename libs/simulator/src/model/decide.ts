@@ -20,7 +20,7 @@ import { broadcastOf, cidrContains, cidrsOverlap, parseCidr, parseIp } from '../
 import { Prng } from '../net/prng';
 import { isQualifiedName, isValidLabelValue } from '../netpol/name-rules';
 import { applyService, builtinServices, deleteService } from '../services/decide-services';
-import { applyDeployment, corednsDeployment, deleteDeployment, replacePodOfReplicaSet, scaleDeployment, type PodDecisions } from './deployments';
+import { applyDeployment, corednsDeployment, deleteDeployment, replaceMissingPods, scaleDeployment, type PodDecisions } from './deployments';
 import { decideIptables, kubeProxyPodReplacement, restartKubeProxy } from '../node-iptables/decide-node';
 
 export const PINNED_ADDRESS_ANNOTATION = 'cni.projectcalico.org/ipAddrs';
@@ -38,7 +38,7 @@ export function decide(state: LabState, command: Command, _ctx: DecideContext): 
     case 'addNode':
       return addNode(state, command, prng);
     case 'removeNode':
-      return removeNode(state, command.name);
+      return removeNode(state, command.name, prng);
     case 'addRouter':
       return addRouter(state, command);
     case 'createNamespace':
@@ -275,12 +275,14 @@ function dockerMac(ip: string): string {
   return `02:42:${ip.split('.').map((octet) => Number(octet).toString(16).padStart(2, '0')).join(':')}`;
 }
 
-function removeNode(state: LabState, name: string): DecidedEvent[] {
+function removeNode(state: LabState, name: string, prng: Prng): DecidedEvent[] {
   const node = state.nodes.get(name);
   if (!node) throw new SimulatorError('not-found', `nodes "${name}" not found`, 'name');
   const events = [...node.pods].map((key) => podDeletion(state, state.pods.get(key)!));
   events.push({ type: 'NodeRemoved', data: { name } });
-  return events;
+  // The node's Deployment pods are made again elsewhere (the Node object is gone, its pods are collected at once).
+  const replicated = [...node.pods].some((key) => state.pods.get(key)?.owner?.kind === 'ReplicaSet');
+  return replicated ? withReplacements(state, events, prng) : events;
 }
 
 function addRouter(state: LabState, command: Extract<Command, { type: 'addRouter' }>): DecidedEvent[] {
@@ -370,10 +372,14 @@ const podDecisions: PodDecisions = { createPod, podDeletion, validateContainers 
 
 /** A Deployment's pod deleted: its ReplicaSet replaces it, decided on a draft without it. */
 function replicaSetPodDeletion(state: LabState, pod: PodState, prng: Prng): DecidedEvent[] {
-  const deletion = podDeletion(state, pod);
+  return withReplacements(state, [podDeletion(state, pod)], prng);
+}
+
+/** `events`, then the pods the ReplicaSets create for those the events removed. */
+function withReplacements(state: LabState, events: DecidedEvent[], prng: Prng): DecidedEvent[] {
   const draft = fromSnapshot(toSnapshot(state), { owned: true });
-  evolve(draft, { seq: draft.version + 1, type: deletion.type, data: deletion.data, time: draft.time });
-  return [deletion, ...replacePodOfReplicaSet(draft, pod, prng, podDecisions)];
+  for (const event of events) evolve(draft, { seq: draft.version + 1, type: event.type, data: event.data, time: draft.time });
+  return [...events, ...replaceMissingPods(draft, prng, podDecisions)];
 }
 
 function attach(state: LabState, node: NodeState, pod: Pick<PodState, 'namespace' | 'name' | 'uid'>, prng: Prng, pinned: string | undefined): DecidedEvent {

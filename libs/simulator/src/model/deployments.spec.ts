@@ -155,6 +155,18 @@ describe('Deployments', () => {
     expect(names).not.toContain(first);
   });
 
+  it('given a node removed, then the Deployment pods it ran are made again on the nodes left', () => {
+    const { state } = lab(3);
+    applyCommand(state, { type: 'applyDeployment', deployment: web({ replicas: 3 }) });
+    const onM02 = deploymentPods(state, 'default', 'web').filter((pod) => pod.node === 'minikube-m02');
+    expect(onM02.length).toBeGreaterThan(0);
+    const events = applyCommand(state, { type: 'removeNode', name: 'minikube-m02' });
+    expect(events.filter((e) => e.type === 'PodCreated')).toHaveLength(onM02.length);
+    const pods = deploymentPods(state, 'default', 'web');
+    expect(pods).toHaveLength(3);
+    expect(pods.every((pod) => pod.node !== 'minikube-m02' && pod.phase === 'Running')).toBe(true);
+  });
+
   it('given a control plane, then coredns is a one-replica Deployment of kube-system whose pod carries its hash', () => {
     const { state } = lab(1);
     const coredns = state.deployments.get('kube-system/coredns')!;

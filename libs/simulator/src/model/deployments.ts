@@ -82,18 +82,20 @@ export function deleteDeployment(state: LabState, namespace: string, name: strin
 }
 
 /**
- * A pod of a Deployment deleted by hand: its ReplicaSet creates a replacement (a new name, maybe
- * another node) right away, as the ReplicaSet controller does.
+ * The ReplicaSets make up for pods that went away outside a rollout (deleted by hand, or with their
+ * node): each creates its missing replicas right away, on the nodes left, as the ReplicaSet controller does.
  */
-export function replacePodOfReplicaSet(draftAfterDeletion: LabState, pod: PodState, prng: Prng, pods: PodDecisions): DecidedEvent[] {
-  const hash = pod.labels['pod-template-hash'];
-  const deployment = [...draftAfterDeletion.deployments.values()].find((d) => d.namespace === pod.namespace && pod.owner?.kind === 'ReplicaSet' && pod.owner.name === replicaSetName(d.name, hash ?? ''));
-  const rs = deployment?.replicaSets.find((r) => r.hash === hash);
-  if (!deployment || !rs) return [];
+export function replaceMissingPods(draft: LabState, prng: Prng, pods: PodDecisions): DecidedEvent[] {
   const events: DecidedEvent[] = [];
-  const record = recorder(draftAfterDeletion, events);
-  const have = deploymentPods(draftAfterDeletion, deployment.namespace, deployment.name).filter((p) => p.labels['pod-template-hash'] === hash).length;
-  for (let count = have; count < rs.replicas; count++) createReplica(draftAfterDeletion, deployment, rs.hash, rs.template, prng, pods, record);
+  const record = recorder(draft, events);
+  if (draft.nodes.size === 0) return events;
+  for (const deployment of draft.deployments.values()) {
+    const owned = deploymentPods(draft, deployment.namespace, deployment.name);
+    for (const rs of deployment.replicaSets) {
+      const have = owned.filter((p) => p.labels['pod-template-hash'] === rs.hash).length;
+      for (let count = have; count < rs.replicas; count++) createReplica(draft, deployment, rs.hash, rs.template, prng, pods, record);
+    }
+  }
   return events;
 }
 
