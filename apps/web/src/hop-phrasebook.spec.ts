@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterSpecInput } from '@hoplab/events';
 import type { LabState } from '@hoplab/simulator/cluster/types';
@@ -145,12 +145,14 @@ function corpus(): TraceResult[] {
   return results;
 }
 
-/** The hop kinds the tracer's sources name (`action: '…'`). */
+/** The hop kinds the tracer's sources name (`action: '…'`), in every module of the datapath. */
 function tracerActions(): Set<string> {
   const actions = new Set<string>();
-  for (const file of ['walk.ts', 'policy-gate.ts', 'trace.ts']) {
+  const sources = readdirSync(DATAPATH, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'));
+  for (const file of sources) {
     for (const match of readFileSync(join(DATAPATH, file), 'utf8').matchAll(/action: '([\w-]+)'/g)) actions.add(match[1]);
   }
+  expect(actions.size).toBeGreaterThan(20);
   return actions;
 }
 
