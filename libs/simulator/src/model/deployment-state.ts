@@ -1,7 +1,7 @@
 import type { DeploymentScaling, DeploymentState } from '../cluster/types';
 
 /** Old ReplicaSets a Deployment keeps (spec.revisionHistoryLimit's default). */
-export const REVISION_HISTORY_LIMIT = 10;
+const REVISION_HISTORY_LIMIT = 10;
 
 /** DeploymentApplied's data: the stored Deployment without what evolve derives. */
 export type AppliedDeployment = Omit<DeploymentState, 'createdAt' | 'generation' | 'replicaSets' | 'scalings'>;

@@ -17,7 +17,7 @@ export interface PodDecisions {
 }
 
 /** The controller's own annotation on a Deployment: never part of what a user applies. */
-export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 /**
  * kube-controller-manager's pod-template-hash: FNV-32a of the template, its decimal value mapped

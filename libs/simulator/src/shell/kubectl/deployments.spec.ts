@@ -63,4 +63,24 @@ describe('kubectl and Deployments in the lab shell', () => {
     expect(t.run('kubectl create deployment web --image nginx').output.stderr).toBe('Error from server (AlreadyExists): deployments.apps "web" already exists\n');
     expect(t.state.deployments.get('default/web')!.replicas).toBe(1);
   });
+
+  it('set image, rollout restart|status|history|undo of a Deployment; their refusals change nothing', () => {
+    const t = terminal(testLab({}, 2));
+    t.run('kubectl create deployment web --image=nginx:1.27 --replicas=2');
+    const version = t.state.version;
+    expect(t.run('kubectl set image deployment/web nope=nginx:1.28').output).toEqual({ stdout: '', stderr: 'error: unable to find container named "nope"\n', exitCode: 1 });
+    expect(t.run('kubectl set image deployment/nope nginx=nginx:1.28').output.stderr).toBe('Error from server (NotFound): deployments.apps "nope" not found\n');
+    expect(t.run('kubectl rollout undo deployment/web').output.stderr).toBe('error: no rollout history found for deployment "web"\n');
+    expect(t.state.version).toBe(version);
+    expect(t.run('kubectl set image deployment/web nginx=nginx:1.28').output.stdout).toBe('deployment.apps/web image updated\n');
+    expect(t.run('kubectl rollout status deployment/web').output.stdout).toBe('deployment "web" successfully rolled out\n');
+    expect(t.run('kubectl rollout restart deploy web').output.stdout).toBe('deployment.apps/web restarted\n');
+    expect(t.state.deployments.get('default/web')!.template.annotations['kubectl.kubernetes.io/restartedAt']).toMatch(/^2026-11-22T09:00:\d\dZ$/);
+    expect(t.run('kubectl rollout history deployment/web').output.stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n3         <none>\n\n');
+    expect(t.run('kubectl rollout undo deployment/web --to-revision=1').output.stdout).toBe('deployment.apps/web rolled back\n');
+    expect(t.state.deployments.get('default/web')!.template.containers[0].image).toBe('nginx:1.27');
+    expect(t.run('kubectl get rs --no-headers').output.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/).slice(1, 4).join(' '))).toEqual(['2 2 2', '0 0 0', '0 0 0']);
+    expect(t.run('kubectl rollout status ds/kube-proxy -n kube-system').output.stdout).toBe('daemon set "kube-proxy" successfully rolled out\n');
+    expect(t.run('kubectl rollout pause deployment/web').output.exitCode).toBe(1);
+  });
 });

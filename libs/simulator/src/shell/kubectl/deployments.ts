@@ -82,7 +82,7 @@ function containerName(image: string): string {
   return base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'container';
 }
 
-export const setFlags: FlagSpec[] = [{ name: 'all' }, { name: 'selector', short: 'l', value: true }];
+export const setFlags: FlagSpec[] = [];
 
 /** `kubectl set image deployment/NAME CONTAINER=IMAGE [...]` (`*=IMAGE` for every container): a new template, rolled out. */
 export function kubectlSet(call: Invocation, parsed: ParsedFlags): ProgramResult {

@@ -12,7 +12,7 @@ export const rolloutFlags: FlagSpec[] = [
   { name: 'timeout', value: true },
 ];
 
-export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
 /** The Deployment as an applyDeployment input: what a kubectl verb changes and applies again. */
 export function deploymentInput(deployment: DeploymentState): DeploymentInput {
