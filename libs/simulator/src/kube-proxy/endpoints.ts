@@ -6,13 +6,19 @@ import type { EndpointInput } from './types';
  * one entry per string, a non-terminating copy winning over a terminating one.
  */
 export function sortEndpoints(endpoints: readonly EndpointInput[]): EndpointInput[] {
-  const byString = new Map<string, EndpointInput>();
-  for (const endpoint of endpoints) {
-    const key = endpointString(endpoint.ip, endpoint.port);
-    const seen = byString.get(key);
-    if (!seen || (seen.terminating && !endpoint.terminating)) byString.set(key, endpoint);
+  // Sorted by index over the "ip:port" texts: no Map and no [text, endpoint] pair per endpoint.
+  const texts = endpoints.map((endpoint) => endpointString(endpoint.ip, endpoint.port));
+  const order = texts.map((_, i) => i).sort((a, b) => (texts[a] < texts[b] ? -1 : texts[a] > texts[b] ? 1 : a - b));
+  const sorted: EndpointInput[] = [];
+  let last: string | undefined;
+  for (const i of order) {
+    const endpoint = endpoints[i];
+    if (texts[i] !== last) {
+      sorted.push(endpoint);
+      last = texts[i];
+    } else if (sorted[sorted.length - 1].terminating && !endpoint.terminating) sorted[sorted.length - 1] = endpoint;
   }
-  return [...byString.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, endpoint]) => endpoint);
+  return sorted;
 }
 
 export interface Categorized {

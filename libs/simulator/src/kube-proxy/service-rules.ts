@@ -139,18 +139,9 @@ export function buildServicePortRules(
     if (hasExternalEndpoints) ext.rules.push(rule({ target: jump(externalPolicyChain) }));
   }
 
-  // Each endpoint's "ip:port" and SEP chain name, worked out once for the SVC rules and the SEP chain.
   const chainName = endpointChainNamer(spn, protocol);
-  const endpointTexts = new Map<EndpointInput, { text: string; sep: string }>();
-  const named = (endpoint: EndpointInput) => {
-    let known = endpointTexts.get(endpoint);
-    if (!known) {
-      const text = endpointString(endpoint.ip, endpoint.port);
-      endpointTexts.set(endpoint, (known = { text, sep: chainName(text) }));
-    }
-    return known;
-  };
-  const sepName = (endpoint: EndpointInput) => named(endpoint).sep;
+  const endpointText = (endpoint: EndpointInput) => endpointString(endpoint.ip, endpoint.port);
+  const sepName = (endpoint: EndpointInput) => chainName(endpointText(endpoint));
   const comments = (text: string) => (context.largeClusterMode ? [] : [comment(text)]);
   const affinity = service.sessionAffinity === 'ClientIP';
   const writeServiceToEndpoints = (name: string, chainEndpoints: EndpointInput[]) => {
@@ -160,12 +151,12 @@ export function buildServicePortRules(
       const seconds = service.sessionAffinityTimeoutSeconds ?? DEFAULT_AFFINITY_SECONDS;
       for (const endpoint of chainEndpoints) {
         const sep = sepName(endpoint);
-        chain.rules.push(rule({ matches: [...comments(`${spn} -> ${named(endpoint).text}`), recentCheck(sep, seconds)], target: jump(sep) }));
+        chain.rules.push(rule({ matches: [...comments(`${spn} -> ${endpointText(endpoint)}`), recentCheck(sep, seconds)], target: jump(sep) }));
       }
     }
     const n = chainEndpoints.length;
     chainEndpoints.forEach((endpoint, i) => {
-      const matches = comments(`${spn} -> ${named(endpoint).text}`);
+      const matches = comments(`${spn} -> ${endpointText(endpoint)}`);
       if (i < n - 1) matches.push(statistic(probability(n - i)));
       chain.rules.push(rule({ matches, target: jump(sepName(endpoint)) }));
     });
@@ -180,7 +171,7 @@ export function buildServicePortRules(
   const dnatMatches = [...sepComment, dnatMatch];
   for (const endpoint of reachableEndpoints) {
     const sep = sepName(endpoint);
-    const destination = named(endpoint).text;
+    const destination = endpointText(endpoint);
     rules.chains.push({
       name: sep,
       rules: [
