@@ -77,6 +77,14 @@ export function eventStoreContract(freshDatabase: () => Promise<TestDatabase>): 
       await expect(store.readForReplay('lab-a', { limit: -1 })).rejects.toThrow(RangeError);
     });
 
+    it('readForReplay reads a page of large events (10 MB of data) as readStream does', async () => {
+      const big = (n: number) => countedEvent(n, `${n}`.padEnd(256 * 1024, '"\\x'));
+      await store.appendToStream('lab-a', [countedEvent(0), ...Array.from({ length: 40 }, (_, i) => big(i + 1))], { expectedVersion: 0 });
+      const read = await store.readForReplay('lab-a', { from: 1, limit: 1000 });
+      expect(read).toHaveLength(41);
+      expect(read).toEqual((await store.readStream('lab-a')).map(({ seq, type, version, data, time }) => ({ seq, type, version, data, time })));
+    });
+
     it("appends with expectedVersion 'any' after whatever is there", async () => {
       await store.appendToStream('lab-a', [countedEvent(1)], { expectedVersion: 'any' });
       const result = await store.appendToStream('lab-a', [countedEvent(2)], { expectedVersion: 'any' });
