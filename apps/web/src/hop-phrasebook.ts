@@ -137,6 +137,10 @@ const hop: Phrase[] = [
   },
   { en: 'No route matches {dst}: Network is unreachable.', ru: 'Ни один маршрут не подходит для {dst}: Network is unreachable.' },
   {
+    en: 'Route lookup for {dst}: {route}. A blackhole route: the kernel discards the packet silently (the client times out).',
+    ru: 'Поиск маршрута для {dst}: {route}. Это маршрут blackhole: ядро молча отбрасывает пакет (у клиента истекает тайм-аут).',
+  },
+  {
     en: 'The {bytes}-byte packet does not fit the MTU {mtu} of {device} and DF is set: dropped with ICMP fragmentation needed.',
     ru: 'Пакет в {bytes} байт не помещается в MTU {mtu} устройства {device}, а флаг DF установлен: он отброшен с ICMP fragmentation needed.',
   },
@@ -237,6 +241,7 @@ const reason: Phrase[] = [
   { en: '{by:listener} on {who:who} accepted {protocol}/{port}', ru: '{by} ({who}) принимает {protocol}/{port}' },
   { en: 'nothing listens on {protocol} port {port} in {who:who}', ru: 'порт {protocol} {port} никто не слушает ({who})' },
   { en: 'no route to {dst} in {where:who}', ru: 'нет маршрута к {dst} ({where})' },
+  { en: '{dst} matches the route {route} on {node}', ru: '{dst} попадает в маршрут {route} на {node}' },
   { en: 'packet of {bytes} bytes exceeds the MTU {mtu} of {device} on {node}', ru: 'пакет в {bytes} байт больше MTU {mtu} устройства {device} на {node}' },
   { en: '{direction} denied by NetworkPolicy {policies}: no rule allows {flow}', ru: '{direction} запрещён политиками NetworkPolicy {policies}: ни одно правило не разрешает {flow}' },
   { en: '{direction} denied by NetworkPolicy', ru: '{direction} запрещён NetworkPolicy' },

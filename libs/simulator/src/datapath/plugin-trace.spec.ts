@@ -206,3 +206,18 @@ describe("calico nodes whose tables the user changed: Felix's cali-* chains deci
     expect(trace(state, { from: 'default/app', to: 'default/db', port: 5432, protocol: 'TCP' }).verdict).toBe('delivered');
   });
 });
+
+describe('calico blackhole routes', () => {
+  it("an address of a node's own block that no pod holds is discarded by the blackhole route: dropped, no ARP, no TTL decrement", () => {
+    const state = lab({ plugin: 'calico', backend: 'ipip' });
+    const db = state.pods.get('default/db')!;
+    const unused = db.ip.replace(/\.(\d+)$/, (_, last: string) => `.${Number(last) + 9}`);
+    const result = trace(state, { from: 'default/app', to: { ip: unused }, protocol: 'ICMP' });
+    expect(result.verdict).toBe('dropped');
+    const last = result.hops.at(-1)!;
+    expect(last).toMatchObject({ node: 'minikube-m03', layer: 'L3', action: 'drop', rule: expect.stringMatching(/^blackhole 10\.244\.\d+\.\d+\/26 proto bird$/) });
+    expect(last.packet.l3.ttl).toBe(63);
+    expect(result.hops.filter((hop) => hop.node === 'minikube-m03').map((hop) => hop.action)).not.toContain('arp-request');
+    expect(result.reason).toBe(`${unused} matches the route ${last.rule} on minikube-m03`);
+  });
+});

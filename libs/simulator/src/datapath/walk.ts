@@ -262,6 +262,7 @@ export class Walk {
     }
     const route = nodeRoute(this.state, node, this.packet.dst);
     if (!route) return this.noRoute(node.name, netns);
+    if (route.type === 'blackhole') return this.blackhole(node.name, route);
     // Cilium 1.17: a packet out of cilium_vxlan is redirected by eBPF straight to the endpoint, without a decrement.
     if (!origin && inDev !== CILIUM.vxlanDevice) {
       this.routeAddresses.push(this.deviceAddress(node, inDev));
@@ -742,6 +743,12 @@ export class Walk {
     return { verdict: 'refused', reason: `nothing listens on ${p.protocol} port ${p.dstPort} in ${who}` };
   }
 
+  /** A blackhole route (calico's own blocks: an address no pod holds) discards the packet before forwarding, without an ICMP error. */
+  private blackhole(node: string, route: Route): WalkEnd {
+    this.push({ node, netns: 'node', device: '-', layer: 'L3', action: 'drop', summary: `Route lookup for ${this.packet.dst}: ${routeText(route)}. A blackhole route: the kernel discards the packet silently (the client times out).`, rule: routeText(route) });
+    return { verdict: 'dropped', reason: `${this.packet.dst} matches the route ${routeText(route)} on ${node}` };
+  }
+
   private noRoute(node: string, netns: string): WalkEnd {
     this.push({ node, netns, device: '-', layer: 'L3', action: 'drop', summary: `No route matches ${this.packet.dst}: Network is unreachable.` });
     return { verdict: 'unreachable', errno: 'ENETUNREACH', reason: `no route to ${this.packet.dst} in ${netns === 'node' ? `node ${node}` : netns}` };
@@ -754,6 +761,7 @@ export class Walk {
 }
 
 export function routeText(route: Route): string {
+  if (route.type === 'blackhole') return `blackhole ${route.dst}${route.proto ? ` proto ${route.proto}` : ''}`;
   const parts = [route.dst];
   if (route.via) parts.push(`via ${route.via}`);
   parts.push(`dev ${route.dev}`);
