@@ -1,13 +1,21 @@
 import { endpointChainNamer, endpointString, servicePortHash, servicePortName } from './chain-names';
 import { categorizeEndpoints, sortEndpoints } from './endpoints';
 import { probability } from './probability';
-import type { Rule } from '../iptables';
+import type { Match, Rule } from '../iptables';
 import { addrtype, comment, dnat, filterTarget, jump, portMatch, recentCheck, recentSet, rule, statistic } from './rule-objects';
 import type { EndpointInput, ServiceInput, ServicePortInput } from './types';
 
 /** fmt.Sprintf("%#08x", 1<<14): what kube-proxy sends; the kernel keeps 0x4000. */
 export const MASQUERADE_MARK = '0x00004000';
 const DEFAULT_AFFINITY_SECONDS = 10800;
+const statisticLists = new Map<string, Match[]>();
+/** `[-m statistic --probability p]` as a rule's whole match list, shared by every rule with that p. */
+function statisticOnly(probabilityText: string): Match[] {
+  let list = statisticLists.get(probabilityText);
+  if (!list) statisticLists.set(probabilityText, (list = [statistic(probabilityText)]));
+  return list;
+}
+
 /** Shared by every masquerade jump (rules and their parts are never changed in place). */
 const MARK_MASQ = jump('KUBE-MARK-MASQ');
 
@@ -156,9 +164,15 @@ export function buildServicePortRules(
     }
     const n = chainEndpoints.length;
     chainEndpoints.forEach((endpoint, i) => {
+      const sep = sepName(endpoint);
+      // Without comments (large clusters) the match list is only the probability: one shared list per value.
+      if (context.largeClusterMode) {
+        chain.rules.push(rule({ matches: i < n - 1 ? statisticOnly(probability(n - i)) : undefined, target: jump(sep) }));
+        return;
+      }
       const matches = comments(`${spn} -> ${endpointText(endpoint)}`);
       if (i < n - 1) matches.push(statistic(probability(n - i)));
-      chain.rules.push(rule({ matches, target: jump(sepName(endpoint)) }));
+      chain.rules.push(rule({ matches, target: jump(sep) }));
     });
   };
   if (usesClusterChain) writeServiceToEndpoints(svcChain, clusterEndpoints);
