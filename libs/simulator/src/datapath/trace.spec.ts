@@ -92,6 +92,19 @@ describe('trace: minikube with flannel (VXLAN) across nodes', () => {
     expect(ping.deliveredTtl).toBe(62);
   });
 
+  it('SCTP: a declared SCTP containerPort answers INIT-ACK across the overlay, a closed one ABORT (refused)', () => {
+    const lab = minikubeFlannel();
+    applyCommand(lab, { type: 'createPod', namespace: 'default', name: 'sctp', nodeName: 'minikube-m03', labels: {}, containers: [{ name: 'c', image: 'example/sctp', ports: [{ containerPort: 9899, protocol: 'SCTP' }] }] });
+    const open = trace(lab, { from: 'default/app', to: 'default/sctp', port: 9899, protocol: 'SCTP' });
+    expect(open.verdict).toBe('delivered');
+    expect(open.deliveredTtl).toBe(62);
+    expect(open.hops.at(-1)).toMatchObject({ action: 'deliver', rule: 'SCTP/9899', summary: expect.stringContaining('answers INIT-ACK') });
+    expect(open.hops.find((hop) => hop.action === 'encapsulate')!.packet.outer).toMatchObject({ protocol: 'UDP', dstPort: 8472 });
+    const closed = trace(lab, { from: 'default/app', to: 'default/sctp', port: 9900, protocol: 'SCTP' });
+    expect(closed.verdict).toBe('refused');
+    expect(closed.hops.at(-1)!.summary).toContain('the kernel answers ABORT (Connection refused)');
+  });
+
   it('to the internet: default route, FLANNEL-POSTRTG masquerade, and the reply un-NATed', () => {
     const out = trace(state, { from: 'default/app', to: { ip: '93.184.216.34' }, port: 443, protocol: 'TCP' });
     expect(out.verdict).toBe('delivered');
