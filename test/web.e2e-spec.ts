@@ -302,7 +302,8 @@ describe('the web client in a browser', () => {
     // Dragged past the last event: live again.
     await page.mouse.click(axis.x + axis.width - 3, axis.y + axis.height / 2);
     await page.waitForFunction(() => document.querySelector('#cursor-label')?.textContent?.startsWith('live'));
-    expect(await cy('pod:default/late')).toBe(true);
+    // The lab is read again as it is now: late is back.
+    await page.waitForFunction(() => (document.querySelector('#topology') as HTMLElement & { _cyreg: { cy: { getElementById(id: string): { nonempty(): boolean } } } })._cyreg.cy.getElementById('pod:default/late').nonempty());
     await page.context().close();
   });
 
@@ -669,6 +670,7 @@ describe('the web client in a browser', () => {
     await page.waitForFunction(() => document.documentElement?.lang === 'ru');
     expect(await page.textContent('[data-tab="trace"]')).toBe('Трассировка');
     expect(await page.textContent('#back-to-live')).toBe('К текущему моменту');
+    expect(await page.getAttribute('#search', 'placeholder')).toBe('под, узел, IP, метка');
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent === '3 узла · 14 подов · 2 сервиса');
     // A cross-node trace explained hop by hop in Russian, the English sentence kept as the hop's tooltip.
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#trace-from option')).some((option) => option.textContent === 'default/b'));

@@ -29,7 +29,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
       <div class="workspace">
         <section class="topology-pane">
           <div class="row"><strong data-i18n="topology"></strong>
-            <input id="search" type="search" placeholder="pod, node, IP, label" /><span id="node-count"></span>
+            <input id="search" type="search" /><span id="node-count"></span>
             <span id="grouping" hidden><button type="button" id="expand-all" data-i18n="expandAll"></button>
             <button type="button" id="collapse-all" data-i18n="collapseAll"></button></span></div>
           <div id="topology"></div>
@@ -57,6 +57,7 @@ export function renderLabPage(root: HTMLElement, session: LabSession): void {
   root.replaceChildren(page);
   translate(page);
 
+  $<HTMLInputElement>(page, '#search').placeholder = t('searchPlaceholder');
   const api = labApi(session);
   const topology = new TopologyView($(page, '#topology'));
   let state: LabStateView | undefined;
