@@ -84,6 +84,9 @@ const MARK_MASQ_RULE = rule({ target: orMark() });
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Past this many changed services a partial sync rebuilds the top-level chains instead of splicing each share. */
+const PATCH_LIMIT = 64;
+
 const selfContainedCache = new WeakMap<ServicePortRules, boolean>();
 
 /**
@@ -145,8 +148,9 @@ export class KubeProxyRuleBuilder {
     return this.render('full', this.order, existingNatChains);
   }
 
-  /** Applies the changed services and returns the partial-sync restore input. */
-  partialSync(changes: readonly ServiceChange[], existingNatChains?: ExistingChains): SyncOutput {
+  /** Applies the changed services (the last change of a key counts) and returns the partial-sync restore input. */
+  partialSync(given: readonly ServiceChange[], existingNatChains?: ExistingChains): SyncOutput {
+    const changes = [...new Map(given.map((change) => [change.key, change])).values()];
     let keysChanged = false;
     const lists = changes.map((change) => (change.service && change.service.clusterIP !== 'None' ? portEndpoints(change.service, change.endpoints) : undefined));
     changes.forEach((change, i) => {
@@ -173,7 +177,8 @@ export class KubeProxyRuleBuilder {
     if (keysChanged) {
       this.order = [...this.entries.keys()].sort(byKey);
       this.rebuildTopLevel();
-    } else this.patchTopLevel(replaced);
+    } else if (replaced.size > PATCH_LIMIT) this.rebuildTopLevel();
+    else this.patchTopLevel(replaced);
     return this.render('partial', rewritten.sort(byKey), existingNatChains);
   }
 
@@ -229,17 +234,26 @@ export class KubeProxyRuleBuilder {
     lists.forEach((list, i) => (this.topLevel[i] = list));
   }
 
-  /** The same services in the same order: each replaced service's share of the top-level chains is spliced in place. */
+  /**
+   * The same services in the same order: each replaced service's share of the top-level chains is
+   * spliced in place, last first so the offsets (summed in one pass) of the earlier ones still hold.
+   */
   private patchTopLevel(replaced: ReadonlySet<string>): void {
-    const indexes = [...replaced].map((key) => binarySearch(this.order, key)).sort((a, b) => b - a);
+    const indexes = [...replaced].map((key) => binarySearch(this.order, key)).sort((a, b) => a - b);
+    const offsets: number[][] = [];
+    const running = [0, 0, 0, 0];
+    let next = 0;
     for (const index of indexes) {
+      for (; next < index; next++) for (let i = 0; i < 4; i++) running[i] += this.counts[next * 4 + i];
+      offsets.push(running.slice());
+    }
+    for (let k = indexes.length - 1; k >= 0; k--) {
+      const index = indexes[k];
       const entry = this.entries.get(this.order[index])!;
       for (let i = 0; i < 4; i++) {
-        let offset = 0;
-        for (let j = i; j < index * 4; j += 4) offset += this.counts[j];
         const fresh: Rule[] = [];
         for (const port of entry.ports) for (const r of port[TOP_LEVEL[i]]) fresh.push(r);
-        this.topLevel[i].splice(offset, this.counts[index * 4 + i], ...fresh);
+        this.topLevel[i].splice(offsets[k][i], this.counts[index * 4 + i], ...fresh);
         this.counts[index * 4 + i] = fresh.length;
       }
     }
