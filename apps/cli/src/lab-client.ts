@@ -46,7 +46,11 @@ export class LabClient {
     private readonly labId: string,
     private readonly token: string,
   ) {
-    this.socket = io(`${origin}/labs`, { auth: { token, lab: labId, name: 'hoplab-cli' }, transports: ['websocket'], reconnection: false, autoConnect: false });
+    this.socket = io(`${origin}/labs`, { auth: { token, lab: labId, name: 'hoplab-cli', batch: true }, transports: ['websocket'], reconnection: false, autoConnect: false });
+    // With batch: true the server packs event/hop/trace/derived of one turn into one `batch` frame.
+    this.socket.on('batch', (messages: [string, unknown][]) => {
+      for (const [name, payload] of messages) for (const listener of this.socket.listeners(name)) listener(payload);
+    });
   }
 
   /** Connects the socket; a refused handshake rejects with the server's problem text. */

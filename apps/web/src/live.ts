@@ -36,7 +36,7 @@ export class LiveFeed {
     private readonly api: LabApi,
     private readonly handlers: LiveHandlers,
   ) {
-    this.socket = io('/labs', { auth: { token: session.token, lab: session.lab }, transports: ['websocket', 'polling'] });
+    this.socket = io('/labs', { auth: { token: session.token, lab: session.lab, batch: true }, transports: ['websocket', 'polling'] });
     this.socket.on('connect', () => {
       this.stopPolling();
       handlers.status(true);
@@ -49,6 +49,10 @@ export class LiveFeed {
     this.socket.on('trace', (result: TraceResult) => handlers.trace(result));
     this.socket.on('derived', (occurrence: Omit<TimelineEntry, 'kind'>) => handlers.derived({ ...occurrence, kind: 'derived' }));
     this.socket.on('follow', (message: { traceId: string; by?: Member }) => handlers.follow(message.traceId, message.by));
+    // With batch: true the server packs event/hop/trace/derived of one turn into one `batch` frame.
+    this.socket.on('batch', (messages: [string, unknown][]) => {
+      for (const [name, payload] of messages) for (const listener of this.socket.listeners(name)) listener(payload);
+    });
   }
 
   /** The version the client has shown; events at or below it are not news. */
