@@ -13,10 +13,6 @@ import type { ModelLab } from './model';
 
 const nodeOf: Record<string, string> = { x: 'minikube', y: 'minikube-m02', z: 'minikube-m03' };
 
-export function toInt(ip: string): number {
-  return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0) >>> 0;
-}
-
 /** Decides one pod-to-pod connection on the lab as it is (the model's policies applied). */
 export type Reachable = (state: LabState, from: PodState, to: PodState, port: number, protocol: Protocol) => boolean;
 
