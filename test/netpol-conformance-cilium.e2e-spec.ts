@@ -8,23 +8,16 @@
  * CI skips the upstream CIDR cases), so the five cases whose ipBlock covers pods do not get the
  * connectivity upstream expects. They must fail so; the other 51 must pass.
  */
-import { withKnownGaps } from './netpol/known-gaps';
+import { conformanceOnLab } from './netpol/conformance-on-lab';
+import { ciliumModelLab } from './netpol/cilium-model';
 
-jest.mock('./netpol/model', () => {
-  const actual = jest.requireActual('./netpol/model');
-  const { ciliumModelLab } = jest.requireActual('./netpol/cilium-model');
-  return { ...actual, ModelLab: ciliumModelLab(actual.ModelLab) };
-});
-
-withKnownGaps(
-  'cilium 1.17',
-  {
+conformanceOnLab(ciliumModelLab, {
+  plugin: 'cilium 1.17',
+  gaps: {
     'should allow egress access to server in CIDR block': 'ipBlock never matches pod IPs',
     'should enforce except clause while egress access to server in CIDR block': 'ipBlock never matches pod IPs',
     'should ensure an IP overlapping both IPBlock.CIDR and IPBlock.Except is allowed (multi-step)': 'ipBlock never matches pod IPs',
     'should allow ingress from an ipBlock covering the pods of one namespace': 'ipBlock never matches pod IPs',
     'should deny ingress from the except of an ipBlock': 'ipBlock never matches pod IPs',
   },
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  () => require('./netpol-conformance.e2e-spec'),
-);
+});

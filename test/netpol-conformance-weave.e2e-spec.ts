@@ -9,23 +9,16 @@
  * still open; the policy isolates nothing), and endPort is ignored (npc/analyser.go port() reads
  * Port only: a range allows its first port). They must fail so; the other 51 must pass.
  */
-import { withKnownGaps } from './netpol/known-gaps';
+import { conformanceOnLab } from './netpol/conformance-on-lab';
+import { weaveModelLab } from './netpol/weave-model';
 
-jest.mock('./netpol/model', () => {
-  const actual = jest.requireActual('./netpol/model');
-  const { weaveModelLab } = jest.requireActual('./netpol/weave-model');
-  return { ...actual, ModelLab: weaveModelLab(actual.ModelLab) };
-});
-
-withKnownGaps(
-  'weave-npc 2.8.1',
-  {
+conformanceOnLab(weaveModelLab, {
+  plugin: 'weave-npc 2.8.1',
+  gaps: {
     'should allow ingress access on one named port': 'named port refused',
     'should allow ingress access from namespace on one named port': 'named port refused',
     'should allow egress access on one named port': 'named port refused',
     'should allow ingress on a port range covering the port (endPort)': 'endPort ignored',
     'should deny ingress on a port outside the range (endPort)': 'endPort ignored',
   },
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  () => require('./netpol-conformance.e2e-spec'),
-);
+});
