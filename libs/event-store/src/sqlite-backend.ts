@@ -81,14 +81,20 @@ export class SqliteBackend implements StoreBackend {
 
   async readReplay(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]> {
     return this.translatingErrors(() => {
-      const bytes = (this.statements.replayPageBytes.get(labId, from, to, limit) as number | null) ?? 0;
-      if (bytes > REPLAY_PAGE_BYTES) {
+      let page: string | null;
+      try {
+        page = this.statements.readReplayPage.get(REPLAY_PAGE_BYTES, labId, from, to, limit) as string | null;
+      } catch (error) {
+        // Past SQLite's own string limit (1 GB) while concatenating: row by row too.
+        if ((error as { code?: string }).code !== 'SQLITE_TOOBIG') throw error;
+        page = null;
+      }
+      if (page === null) {
+        // No event in the range, or more data than one string should hold: row by row.
         return (this.statements.readReplayRows.all(labId, from, to, limit) as [number, string, number, string, number][]).map(
           ([seq, type, version, data, time]) => ({ seq, type, version, data: JSON.parse(data), time }),
         );
       }
-      const page = this.statements.readReplayPage.get(labId, from, to, limit) as string | null;
-      if (page === null) return [];
       const flat = JSON.parse(page) as unknown[];
       const rows = new Array<ReplayRow>(flat.length / 5);
       for (let i = 0, j = 0; i < flat.length; i += 5, j++) {
@@ -223,14 +229,13 @@ function prepare(db: Database) {
     readStream: tuples(`SELECT ${streamColumns} FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?`),
     // One JSON text per page, [seq, "type", version, time, data, ...]: one JSON.parse instead of a row object and a parse per
     // event (~45% more events/s read). `data` is JSON as written and types are registry names, so nothing needs quoting.
+    // NULL when the page's data passes REPLAY_PAGE_BYTES (octet_length reads record headers only).
     readReplayPage: db
       .prepare(
-        `SELECT '[' || group_concat(seq || ',"' || type || '",' || version || ',' || time || ',' || data, ',') || ']'
+        `SELECT CASE WHEN SUM(octet_length(data)) <= ? THEN '[' || group_concat(seq || ',"' || type || '",' || version || ',' || time || ',' || data, ',') || ']' END
          FROM (SELECT seq, type, version, time, data FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?)`,
       )
       .pluck(true),
-    /** octet_length reads the record header only, not the data. */
-    replayPageBytes: db.prepare('SELECT SUM(octet_length(data)) FROM (SELECT data FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?)').pluck(true),
     readReplayRows: tuples('SELECT seq, type, version, data, time FROM events WHERE lab_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?'),
     readAll: tuples(`SELECT ${eventColumns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`),
     saveSnapshot: db.prepare(
