@@ -1,14 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labClient, type LabClient } from './support/lab-sockets';
+import { labClient, type CreatedLab, type LabClient } from './support/lab-sockets';
+import { startKubectl } from './support/real-kubectl';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
-
-interface CreatedLab {
-  id: string;
-  tokens: Record<'instructor' | 'student' | 'observer', string>;
-}
 
 /**
  * @kubernetes/client-node is ESM only (jest here loads CommonJS), so it runs in its own node
@@ -109,7 +105,7 @@ describe('@kubernetes/client-node and kubectl get -w against a lab', () => {
   });
 
   it('kubectl get pods -w prints a pod applied over socket.io and its deletion over REST as new rows', async () => {
-    const child = execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), 'get', 'pods', '-w'], { env: { ...process.env, HOME: home } });
+    const child = startKubectl(home, kubeconfig, ['get', 'pods', '-w']);
     children.push(child);
     let out = '';
     child.stdout!.on('data', (chunk) => (out += chunk));

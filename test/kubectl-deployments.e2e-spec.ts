@@ -1,20 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { CreatedLab } from './support/lab-sockets';
+import { runKubectl, type KubectlRun } from './support/real-kubectl';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
-
-interface CreatedLab {
-  id: string;
-  tokens: Record<'instructor' | 'student' | 'observer', string>;
-}
-
-interface Run {
-  rc: number;
-  stdout: string;
-  stderr: string;
-}
 
 const web = (image: string, replicas = 3) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: ${image}\n        ports:\n        - containerPort: 80\n`;
@@ -38,18 +28,13 @@ describe('Deployments with the real kubectl', () => {
       headers: { authorization: `Bearer ${lab.tokens.student}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  const shell = async (lab: CreatedLab, command: string): Promise<Run> => {
+  const shell = async (lab: CreatedLab, command: string): Promise<KubectlRun> => {
     const response = await request(lab, '/exec', { command });
     expect(response.status).toBe(200);
     const out = await response.json();
     return { rc: out.exitCode, stdout: out.stdout, stderr: out.stderr };
   };
-  const kubectl = (args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args.map((a) => files[a] ?? a)], { env: { ...process.env, HOME: home }, timeout: 20_000 }, (error, stdout, stderr) =>
-        resolve({ rc: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const kubectl = (args: string[]): Promise<KubectlRun> => runKubectl(home, kubeconfig, args.map((a) => files[a] ?? a));
   /** The command through real kubectl on one lab and through the shell on its twin: same output, same exit code. */
   const both = async (args: string[]) => {
     const real = await kubectl(args);

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bearer, createLab, useTestServer } from './support/test-server';
 import type { CreatedLab } from './support/lab-sockets';
+import { runKubectl, type KubectlRun } from './support/real-kubectl';
 
 const pod = (name: string, node: string) => ({
   apiVersion: 'v1',
@@ -29,12 +29,7 @@ describe('EndpointSlices with kubectl and in the lab shell', () => {
   let lab: CreatedLab;
   let kubeconfig: string;
 
-  const kubectl = (args: string[]): Promise<{ rc: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], { env: { ...process.env, HOME: home }, timeout: 20_000 }, (error, stdout, stderr) =>
-        resolve({ rc: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const kubectl = (args: string[]): Promise<KubectlRun> => runKubectl(home, kubeconfig, args);
   const shell = async (command: string) => (await request(server.url).post(`/api/labs/${lab.id}/exec`).set(bearer(lab.tokens.student)).send({ command }).expect(200)).body;
 
   beforeAll(async () => {

@@ -1,21 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import WebSocket from 'ws';
+import type { CreatedLab } from './support/lab-sockets';
+import { runKubectl, type KubectlRun } from './support/real-kubectl';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
-
-interface CreatedLab {
-  id: string;
-  tokens: Record<'instructor' | 'student' | 'observer', string>;
-}
-
-interface Run {
-  rc: number;
-  stdout: string;
-  stderr: string;
-}
 
 const denyAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n';
 const allow =
@@ -53,7 +43,7 @@ describe('the seed commands: real kubectl and the lab shell agree', () => {
     expect(response.status).toBe(201);
     return (await response.json()) as CreatedLab;
   };
-  const shell = async (lab: CreatedLab, command: string, context?: string): Promise<Run> => {
+  const shell = async (lab: CreatedLab, command: string, context?: string): Promise<KubectlRun> => {
     const response = await request(lab, '/exec', context ? { command, context } : { command });
     expect(response.status).toBe(200);
     const out = await response.json();
@@ -65,13 +55,7 @@ describe('the seed commands: real kubectl and the lab shell agree', () => {
     writeFileSync(path, await (await request(lab, '/kubeconfig')).text());
     return path;
   };
-  const kubectl = (kubeconfig: string, args: string[], input?: string): Promise<Run> =>
-    new Promise((resolve) => {
-      const child = execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], { env: { ...process.env, HOME: home }, timeout: 20_000 }, (error, stdout, stderr) =>
-        resolve({ rc: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-      if (input !== undefined) child.stdin!.end(input);
-    });
+  const kubectl = (kubeconfig: string, args: string[], input?: string): Promise<KubectlRun> => runKubectl(home, kubeconfig, args, input);
 
   beforeAll(async () => {
     server = await startServer({ databaseUrl: database.url });

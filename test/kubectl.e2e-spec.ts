@@ -1,19 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CreatedLab } from './support/lab-sockets';
+import { runKubectl, startKubectl, type KubectlRun } from './support/real-kubectl';
 import { startServer, tempDatabase, type TestServer } from './support/test-server';
-
-interface CreatedLab {
-  id: string;
-  tokens: Record<'instructor' | 'student' | 'observer', string>;
-}
-
-interface Run {
-  rc: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** The real kubectl (v1.32, through Google's dispatcher) against a lab's Kubernetes API. */
 describe('kubectl against a lab', () => {
@@ -23,13 +13,7 @@ describe('kubectl against a lab', () => {
   let lab: CreatedLab;
   const kubeconfigs: Record<string, string> = {};
 
-  const kubectl = (args: string[], role: keyof CreatedLab['tokens'] = 'student', input?: string): Promise<Run> =>
-    new Promise((resolve) => {
-      const child = execFile('kubectl', ['--kubeconfig', kubeconfigs[role], '--cache-dir', join(home, 'cache'), ...args], { env: { ...process.env, HOME: home }, timeout: 20_000 }, (error, stdout, stderr) =>
-        resolve({ rc: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-      if (input !== undefined) child.stdin!.end(input);
-    });
+  const kubectl = (args: string[], role: keyof CreatedLab['tokens'] = 'student', input?: string): Promise<KubectlRun> => runKubectl(home, kubeconfigs[role], args, input);
   const api = (path: string, init: RequestInit = {}, role: keyof CreatedLab['tokens'] = 'student') =>
     fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${lab.tokens[role]}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
   const version = async () => (await (await api(`/api/labs/${lab.id}`)).json()).version as number;
@@ -199,7 +183,7 @@ describe('kubectl against a lab', () => {
   });
 
   it('watches pods (get -w) and sees a pod deleted over the REST API', async () => {
-    const child = execFile('kubectl', ['--kubeconfig', kubeconfigs.student, '--cache-dir', join(home, 'cache'), 'get', 'pods', '-w'], { env: { ...process.env, HOME: home } });
+    const child = startKubectl(home, kubeconfigs.student, ['get', 'pods', '-w']);
     let out = '';
     child.stdout!.on('data', (chunk) => (out += chunk));
     await until(() => /\ndb\s/.test(out));
