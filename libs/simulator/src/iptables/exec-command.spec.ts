@@ -25,6 +25,8 @@ describe('iptables bad input: iptables 1.8.9 (nf_tables) messages and exit codes
     [['-A', 'INPUT', '-j', 'REJECT', '--reject-with', 'foo'], `iptables v1.8.9 (nf_tables): unknown reject type "foo"\n${TRY}`, 2],
     [['-A', 'INPUT', '-j', 'ACCEPT', 'extra'], `Bad argument \`extra'\n${TRY}`, 2],
     [['-A', 'INPUT', '-j', 'ACCEPT', '-F'], `iptables v1.8.9 (nf_tables): Cannot use -F with -A\n${TRY}`, 2],
+    [['-A', 'INPUT', '-m', 'conntrack', '--ctstate', 'NEW,FOO', '-j', 'ACCEPT'], `iptables v1.8.9 (nf_tables): Bad ctstate "FOO"\n${TRY}`, 2],
+    [['-A', 'INPUT', '-m', 'state', '--state', 'new,bar', '-j', 'ACCEPT'], `iptables v1.8.9 (nf_tables): Bad state "BAR"\n${TRY}`, 2],
     [['-A', 'INPUT', '-m', 'foo'], `iptables v1.8.9 (nf_tables): Couldn't load match \`foo':No such file or directory\n\n${TRY}`, 2],
     [['-A', 'INPUT', '-p', 'tcp', '--dport', '80', '--dport', '81'], `iptables v1.8.9 (nf_tables): Only one \`--destination-port' allowed\n${TRY}`, 2],
     [['-t', 'nat', '-A', 'POSTROUTING', '-i', 'eth0', '-j', 'ACCEPT'], `iptables v1.8.9 (nf_tables): Can't use -i with POSTROUTING\n\n${TRY}`, 2],

@@ -45,6 +45,13 @@ const PROTOCOLS: Record<string, Protocol> = {
 
 const CT_STATES: readonly ConntrackState[] = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
 
+/** The list of -m conntrack --ctstate or -m state --state (NEW,established…), in iptables' order; an unknown state is a usage error. */
+function conntrackStates(list: string, option: 'ctstate' | 'state'): ConntrackState[] {
+  const states = list.split(',').map((s) => s.toUpperCase());
+  for (const state of states) if (!(CT_STATES as readonly string[]).includes(state)) usage(`Bad ${option} "${state}"`);
+  return CT_STATES.filter((s) => states.includes(s));
+}
+
 const REJECT_TYPES: Record<string, string> = {
   'icmp-net-unreachable': 'icmp-net-unreachable', 'net-unreach': 'icmp-net-unreachable',
   'icmp-host-unreachable': 'icmp-host-unreachable', 'host-unreach': 'icmp-host-unreachable',
@@ -327,19 +334,14 @@ class ArgParser {
       case '--ctstate': {
         const match = this.lastMatch(['conntrack']);
         if (!match) return false;
-        const value = this.value(option);
-        const states = value.split(',').map((s) => s.toUpperCase());
-        for (const state of states) if (!(CT_STATES as readonly string[]).includes(state)) usage(`Bad ctstate "${state}"`);
-        match.states = CT_STATES.filter((s) => states.includes(s));
+        match.states = conntrackStates(this.value(option), 'ctstate');
         match.invert = invert;
         return true;
       }
       case '--state': {
         const match = this.lastMatch(['state']);
         if (!match) return false;
-        const states = this.value(option).split(',').map((s) => s.toUpperCase());
-        for (const state of states) if (!(CT_STATES as readonly string[]).includes(state)) usage(`Bad state "${state}"`);
-        match.states = CT_STATES.filter((s) => states.includes(s));
+        match.states = conntrackStates(this.value(option), 'state');
         match.invert = invert;
         return true;
       }
