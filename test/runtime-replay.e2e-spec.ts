@@ -35,15 +35,19 @@ describe('LabRuntime against the real store', () => {
     database.cleanup();
   });
 
+  /** A new lab in the store as POST /api/labs writes it: LabCreated with the default cluster; its tokens `${tokens}i`, `${tokens}s`, `${tokens}o`. */
+  const storeNewLab = (id: string, tokens: string) =>
+    store.createLab({ id, name: id }, { instructor: `${tokens}i`, student: `${tokens}s`, observer: `${tokens}o` }, [
+      { type: 'LabCreated', data: { name: id, cluster: initialState().cluster }, actor: 't', time: 0 },
+    ]);
+
   it('live state == full replay == snapshot + tail, at every seq of random command sequences', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(commandArbitrary, { minLength: 1, maxLength: 25 }), fc.integer({ min: 1, max: 6 }), async (commands, snapshotEvery) => {
         const runtime = new LabRuntime(store, { snapshotEvery, idleEvictionMs: 600_000, controllerTickMs: 60_000 });
         try {
           const id = `prop${String(labs++).padStart(12, '0')}`;
-          const created = initialState();
-          const [labCreated] = [{ type: 'LabCreated', data: { name: id, cluster: created.cluster }, actor: 't', time: 0 }];
-          await store.createLab({ id, name: id }, { instructor: `${id}i`, student: `${id}s`, observer: `${id}o` }, [labCreated]);
+          await storeNewLab(id, id);
 
           const liveAt = new Map<number, unknown>();
           liveAt.set(1, await runtime.read(id, (state) => toSnapshot(state)));
@@ -79,9 +83,7 @@ describe('LabRuntime against the real store', () => {
     const runtime = new LabRuntime(store, { snapshotEvery: 2, idleEvictionMs: 20, controllerTickMs: 60_000 });
     try {
       const id = 'evictme000000001';
-      await store.createLab({ id, name: id }, { instructor: 'ei', student: 'es', observer: 'eo' }, [
-        { type: 'LabCreated', data: { name: id, cluster: initialState().cluster }, actor: 't', time: 0 },
-      ]);
+      await storeNewLab(id, 'e');
       await runtime.execute(id, [{ type: 'addNode' }, { type: 'addNode' }], { actor: 't' });
       const before = await runtime.read(id, (state) => toSnapshot(state));
       expect(runtime.isLive(id)).toBe(true);
@@ -98,9 +100,7 @@ describe('LabRuntime against the real store', () => {
     const runtime = new LabRuntime(store, { snapshotEvery: 7, idleEvictionMs: 600_000, controllerTickMs: 60_000 });
     try {
       const id = 'cnilog0000000001';
-      await store.createLab({ id, name: id }, { instructor: 'ci', student: 'cs', observer: 'co' }, [
-        { type: 'LabCreated', data: { name: id, cluster: initialState().cluster }, actor: 't', time: 0 },
-      ]);
+      await storeNewLab(id, 'c');
       await runtime.execute(id, [{ type: 'addNode' }, { type: 'addNode' }], { actor: 't' });
       const liveAt = new Map<number, ReturnType<typeof loggedCalls>>();
       for (let i = 0; i < 60; i++) {
