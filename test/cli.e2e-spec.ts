@@ -1,17 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
+import type { CreatedLab } from './support/lab-sockets';
 import { createLab, useTestServer } from './support/test-server';
 
 const BIN = join(__dirname, '..', 'apps', 'cli', 'bin', 'hoplab.js');
 // Each CLI starts a Node process that compiles its sources through swc: allow for a loaded machine.
 jest.setTimeout(60_000);
 const children: ChildProcessWithoutNullStreams[] = [];
-
-interface CreatedLab {
-  id: string;
-  tokens: Record<'instructor' | 'student' | 'observer', string>;
-}
 
 /** The CLI as a child process with piped stdin/stdout, and a way to wait for what it prints. */
 class Cli {
@@ -52,11 +48,21 @@ describe('hoplab CLI', () => {
 
   const create = (scenario: string) => createLab(server.url, { name: 'cli', scenario });
   const labUrl = (lab: CreatedLab) => `${server.url}/labs/${lab.id}`;
+  /** `hoplab shell` on a fresh minikube-flannel lab as `role` (a terminal if env says HOPLAB_TTY), once its first prompt is out. */
+  const shellOnNewLab = async (role: 'student' | 'observer', env?: Record<string, string>) => {
+    const lab = await create('minikube-flannel');
+    const cli = new Cli(['shell', labUrl(lab), '--token', lab.tokens[role]], env);
+    await cli.waitFor('$ ');
+    return { lab, cli };
+  };
+  /** Another user of the lab (its instructor, over REST) creates pod web. */
+  const instructorCreatesWeb = async (lab: CreatedLab) => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.instructor}`).send(pod).expect(200);
+  };
 
   it('shell: prompts as the context does, runs lines, shows others’ events between prompts, exits on the workstation', async () => {
-    const lab = await create('minikube-flannel');
-    const cli = new Cli(['shell', labUrl(lab), '--token', lab.tokens.student]);
-    await cli.waitFor('$ ');
+    const { lab, cli } = await shellOnNewLab('student');
     cli.type('kubectl get nodes | grep m03\n');
     let at = await cli.waitFor(/minikube-m03 +Ready/);
     cli.type('docker exec -it minikube-m02 bash\n');
@@ -64,8 +70,7 @@ describe('hoplab CLI', () => {
     cli.type('cat /run/flannel/subnet.env\n');
     at = await cli.waitFor('FLANNEL_SUBNET=10.244.1.1/24', at);
 
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
-    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.instructor}`).send(pod).expect(200);
+    await instructorCreatesWeb(lab);
     at = await cli.waitFor(/\[event #\d+\] PodCreated default\/web \(instructor\)/, at);
     await cli.waitFor('root@minikube-m02:/# ', at);
 
@@ -80,9 +85,7 @@ describe('hoplab CLI', () => {
   });
 
   it('shell: Ctrl-C drops the typed line, ↑ recalls the history', async () => {
-    const lab = await create('minikube-flannel');
-    const cli = new Cli(['shell', labUrl(lab), '--token', lab.tokens.observer], { HOPLAB_TTY: '1' });
-    await cli.waitFor('$ ');
+    const { cli } = await shellOnNewLab('observer', { HOPLAB_TTY: '1' });
     cli.type('minikube node list\r');
     let at = await cli.waitFor('minikube-m03\t192.168.49.4');
     cli.type('kubectl delete pod everything');
@@ -96,13 +99,10 @@ describe('hoplab CLI', () => {
   });
 
   it('shell: kubectl get -w streams a row per change until Ctrl-C, then the prompt comes back', async () => {
-    const lab = await create('minikube-flannel');
-    const cli = new Cli(['shell', labUrl(lab), '--token', lab.tokens.student], { HOPLAB_TTY: '1' });
-    await cli.waitFor('$ ');
+    const { lab, cli } = await shellOnNewLab('student', { HOPLAB_TTY: '1' });
     cli.type('kubectl get pods -w\r');
     let at = await cli.waitFor('No resources found in default namespace.');
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
-    await request(server.url).post(`/api/labs/${lab.id}/apply`).set('Authorization', `Bearer ${lab.tokens.instructor}`).send(pod).expect(200);
+    await instructorCreatesWeb(lab);
     at = await cli.waitFor(/NAME +READY +STATUS +RESTARTS +AGE\r?\nweb +1\/1 +Running +0 +\S+\r?\n/, at);
     cli.type('\x03');
     at = await cli.waitFor('^C', at);
