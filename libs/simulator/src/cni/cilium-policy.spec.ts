@@ -1,15 +1,13 @@
 import type { NetworkPolicy } from '../netpol/types';
 import { trace } from '../datapath';
 import { applyCommand } from '../model/apply';
-import { testLab } from '../shell/test-lab';
+import { appPod, testLab } from '../shell/test-lab';
 import { ciliumPolicyVerdict, endpointPolicy, podIdentity } from './cilium-policy';
 
 function ciliumLab() {
   const state = testLab({ cni: { plugin: 'cilium' } }, 2);
-  const pod = (name: string, nodeName: string) =>
-    applyCommand(state, { type: 'createPod', namespace: 'default', name, labels: { app: name }, nodeName, containers: [{ name: 'c', image: name === 'web' ? 'nginx' : 'busybox', ports: name === 'web' ? [{ name: 'http', containerPort: 80, protocol: 'TCP' }] : [] }] });
-  pod('web', 'minikube-m02');
-  pod('client', 'minikube');
+  appPod(state, 'web', 'minikube-m02', 'nginx', [{ name: 'http', containerPort: 80, protocol: 'TCP' }]);
+  appPod(state, 'client', 'minikube', 'busybox');
   return state;
 }
 

@@ -4,15 +4,13 @@ import { trace } from '../datapath';
 import { applyCommand } from '../model/apply';
 import { SimulatorError } from '../model/errors';
 import { controllerOccurrences } from '../node-iptables';
-import { terminal, testLab } from '../shell/test-lab';
+import { appPod, terminal, testLab } from '../shell/test-lab';
 
 /** A 2-node cilium lab (kube-proxy replacement or not), web on minikube-m02 exposed as a NodePort, a client on minikube. */
 function ciliumLab(kubeProxyReplacement: boolean) {
   const state = testLab({ cni: { plugin: 'cilium', ...(kubeProxyReplacement ? { kubeProxyReplacement } : {}) } }, 2);
-  const pod = (name: string, nodeName: string, ports: { containerPort: number; protocol: 'TCP' }[] = []) =>
-    applyCommand(state, { type: 'createPod', namespace: 'default', name, labels: { app: name }, nodeName, containers: [{ name: 'c', image: name === 'web' ? 'nginx' : 'busybox', ports }] });
-  pod('web', 'minikube-m02', [{ containerPort: 80, protocol: 'TCP' }]);
-  pod('client', 'minikube');
+  appPod(state, 'web', 'minikube-m02', 'nginx', [{ containerPort: 80, protocol: 'TCP' }]);
+  appPod(state, 'client', 'minikube', 'busybox');
   const t = terminal(state);
   expect(t.run('kubectl expose pod web --port 80 --type NodePort').output.exitCode).toBe(0);
   return { state, t };

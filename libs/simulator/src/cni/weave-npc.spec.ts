@@ -1,18 +1,16 @@
 import type { NetworkPolicy } from '../netpol/types';
 import { trace } from '../datapath';
 import { applyCommand } from '../model/apply';
-import { terminal, testLab } from '../shell/test-lab';
+import { appPod, terminal, testLab } from '../shell/test-lab';
 import { parseIptablesArgs, saveRuleSpec } from '../iptables';
 import { selectorString, shortName, weaveNpc } from './weave-npc';
 
 /** A 2-node weave lab: db on minikube-m02, app and other on minikube. */
 function weaveLab() {
   const state = testLab({ cni: { plugin: 'weave' } }, 2);
-  const pod = (name: string, nodeName: string) =>
-    applyCommand(state, { type: 'createPod', namespace: 'default', name, labels: { app: name }, nodeName, containers: [{ name: 'c', image: name === 'db' ? 'postgres' : 'busybox', ports: name === 'db' ? [{ name: 'pg', containerPort: 5432, protocol: 'TCP' }] : [] }] });
-  pod('db', 'minikube-m02');
-  pod('app', 'minikube');
-  pod('other', 'minikube');
+  appPod(state, 'db', 'minikube-m02', 'postgres', [{ name: 'pg', containerPort: 5432, protocol: 'TCP' }]);
+  appPod(state, 'app', 'minikube', 'busybox');
+  appPod(state, 'other', 'minikube', 'busybox');
   return state;
 }
 

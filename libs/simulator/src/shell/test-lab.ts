@@ -1,5 +1,5 @@
 import type { ClusterSpecInput } from '@hoplab/events';
-import type { LabState } from '../cluster/types';
+import type { ContainerPort, LabState } from '../cluster/types';
 import { applyCommand } from '../model/apply';
 import { SimulatorError } from '../model/errors';
 import { initialState } from '../model/state';
@@ -13,6 +13,11 @@ export function testLab(cluster: ClusterSpecInput = {}, nodes = 0): LabState {
   applyCommand(state, { type: 'createLab', name: 'test', cluster }, 0);
   for (let i = 0; i < nodes; i++) applyCommand(state, { type: 'addNode' }, 0);
   return state;
+}
+
+/** Test support: pod `name` in default, labelled app=<name>, on `nodeName`: one container c of `image` serving `ports`. */
+export function appPod(state: LabState, name: string, nodeName: string, image: string, ports: ContainerPort[] = []): void {
+  applyCommand(state, { type: 'createPod', namespace: 'default', name, labels: { app: name }, nodeName, containers: [{ name: 'c', image, ports }] });
 }
 
 /** Wall-clock ms of the test labs' creation: Sun, 22 Nov 2026 09:00:00 UTC. */
