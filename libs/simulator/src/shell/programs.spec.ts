@@ -1,4 +1,4 @@
-import { terminal, testLab } from './test-lab';
+import { appPod, terminal, testLab } from './test-lab';
 
 describe('minikube and docker on the workstation', () => {
   it('minikube start on an empty lab creates the nodes; on a running cluster it changes nothing', () => {
@@ -127,6 +127,25 @@ describe('a pod shell', () => {
     expect(t.run(`nc -zv ${web} 81`).output).toMatchObject({ stderr: `nc: connect to ${web} port 81 (tcp) failed: Connection refused\n`, exitCode: 1 });
     t.run('exit');
     expect(t.run(`kubectl exec db -- telnet ${appIp} 80`).output.stderr).toBe('telnet: Unable to connect to remote host: Connection refused\ncommand terminated with exit code 1\n');
+  });
+});
+
+describe('tracepath in a pod', () => {
+  it('probes with the route MTU of the pod eth0, hop by hop to the pod on the other node; without a host it prints its usage', () => {
+    const state = testLab({}, 2);
+    appPod(state, 'app', 'minikube', 'nicolaka/netshoot');
+    appPod(state, 'web', 'minikube-m02', 'nginx');
+    const t = terminal(state);
+    const web = state.pods.get('default/web')!;
+    t.run('kubectl exec -it app -- bash');
+    const lines = t.run(`tracepath -n ${web.ip}`).output.stdout.split('\n');
+    expect(lines[0]).toBe(' 1?: [LOCALHOST]                      pmtu 1450');
+    expect(lines.at(-3)).toMatch(new RegExp(`^ 3:  ${web.ip.replace(/\./g, '\\.')} +\\d+\\.\\d{3}ms reached$`));
+    expect(lines.at(-2)).toBe('     Resume: pmtu 1450 hops 3 back 3 ');
+    const usage = t.run('tracepath').output;
+    expect(usage).toMatchObject({ stdout: '', exitCode: 255 });
+    expect(usage.stderr).toMatch(/^Usage\n  tracepath \[options\] <destination>\n/);
+    expect(t.run('tracepath -n nowhere').output).toEqual({ stdout: '', stderr: 'tracepath: nowhere: Name or service not known\n', exitCode: 1 });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { LabState } from '../../cluster/types';
-import { renderCurl, renderNcZv, renderPing, renderTelnet, renderTraceroute, trace, type TraceEndpointInput, type TraceProtocol, type TraceResult } from '../../datapath';
+import { renderCurl, renderNcZv, renderPing, renderTelnet, renderTracepath, renderTraceroute, trace, type TraceEndpointInput, type TraceProtocol, type TraceResult } from '../../datapath';
+import { podMtu } from '../../cni/network-config';
 import { SimulatorError } from '../../model/errors';
 import { nodeDefaultGateway } from '../../netns/derive';
 import { failure, printed, type Invocation, type Printed, type Program } from '../types';
@@ -18,6 +19,7 @@ export function networkClients(from: TraceEndpointInput, searchNamespace: string
     curl: (call) => curl(call, from, searchNamespace),
     ping: (call) => ping(call, from, searchNamespace),
     traceroute: (call) => traceroute(call, from, searchNamespace),
+    ...(busybox ? {} : { tracepath: (call: Invocation) => tracepath(call, from, searchNamespace) }),
     nslookup: (call) => nslookup(call, searchNamespace),
     host: (call) => host(call, searchNamespace),
   };
@@ -55,9 +57,9 @@ function resolve(state: LabState, host: string, namespace: string): string | und
   return isIp(host) ? host : resolveName(state, host, namespace)?.ip;
 }
 
-function run(call: Invocation, from: TraceEndpointInput, ip: string, protocol: TraceProtocol, port?: number): TraceResult | Printed {
+function run(call: Invocation, from: TraceEndpointInput, ip: string, protocol: TraceProtocol, port?: number, size?: number): TraceResult | Printed {
   try {
-    return trace(call.state, { from, to: { ip }, protocol, port }, { now: call.env.now });
+    return trace(call.state, { from, to: { ip }, protocol, port, size }, { now: call.env.now });
   } catch (error) {
     if (error instanceof SimulatorError) return failure(`${error.message}\n`, 1);
     throw error;
@@ -143,6 +145,35 @@ function traceroute(call: Invocation, from: TraceEndpointInput, namespace: strin
   if (!ip) return failure(`${host}: Name does not resolve\nCannot handle "host" cmdline arg \`${host}' on position 1 (argc 1)\n`, 2);
   const result = run(call, from, ip, 'UDP', 33434);
   return 'kind' in result ? result : out(renderTraceroute(result, { ip, host: isIp(host) ? undefined : host }));
+}
+
+const TRACEPATH_USAGE = `Usage
+  tracepath [options] <destination>
+
+Options:
+  -4             use IPv4
+  -6             use IPv6
+  -b             print both name and ip
+  -l <length>    use packet <length>
+  -m <hops>      use maximum <hops>
+  -n             no dns name resolution
+  -p <port>      use destination <port>
+  -V             print version and exit
+  <destination>  dns name or ip address
+
+For more details see tracepath(8).
+`;
+
+/** iputils tracepath: UDP probes to port 44444 sized to the route's MTU (a pod's eth0, a node's 1500). */
+function tracepath(call: Invocation, from: TraceEndpointInput, namespace: string): Printed {
+  const args = call.argv.slice(1);
+  const host = args.find((a) => !a.startsWith('-'));
+  if (!host) return failure(TRACEPATH_USAGE, 255);
+  const ip = resolve(call.state, host, namespace);
+  if (!ip) return failure(`tracepath: ${host}: Name or service not known\n`, 1);
+  const pmtu = typeof from === 'object' && 'pod' in from ? podMtu(call.state) : 1500;
+  const result = run(call, from, ip, 'UDP', 44444, pmtu);
+  return 'kind' in result ? result : out(renderTracepath(result, { pmtu, both: args.includes('-b') }));
 }
 
 /** bind's nslookup against the cluster DNS (kube-dns). */
