@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClusterSpecInput } from '@hoplab/events';
+import { pluginBackends, type ClusterSpecInput } from '@hoplab/events';
 import type { LabState } from '@hoplab/simulator/cluster/types';
 import { allowAppToDb, denyAll, labWith, runPod, twoVmsRouter } from '@hoplab/simulator/datapath/lab-fixtures';
 import { trace } from '@hoplab/simulator/datapath/trace';
@@ -17,15 +17,7 @@ import { hopSummaryInRussian, phrasebook, toRussian, type PhraseKind } from './h
 const DATAPATH = join(__dirname, '../../../libs/simulator/src/datapath');
 
 const PLUGINS: ClusterSpecInput['cni'][] = [
-  { plugin: 'flannel', backend: 'vxlan' },
-  { plugin: 'flannel', backend: 'host-gw' },
-  { plugin: 'calico', backend: 'ipip' },
-  { plugin: 'calico', backend: 'vxlan' },
-  { plugin: 'calico', backend: 'bgp' },
-  { plugin: 'weave', backend: 'fastdp' },
-  { plugin: 'weave', backend: 'sleeve' },
-  { plugin: 'cilium', backend: 'vxlan' },
-  { plugin: 'cilium', backend: 'native' },
+  ...pluginBackends,
   { plugin: 'cilium', backend: 'vxlan', encryption: 'wireguard' },
   { plugin: 'weave', backend: 'fastdp', encryption: 'ipsec' },
   { plugin: 'weave', backend: 'sleeve', encryption: 'ipsec' },

@@ -11,6 +11,10 @@ const backends = {
 } as const;
 export type CniPlugin = keyof typeof backends;
 export const cniPlugins = Object.keys(backends) as CniPlugin[];
+/** Every plugin that has backends, once with each of them, in the order above (what a sweep over the datapaths covers). */
+export const pluginBackends: { plugin: CniPlugin; backend: string }[] = cniPlugins.flatMap((plugin) =>
+  backends[plugin].flatMap((backend) => (backend === null ? [] : [{ plugin, backend }])),
+);
 export const defaultBackend: Record<CniPlugin, string | null> = {
   bridge: null,
   flannel: 'vxlan',

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { pluginBackends } from '@hoplab/events';
 import type { LabState } from '../cluster/types';
 import { applyCommand } from '../model/apply';
 import { labConnectivity } from './connectivity';
@@ -11,17 +12,7 @@ const images = ['nginx', 'postgres', 'redis', 'busybox'];
 /** A random lab: plugin and backend, 1–4 nodes, 2–6 pods with random labels, maybe a few policies. */
 const labs = fc
   .record({
-    cni: fc.constantFrom(
-      { plugin: 'flannel', backend: 'vxlan' },
-      { plugin: 'flannel', backend: 'host-gw' },
-      { plugin: 'calico', backend: 'ipip' },
-      { plugin: 'calico', backend: 'vxlan' },
-      { plugin: 'calico', backend: 'bgp' },
-      { plugin: 'weave', backend: 'fastdp' },
-      { plugin: 'weave', backend: 'sleeve' },
-      { plugin: 'cilium', backend: 'vxlan' },
-      { plugin: 'cilium', backend: 'native' },
-    ),
+    cni: fc.constantFrom(...pluginBackends),
     nodes: fc.integer({ min: 1, max: 4 }),
     pods: fc.array(fc.record({ image: fc.constantFrom(...images), node: fc.nat(3), tier: fc.constantFrom('a', 'b') }), { minLength: 2, maxLength: 6 }),
     policies: fc.array(fc.record({ target: fc.constantFrom('a', 'b'), from: fc.constantFrom('a', 'b'), port: fc.constantFrom(80, 5432, 6379) }), { maxLength: 3 }),
