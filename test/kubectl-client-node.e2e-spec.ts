@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labClient, type CreatedLab, type LabClient } from './support/lab-sockets';
-import { startKubectl } from './support/real-kubectl';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { startKubectl, useKubectlHome } from './support/real-kubectl';
+import { createLab, useTestServer } from './support/test-server';
 
 /**
  * @kubernetes/client-node is ESM only (jest here loads CommonJS), so it runs in its own node
@@ -37,13 +36,17 @@ if (process.argv[1] === 'list') {
 `;
 
 describe('@kubernetes/client-node and kubectl get -w against a lab', () => {
-  const database = tempDatabase();
-  const home = mkdtempSync(join(tmpdir(), 'hoplab-client-node-'));
-  let server: TestServer;
-  let lab: CreatedLab;
-  let kubeconfig: string;
   let socket: LabClient;
   const children: ChildProcess[] = [];
+  // Declared before the server's hooks, so it runs before the server closes (an open watch would hold the close).
+  afterAll(() => {
+    for (const child of children) child.kill();
+    socket.close();
+  });
+  const server = useTestServer();
+  const home = useKubectlHome();
+  let lab: CreatedLab;
+  let kubeconfig: string;
 
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${server.url}/api/labs/${lab.id}${path}`, { ...init, headers: { authorization: `Bearer ${lab.tokens.student}`, 'content-type': 'application/json' } });
@@ -58,19 +61,10 @@ describe('@kubernetes/client-node and kubectl get -w against a lab', () => {
   const podManifest = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  labels:\n    app: ${name}\nspec:\n  containers:\n  - name: ${name}\n    image: nginx\n`;
 
   beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-    const created = await fetch(`${server.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'seed', scenario: 'minikube-flannel' }) });
-    lab = (await created.json()) as CreatedLab;
+    lab = await createLab(server.url, { name: 'seed', scenario: 'minikube-flannel' });
     kubeconfig = join(home, 'lab.kubeconfig');
     writeFileSync(kubeconfig, await (await api('/kubeconfig')).text());
     socket = labClient(server.url, { token: lab.tokens.student, lab: lab.id });
-  });
-  afterAll(async () => {
-    for (const child of children) child.kill();
-    socket.close();
-    await server.app.close();
-    database.cleanup();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('lists nodes, pods by label, DaemonSets and policies with the typed clients; a missing pod is a 404', async () => {

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { CreatedLab } from './support/lab-sockets';
-import { runKubectl, type KubectlRun } from './support/real-kubectl';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { runKubectl, useKubectlHome, type KubectlRun } from './support/real-kubectl';
+import { createLab, useTestServer } from './support/test-server';
 
 const web = (image: string, replicas = 3) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: ${image}\n        ports:\n        - containerPort: 80\n`;
@@ -14,9 +13,8 @@ const web = (image: string, replicas = 3) =>
  * restart/status, delete — the same steps on a twin lab through the lab shell print the same.
  */
 describe('Deployments with the real kubectl', () => {
-  const database = tempDatabase();
-  const home = mkdtempSync(join(tmpdir(), 'hoplab-kubectl-deploy-'));
-  let server: TestServer;
+  const server = useTestServer();
+  const home = useKubectlHome();
   let api: CreatedLab;
   let twin: CreatedLab;
   let kubeconfig: string;
@@ -61,11 +59,7 @@ describe('Deployments with the real kubectl', () => {
   const version = async (lab: CreatedLab) => ((await (await request(lab, '')).json()) as { version: number }).version;
 
   beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-    const create = async () => {
-      const response = await fetch(`${server.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'deploy', scenario: 'minikube-flannel' }) });
-      return (await response.json()) as CreatedLab;
-    };
+    const create = () => createLab(server.url, { name: 'deploy', scenario: 'minikube-flannel' });
     [api, twin] = [await create(), await create()];
     for (const lab of [api, twin]) {
       expect((await request(lab, '/clock', { speed: 0 })).status).toBeLessThan(300);
@@ -77,11 +71,6 @@ describe('Deployments with the real kubectl', () => {
     }
     kubeconfig = join(home, 'api.kubeconfig');
     writeFileSync(kubeconfig, await (await request(api, '/kubeconfig')).text());
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('over REST: POST /apply creates a Deployment (its pods in the answer), DELETE /objects/deployments removes it with them', async () => {

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bearer, createLab, useTestServer } from './support/test-server';
 import type { CreatedLab } from './support/lab-sockets';
-import { runKubectl, type KubectlRun } from './support/real-kubectl';
+import { runKubectl, useKubectlHome, type KubectlRun } from './support/real-kubectl';
 
 const pod = (name: string, node: string) => ({
   apiVersion: 'v1',
@@ -25,7 +24,7 @@ const withoutAge = (text: string) => text.split('\n').map((line) => line.replace
 /** EndpointSlices kept by the endpoint slice controller, read with the real kubectl (v1.32) and in the lab shell. */
 describe('EndpointSlices with kubectl and in the lab shell', () => {
   const server = useTestServer();
-  const home = mkdtempSync(join(tmpdir(), 'hoplab-slices-'));
+  const home = useKubectlHome();
   let lab: CreatedLab;
   let kubeconfig: string;
 
@@ -43,7 +42,6 @@ describe('EndpointSlices with kubectl and in the lab shell', () => {
       .send({ apiVersion: 'v1', kind: 'List', items: [pod('web-1', 'minikube-m02'), pod('web-2', 'minikube-m03'), service('web', 'web'), service('nobody', 'nothing')] })
       .expect(200);
   });
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
 
   it('lists every slice with -A: the API server\'s own, one per Service with a selector, a placeholder where no pod is ready', async () => {
     const real = await kubectl(['get', 'endpointslices', '-A']);

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import WebSocket from 'ws';
 import type { CreatedLab } from './support/lab-sockets';
-import { runKubectl, type KubectlRun } from './support/real-kubectl';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { runKubectl, useKubectlHome, type KubectlRun } from './support/real-kubectl';
+import { createLab, useTestServer } from './support/test-server';
 
 const denyAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n';
 const allow =
@@ -28,9 +27,8 @@ function dataInKeyOrder(text: string): string {
 }
 
 describe('the seed commands: real kubectl and the lab shell agree', () => {
-  const database = tempDatabase();
-  const home = mkdtempSync(join(tmpdir(), 'hoplab-kubectl-seed-'));
-  let server: TestServer;
+  const server = useTestServer();
+  const home = useKubectlHome();
 
   const request = (lab: CreatedLab, path: string, body?: unknown) =>
     fetch(`${server.url}/api/labs/${lab.id}${path}`, {
@@ -38,11 +36,6 @@ describe('the seed commands: real kubectl and the lab shell agree', () => {
       headers: { authorization: `Bearer ${lab.tokens.student}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  const createLab = async (body: Record<string, unknown>): Promise<CreatedLab> => {
-    const response = await fetch(`${server.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.status).toBe(201);
-    return (await response.json()) as CreatedLab;
-  };
   const shell = async (lab: CreatedLab, command: string, context?: string): Promise<KubectlRun> => {
     const response = await request(lab, '/exec', context ? { command, context } : { command });
     expect(response.status).toBe(200);
@@ -57,20 +50,11 @@ describe('the seed commands: real kubectl and the lab shell agree', () => {
   };
   const kubectl = (kubeconfig: string, args: string[], input?: string): Promise<KubectlRun> => runKubectl(home, kubeconfig, args, input);
 
-  beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-    rmSync(home, { recursive: true, force: true });
-  });
-
   describe('minikube with flannel', () => {
     let lab: CreatedLab;
     let kubeconfig: string;
     beforeAll(async () => {
-      lab = await createLab({ name: 'seed', scenario: 'minikube-flannel' });
+      lab = await createLab(server.url, { name: 'seed', scenario: 'minikube-flannel' });
       await pauseClock(lab);
       kubeconfig = await kubeconfigOf(lab);
     });
@@ -107,7 +91,7 @@ describe('the seed commands: real kubectl and the lab shell agree', () => {
     };
 
     beforeAll(async () => {
-      [api, twin] = [await createLab({ name: 'netpol', cluster: { cni: { plugin: 'calico' } } }), await createLab({ name: 'netpol', cluster: { cni: { plugin: 'calico' } } })];
+      [api, twin] = [await createLab(server.url, { name: 'netpol', cluster: { cni: { plugin: 'calico' } } }), await createLab(server.url, { name: 'netpol', cluster: { cni: { plugin: 'calico' } } })];
       for (const lab of [api, twin]) {
         expect((await shell(lab, 'minikube start --cni calico')).rc).toBe(0);
         await pauseClock(lab);

@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreatedLab } from './support/lab-sockets';
-import { runKubectl, startKubectl, type KubectlRun } from './support/real-kubectl';
-import { startServer, tempDatabase, type TestServer } from './support/test-server';
+import { runKubectl, startKubectl, useKubectlHome, type KubectlRun } from './support/real-kubectl';
+import { createLab, useTestServer } from './support/test-server';
 
 /** The real kubectl (v1.32, through Google's dispatcher) against a lab's Kubernetes API. */
 describe('kubectl against a lab', () => {
-  const database = tempDatabase();
-  const home = mkdtempSync(join(tmpdir(), 'hoplab-kubectl-'));
-  let server: TestServer;
+  const server = useTestServer();
+  const home = useKubectlHome();
   let lab: CreatedLab;
   const kubeconfigs: Record<string, string> = {};
 
@@ -24,19 +22,12 @@ describe('kubectl against a lab', () => {
   };
 
   beforeAll(async () => {
-    server = await startServer({ databaseUrl: database.url });
-    const created = await fetch(`${server.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'seed', scenario: 'minikube-flannel' }) });
-    lab = (await created.json()) as CreatedLab;
+    lab = await createLab(server.url, { name: 'seed', scenario: 'minikube-flannel' });
     for (const role of ['student', 'observer'] as const) {
       const response = await api(`/api/labs/${lab.id}/kubeconfig`, {}, role);
       expect(response.status).toBe(200);
       kubeconfigs[role] = file(`${role}.kubeconfig`, await response.text());
     }
-  });
-  afterAll(async () => {
-    await server.app.close();
-    database.cleanup();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('gets nodes with the columns of the real API server', async () => {

@@ -3,6 +3,8 @@
  * holds its discovery cache, so nothing of the user's own configuration comes in.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** What a kubectl command gave: its exit code and output (through real kubectl, or the lab shell's own). */
@@ -10,6 +12,13 @@ export interface KubectlRun {
   rc: number;
   stdout: string;
   stderr: string;
+}
+
+/** For the enclosing describe: a temporary folder for kubectl's HOME (and the suite's kubeconfigs and files), removed in afterAll. */
+export function useKubectlHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'hoplab-kubectl-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  return home;
 }
 
 const argv = (home: string, kubeconfig: string, args: string[]) => ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args];
