@@ -1,3 +1,4 @@
+import { oncePerVersion } from '../cluster/once-per-version';
 import type { LabState, PodState } from '../cluster/types';
 import { cidrContains, parseCidr, parseIp } from '../net/ipv4';
 import { matchesSelector } from '../netpol';
@@ -46,22 +47,16 @@ function onPodNetwork(pod: PodState): boolean {
   return pod.ip !== '' && !pod.hostNetwork && pod.phase === 'Running';
 }
 
-const podIndexes = new WeakMap<LabState, { version: number; byIp: Map<string, PodState> }>();
-
 /** Pod-network pods by address, once per lab version. */
-function podOfIp(state: LabState, ip: string): PodState | undefined {
-  let index = podIndexes.get(state);
-  if (!index || index.version !== state.version) {
-    const byIp = new Map<string, PodState>();
-    for (const pod of state.pods.values()) if (onPodNetwork(pod)) byIp.set(pod.ip, pod);
-    podIndexes.set(state, (index = { version: state.version, byIp }));
-  }
-  return index.byIp.get(ip);
-}
+const podsByIp = oncePerVersion((state) => {
+  const byIp = new Map<string, PodState>();
+  for (const pod of state.pods.values()) if (onPodNetwork(pod)) byIp.set(pod.ip, pod);
+  return byIp;
+});
 
 /** The identity an address has in the ipcache. */
 export function remoteOf(state: LabState, ip: string): Remote {
-  const pod = podOfIp(state, ip);
+  const pod = podsByIp(state).get(ip);
   if (pod) return { kind: 'pod', pod, identity: podIdentity(pod) };
   const address = parseIp(ip)!;
   for (const node of state.nodes.values()) if (node.ip === ip || node.pluginNet?.devices.some((device) => device.address?.startsWith(`${ip}/`))) return { kind: 'remote-node', identity: RESERVED['remote-node'], ip: address };

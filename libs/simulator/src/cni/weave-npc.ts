@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { oncePerVersion } from '../cluster/once-per-version';
 import type { LabState, PodState } from '../cluster/types';
 import { createNetfilter, runIptables, saveRuleSpec, type Netfilter } from '../iptables';
 import { flowDraws, runChain, type FilterPacket } from '../datapath/netfilter-eval';
@@ -239,16 +240,8 @@ function build(state: LabState): WeaveNpc {
   return { rules, ipsets: builder.ipsets, rejected: builder.rejected };
 }
 
-const cache = new WeakMap<LabState, { version: number; npc: WeaveNpc }>();
-
 /** weave-npc's view of the lab, the same on every node (its ipsets hold every pod of the cluster). */
-export function weaveNpc(state: LabState): WeaveNpc {
-  const cached = cache.get(state);
-  if (cached && cached.version === state.version) return cached.npc;
-  const npc = build(state);
-  cache.set(state, { version: state.version, npc });
-  return npc;
-}
+export const weaveNpc: (state: LabState) => WeaveNpc = oncePerVersion(build);
 
 interface SetIndex {
   ips: Set<number>;
@@ -307,17 +300,12 @@ export function applyWeaveChains(netfilter: Netfilter, state: LabState): void {
   }
 }
 
-const verdictTables = new WeakMap<LabState, { version: number; netfilter: Netfilter }>();
-
 /** weave-npc's chains alone (no kube-proxy, no user rules): what the weave bridge decides about policy. */
-function npcTables(state: LabState): Netfilter {
-  const cached = verdictTables.get(state);
-  if (cached && cached.version === state.version) return cached.netfilter;
+const npcTables = oncePerVersion((state): Netfilter => {
   const netfilter = createNetfilter();
   applyWeaveChains(netfilter, state);
-  verdictTables.set(state, { version: state.version, netfilter });
   return netfilter;
-}
+});
 
 export interface WeaveNpcVerdict {
   allowed: boolean;
