@@ -46,7 +46,7 @@ describe('CNI operations', () => {
     const { state, node, web } = labWithPod();
     const outcome = cniAdd(state, node, podCniRequest(web, web.containerId!, web.netns!), new Prng('again'));
     expect(outcome.ok).toBe(false);
-    expect(outcome.call).toMatchObject({
+    expect(!outcome.ok && outcome.call).toMatchObject({
       exitCode: 1,
       stdout: { cniVersion: '0.3.1', code: 999, msg: 'container veth name provided (eth0) already exists' },
     });

@@ -29,8 +29,9 @@ export interface Attachment {
   bridge?: { name: string; index: number; mac: string };
 }
 
+/** A successful ADD's call is not built here: nothing reads it before evolve derives it (cniAddCall). */
 export type AddOutcome =
-  | { ok: true; call: CniCall; attachment: Attachment }
+  | { ok: true; attachment: Attachment }
   | { ok: false; call: CniCall; reason: Exclude<Allocation, { ok: true }>['reason'] | 'duplicate' };
 
 export type AddFailure = Extract<AddOutcome, { ok: false }>['reason'];
@@ -41,12 +42,11 @@ export const CNI_ERR_INTERNAL = 999;
 export const CNI_ERR_UNKNOWN_CONTAINER = 3;
 
 export function cniAdd(state: LabState, node: NodeState, request: CniRequest, prng: Prng): AddOutcome {
-  const { plugin, stdin } = networkConfig(state, node);
-  const fail = (reason: AddFailure, msg: string): AddOutcome => ({
-    ok: false,
-    reason,
-    call: { plugin, command: 'ADD', ...requestFields(request), stdin, exitCode: 1, stdout: { cniVersion: String(stdin.cniVersion), code: CNI_ERR_INTERNAL, msg } },
-  });
+  const fail = (reason: AddFailure, msg: string): AddOutcome => {
+    const { plugin, stdin } = networkConfig(state, node);
+    const stdout = { cniVersion: String(stdin.cniVersion), code: CNI_ERR_INTERNAL, msg };
+    return { ok: false, reason, call: { plugin, command: 'ADD', ...requestFields(request), stdin, exitCode: 1, stdout } };
+  };
 
   if (findAttachment(state, node, request.containerId, request.ifName)) {
     // bridge's setupVeth: the container interface exists already (pkg/ip/link_linux.go).
@@ -68,7 +68,7 @@ export function cniAdd(state: LabState, node: NodeState, request: CniRequest, pr
     netnsId: node.nextNetnsId,
     ...(bridge ? { bridge } : {}),
   };
-  return { ok: true, call: cniAddCall(state, node, request, attachment, (bridge ?? node.bridge)!), attachment };
+  return { ok: true, attachment };
 }
 
 /**
