@@ -7,6 +7,7 @@
  * the same rule objects kube-proxy writes (node-filters.spec checks both against the full tables).
  */
 import type { LabState, NodeState } from '../cluster/types';
+import { oncePerVersion } from '../cluster/once-per-version';
 import { createNetfilter, type Chain, type Netfilter, type TableName } from '../iptables';
 import {
   applyKubeletChains, applyKubeProxySync, buildServicePortRules, ensureKubeProxyCanaries, KubeProxyRuleBuilder,
@@ -21,17 +22,12 @@ import { parseIp } from '../net/ipv4';
 import { kubeProxyReplaced } from '../cni/plugins';
 
 interface ServiceIndex {
-  version: number;
   byClusterIP: Map<string, ServiceState[]>;
   byNodePort: Map<number, ServiceState[]>;
 }
 
-const indexes = new WeakMap<LabState, ServiceIndex>();
-
 /** Services by ClusterIP and NodePort, once per state version (no endpoints: a pod→pod trace needs none). */
-function serviceIndex(state: LabState): ServiceIndex {
-  const cached = indexes.get(state);
-  if (cached && cached.version === state.version) return cached;
+const serviceIndex = oncePerVersion((state: LabState): ServiceIndex => {
   const byClusterIP = new Map<string, ServiceState[]>();
   const byNodePort = new Map<number, ServiceState[]>();
   const add = <K>(map: Map<K, ServiceState[]>, key: K, service: ServiceState) => {
@@ -43,23 +39,15 @@ function serviceIndex(state: LabState): ServiceIndex {
     if (service.clusterIP !== 'None') add(byClusterIP, service.clusterIP, service);
     for (const port of service.ports) if (port.nodePort !== null && service.type !== 'ClusterIP') add(byNodePort, port.nodePort, service);
   }
-  const index = { version: state.version, byClusterIP, byNodePort };
-  indexes.set(state, index);
-  return index;
-}
-
-const largeModes = new WeakMap<LabState, { version: number; large: boolean }>();
+  return { byClusterIP, byNodePort };
+});
 
 /** kube-proxy drops the SEP comments past 1,000 endpoints in all (counted once per version, only when a Service is traced). */
-function largeClusterMode(state: LabState): boolean {
-  const cached = largeModes.get(state);
-  if (cached && cached.version === state.version) return cached.large;
+const largeClusterMode = oncePerVersion((state: LabState): boolean => {
   let total = 0;
   for (const list of clusterServices(state).endpoints.values()) total += list.length;
-  const large = total > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
-  largeModes.set(state, { version: state.version, large });
-  return large;
-}
+  return total > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+});
 
 /** The Services whose ClusterIP is `ip`. */
 export function servicesOnClusterIP(state: LabState, ip: string): readonly ServiceState[] {
@@ -129,13 +117,12 @@ function overlaySource(base: Netfilter, overlay: Overlay | undefined): ChainSour
 
 const VIEW_CACHE_LIMIT = 20_000;
 /** Views of untouched nodes per state version, by destination (and node when a Local traffic policy makes the rules differ). */
-const views = new WeakMap<LabState, { version: number; byKey: Map<string, ChainSource> }>();
+const viewsOfVersion = oncePerVersion((): Map<string, ChainSource> => new Map());
 
 function cachedViews(state: LabState): Map<string, ChainSource> {
-  let entry = views.get(state);
-  if (!entry || entry.version !== state.version) views.set(state, (entry = { version: state.version, byKey: new Map() }));
-  if (entry.byKey.size >= VIEW_CACHE_LIMIT) entry.byKey.clear();
-  return entry.byKey;
+  const byKey = viewsOfVersion(state);
+  if (byKey.size >= VIEW_CACHE_LIMIT) byKey.clear();
+  return byKey;
 }
 
 function untouchedView(state: LabState, node: NodeState, dst: string, dstPort: number | undefined, local: boolean): ChainSource {

@@ -4,6 +4,7 @@
  * first ARP, and the outer header of a packet crossing nodes.
  */
 import type { LabState, NodeState, PodState } from '../cluster/types';
+import { oncePerVersion } from '../cluster/once-per-version';
 import { pluginDatapath, type PluginDatapath } from '../cni/plugin-datapath';
 import { deviceAddress } from '../cni/plugin-node';
 import { CALICO, WEAVE } from '../cni/plugins';
@@ -12,16 +13,8 @@ import { formatIp, parseCidr } from '../net/ipv4';
 import { podByIp } from './endpoints';
 import type { OuterHeader } from './types';
 
-const datapaths = new WeakMap<LabState, { version: number; facts: PluginDatapath }>();
-
 /** pluginDatapath(state), derived once per state version (a trace asks at every tunnel). */
-export function labDatapath(state: LabState): PluginDatapath {
-  const cached = datapaths.get(state);
-  if (cached && cached.version === state.version) return cached.facts;
-  const facts = pluginDatapath(state);
-  datapaths.set(state, { version: state.version, facts });
-  return facts;
-}
+export const labDatapath: (state: LabState) => PluginDatapath = oncePerVersion(pluginDatapath);
 
 export interface PodBridge {
   name: string;

@@ -1,24 +1,20 @@
 import type { LabState, PodState } from '../cluster/types';
+import { oncePerVersion } from '../cluster/once-per-version';
 import { enforcesNetworkPolicy, evaluateFlow, type DirectionVerdict, type Flow, type FlowEndpoint, type NetpolIndex, type Protocol } from '../netpol';
 import type { TraceProtocol } from './types';
 import { ciliumDirectionVerdict } from '../cni/cilium-policy';
 import { weaveNpc, weaveNpcVerdict } from '../cni/weave-npc';
 import type { Walk, WalkEnd } from './walk';
 
-const ipBlocks = new WeakMap<LabState, { version: number; any: boolean }>();
-
 /** Whether a NetworkPolicy of the lab has an ipBlock peer, once per state version. */
-function hasIpBlock(state: LabState): boolean {
-  const cached = ipBlocks.get(state);
-  if (cached && cached.version === state.version) return cached.any;
+const hasIpBlock = oncePerVersion((state: LabState): boolean => {
   let any = false;
   for (const { policy } of state.networkPolicies.values()) {
     for (const rule of policy.spec.ingress ?? []) any ||= (rule.from ?? []).some((peer) => peer.ipBlock !== undefined);
     for (const rule of policy.spec.egress ?? []) any ||= (rule.to ?? []).some((peer) => peer.ipBlock !== undefined);
   }
-  ipBlocks.set(state, { version: state.version, any });
   return any;
-}
+});
 
 /**
  * NetworkPolicy where the plugin enforces it: egress on the host side of the source pod's veth,
