@@ -4,7 +4,7 @@ import type { NodeProxyLog, ServiceChangeEntry, ServiceState } from '../services
 import { cniLogForSnapshot, restoreCniLog } from './cni-log';
 
 /** Bumped whenever LabState's shape changes: snapshots of another version are discarded and rebuilt by replay. */
-export const SIMULATOR_SCHEMA_VERSION = 8;
+export const SIMULATOR_SCHEMA_VERSION = 9;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
@@ -45,8 +45,8 @@ export interface LabSnapshot {
   cluster: LabState['cluster'];
   version: number;
   time: number;
-  /** cniLog without the calls: a lab's nodes logged ~5 MB of them (see cni-log.ts). */
-  nodes: (Omit<NodeState, 'allocated' | 'pods' | 'cniLog'> & { allocated: [string, string][]; pods: string[]; cniLog: { time: number; seq: number }[] })[];
+  /** cniLog without the calls, as [time, seq, ...]: a lab's nodes logged ~5 MB of them (see cni-log.ts). */
+  nodes: (Omit<NodeState, 'allocated' | 'pods' | 'cniLog'> & { allocated: [string, string][]; pods: string[]; cniLog: number[] })[];
   pods: PodState[];
   namespaces: NamespaceState[];
   routers: RouterState[];
