@@ -3,9 +3,10 @@ import type { EndpointInput } from './types';
 
 /**
  * byEndpoint order: by "ip:port" string, lexicographically (so 10.244.1.10 before 10.244.1.5),
- * one entry per string, a non-terminating copy winning over a terminating one.
+ * one entry per string, a non-terminating copy winning over a terminating one. `textOf`, if given,
+ * receives each kept endpoint's "ip:port".
  */
-export function sortEndpoints(endpoints: readonly EndpointInput[]): EndpointInput[] {
+export function sortEndpoints(endpoints: readonly EndpointInput[], textOf?: Map<EndpointInput, string>): EndpointInput[] {
   // Sorted by index over the "ip:port" texts: no Map and no [text, endpoint] pair per endpoint.
   const texts = endpoints.map((endpoint) => endpointString(endpoint.ip, endpoint.port));
   const order = texts.map((_, i) => i).sort((a, b) => (texts[a] < texts[b] ? -1 : texts[a] > texts[b] ? 1 : a - b));
@@ -17,6 +18,7 @@ export function sortEndpoints(endpoints: readonly EndpointInput[]): EndpointInpu
       sorted.push(endpoint);
       last = texts[i];
     } else if (sorted[sorted.length - 1].terminating && !endpoint.terminating) sorted[sorted.length - 1] = endpoint;
+    textOf?.set(endpoint, texts[i]);
   }
   return sorted;
 }

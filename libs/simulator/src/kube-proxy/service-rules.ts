@@ -1,4 +1,4 @@
-import { endpointChainNamer, endpointString, servicePortHash, servicePortName } from './chain-names';
+import { endpointChainNamer, servicePortHash, servicePortName } from './chain-names';
 import { categorizeEndpoints, sortEndpoints } from './endpoints';
 import { probability } from './probability';
 import type { Match, Rule } from '../iptables';
@@ -73,7 +73,8 @@ export function buildServicePortRules(
   const internalLocal = service.internalTrafficPolicy === 'Local';
   const externalLocal = externallyAccessible && service.externalTrafficPolicy === 'Local';
 
-  const sorted = sortEndpoints(endpoints);
+  const textOf = new Map<EndpointInput, string>();
+  const sorted = sortEndpoints(endpoints, textOf);
   const { clusterEndpoints, localEndpoints, reachableEndpoints, hasEndpoints } = categorizeEndpoints(sorted, {
     nodeName: context.nodeName,
     usesCluster: !internalLocal || (externallyAccessible && !externalLocal),
@@ -148,8 +149,14 @@ export function buildServicePortRules(
   }
 
   const chainName = endpointChainNamer(spn, protocol);
-  const endpointText = (endpoint: EndpointInput) => endpointString(endpoint.ip, endpoint.port);
-  const sepName = (endpoint: EndpointInput) => chainName(endpointText(endpoint));
+  // Each endpoint's "ip:port" (from the sort) and SEP name, made once though the SVC and SEP rules both use them.
+  const seps = new Map<EndpointInput, string>();
+  const endpointText = (endpoint: EndpointInput) => textOf.get(endpoint)!;
+  const sepName = (endpoint: EndpointInput) => {
+    let sep = seps.get(endpoint);
+    if (sep === undefined) seps.set(endpoint, (sep = chainName(endpointText(endpoint))));
+    return sep;
+  };
   const comments = (text: string) => (context.largeClusterMode ? [] : [comment(text)]);
   const affinity = service.sessionAffinity === 'ClientIP';
   const writeServiceToEndpoints = (name: string, chainEndpoints: EndpointInput[]) => {
