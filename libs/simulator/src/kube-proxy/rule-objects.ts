@@ -60,6 +60,14 @@ export function rule(parts: RuleParts): Rule {
   return built;
 }
 
+/**
+ * The three rules every endpoint has (SVC->SEP jump, SEP masquerade, SEP DNAT), as `rule` makes them
+ * (same fields, same order) but each in one literal: 300,000 of them in a 100,000-endpoint build.
+ */
+export const targetRule = (matches: Match[] | undefined, target: Target): Rule => ({ matches: matches ?? NO_MATCHES, counters: ZERO, target });
+export const sourceRule = (source: string, matches: Match[], target: Target): Rule => ({ matches, counters: ZERO, source: address(source, false), target });
+export const protocolRule = (protocol: string, matches: Match[], target: Target): Rule => ({ matches, counters: ZERO, protocol: protocolMatch(protocol), target });
+
 export const comment = (text: string): Match => ({ kind: 'comment', comment: text });
 export const portMatch = (protocol: string, dport?: number): Match =>
   dport === undefined ? ({ kind: protocol } as Match) : ({ kind: protocol, dport: { from: dport, to: dport } } as Match);

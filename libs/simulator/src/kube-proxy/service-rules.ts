@@ -2,7 +2,7 @@ import { endpointChainNamer, servicePortHash, servicePortName } from './chain-na
 import { categorizeEndpoints, sortEndpoints } from './endpoints';
 import { probability } from './probability';
 import type { Match, Rule } from '../iptables';
-import { addrtype, comment, dnat, filterTarget, jump, portMatch, recentCheck, recentSet, rule, statistic } from './rule-objects';
+import { addrtype, comment, dnat, filterTarget, jump, portMatch, protocolRule, recentCheck, recentSet, rule, sourceRule, statistic, targetRule } from './rule-objects';
 import type { EndpointInput, ServiceInput, ServicePortInput } from './types';
 
 /** fmt.Sprintf("%#08x", 1<<14): what kube-proxy sends; the kernel keeps 0x4000. */
@@ -174,12 +174,12 @@ export function buildServicePortRules(
       const sep = sepName(endpoint);
       // Without comments (large clusters) the match list is only the probability: one shared list per value.
       if (context.largeClusterMode) {
-        chain.rules.push(rule({ matches: i < n - 1 ? statisticOnly(probability(n - i)) : undefined, target: jump(sep) }));
+        chain.rules.push(targetRule(i < n - 1 ? statisticOnly(probability(n - i)) : undefined, jump(sep)));
         return;
       }
       const matches = comments(`${spn} -> ${endpointText(endpoint)}`);
       if (i < n - 1) matches.push(statistic(probability(n - i)));
-      chain.rules.push(rule({ matches, target: jump(sep) }));
+      chain.rules.push(targetRule(matches, jump(sep)));
     });
   };
   if (usesClusterChain) writeServiceToEndpoints(svcChain, clusterEndpoints);
@@ -196,8 +196,8 @@ export function buildServicePortRules(
     rules.chains.push({
       name: sep,
       rules: [
-        rule({ source: endpoint.ip, matches: sepComment, target: MARK_MASQ }),
-        rule({ protocol, matches: affinity ? [...sepComment, recentSet(sep), dnatMatch] : dnatMatches, target: dnat(destination) }),
+        sourceRule(endpoint.ip, sepComment, MARK_MASQ),
+        protocolRule(protocol, affinity ? [...sepComment, recentSet(sep), dnatMatch] : dnatMatches, dnat(destination)),
       ],
     });
   }
