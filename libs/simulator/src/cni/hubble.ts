@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { civilFromDays, MONTH_ABBREVIATIONS } from '../time/civil-date';
 
 /**
  * `hubble observe` compact flow lines (datapath-facts §6):
@@ -30,25 +31,16 @@ export interface HubbleFlow {
   summary: string;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /** Go's time.StampMilli ("Jan _2 15:04:05.000") of a UTC instant, without Date (civil-from-days). */
 export function stampMilli(epochMs: number): string {
   const days = Math.floor(epochMs / 86_400_000);
   const msOfDay = epochMs - days * 86_400_000;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
+  const { month, day } = civilFromDays(days);
   const two = (n: number) => String(n).padStart(2, '0');
   const h = Math.floor(msOfDay / 3_600_000);
   const m = Math.floor((msOfDay % 3_600_000) / 60_000);
   const s = Math.floor((msOfDay % 60_000) / 1000);
-  return `${MONTHS[month - 1]} ${String(day).padStart(2, ' ')} ${two(h)}:${two(m)}:${two(s)}.${String(msOfDay % 1000).padStart(3, '0')}`;
+  return `${MONTH_ABBREVIATIONS[month - 1]} ${String(day).padStart(2, ' ')} ${two(h)}:${two(m)}:${two(s)}.${String(msOfDay % 1000).padStart(3, '0')}`;
 }
 
 function endpoint(e: HubbleEndpoint): string {

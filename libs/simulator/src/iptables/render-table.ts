@@ -3,6 +3,7 @@ import { formatCount, listRule, saveRuleSpec } from './render-rule';
 import { TABLE_NAMES } from './types';
 import type { Chain, Counters, Netfilter, Rule, Table, TableName } from './types';
 import type { ListOptions } from './parse-command';
+import { civilFromDays, MONTH_ABBREVIATIONS } from '../time/civil-date';
 
 /** "-A CHAIN spec" per rule object: kube-proxy's rules are shared between syncs, so a table saves mostly from here. */
 const savedLines = new WeakMap<Rule, { chain: string; line: string }>();
@@ -87,20 +88,6 @@ export function renderList(table: Table, options: ListOptions, chainName?: strin
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Civil date from days since 1970-01-01 (H. Hinnant's algorithm): no Date object in the simulator. */
-function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
 
 /** ctime(3) without the newline ("Sun Nov 22 15:41:25 2026") for an epoch in ms, in UTC. */
 export function formatCtime(epochMs: number): string {
@@ -111,5 +98,5 @@ export function formatCtime(epochMs: number): string {
   const two = (n: number) => `${n}`.padStart(2, '0');
   const weekday = DAYS[(((days + 4) % 7) + 7) % 7];
   const time = `${two(Math.floor(inDay / 3600))}:${two(Math.floor((inDay % 3600) / 60))}:${two(inDay % 60)}`;
-  return `${weekday} ${MONTHS[month - 1]} ${`${day}`.padStart(2)} ${time} ${year}`;
+  return `${weekday} ${MONTH_ABBREVIATIONS[month - 1]} ${`${day}`.padStart(2)} ${time} ${year}`;
 }
