@@ -1,5 +1,5 @@
 import type { LabState } from '../../cluster/types';
-import { ManifestError, parseManifests, planApply, type ManifestObject } from '../../manifests';
+import { ManifestError, parseManifests, planApply, type ApplyPlan, type ManifestObject } from '../../manifests';
 import type { Command } from '../../model/commands';
 import { failure, printed, type Invocation, type Mutation, type Printed, type ProgramResult } from '../types';
 import type { PodRunner } from './exec';
@@ -125,17 +125,22 @@ function readManifests(call: Invocation, parsed: ParsedFlags, command: string): 
   return objects;
 }
 
-/** `kubectl apply -f FILE|-`: "pod/app created", "networkpolicy.networking.k8s.io/x configured", "... unchanged". */
-export function kubectlApply(call: Invocation, parsed: ParsedFlags): ProgramResult {
-  const objects = readManifests(call, parsed, 'apply');
+/** The -f files' objects planned against the lab, or kubectl's error for an object the API server would reject. */
+function planFiles(call: Invocation, parsed: ParsedFlags, command: 'apply' | 'create'): ApplyPlan | Printed {
+  const objects = readManifests(call, parsed, command);
   if ('kind' in objects) return objects;
-  let plan;
   try {
-    plan = planApply(call.state, objects, namespaceOf(parsed));
+    return planApply(call.state, objects, namespaceOf(parsed));
   } catch (error) {
     if (error instanceof ManifestError) return failure(error.issues.map((i) => `error: ${i.path}: ${i.message}\n`).join(''));
     throw error;
   }
+}
+
+/** `kubectl apply -f FILE|-`: "pod/app created", "networkpolicy.networking.k8s.io/x configured", "... unchanged". */
+export function kubectlApply(call: Invocation, parsed: ParsedFlags): ProgramResult {
+  const plan = planFiles(call, parsed, 'apply');
+  if ('kind' in plan) return plan;
   const verb = boolFlag(parsed, 'server-side') ? 'serverside-applied' : undefined;
   const report = () => {
     const stdout = plan.outcomes.map((o) => `${o.resource}/${o.name} ${verb ?? o.action}\n`).join('');
@@ -304,15 +309,8 @@ export function kubectlCreate(call: Invocation, parsed: ParsedFlags): ProgramRes
   }
   if (kind === 'deployment' || kind === 'deploy') return kubectlCreateDeployment(call, parsed);
   if (kind !== undefined) return kubectlErrors.plain(`the lab's kubectl creates namespaces, deployments and objects from files (-f), not ${kind}`);
-  const objects = readManifests(call, parsed, 'create');
-  if ('kind' in objects) return objects;
-  let plan;
-  try {
-    plan = planApply(call.state, objects, namespaceOf(parsed));
-  } catch (error) {
-    if (error instanceof ManifestError) return failure(error.issues.map((i) => `error: ${i.path}: ${i.message}\n`).join(''));
-    throw error;
-  }
+  const plan = planFiles(call, parsed, 'create');
+  if ('kind' in plan) return plan;
   const file = parsed.values.get('filename')![0];
   const existing = plan.outcomes.filter((o) => o.action !== 'created');
   if (existing.length > 0) {
