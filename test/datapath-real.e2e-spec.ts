@@ -33,6 +33,29 @@ function buildLab(): LabState {
 }
 
 /** The node's root netns as HopLab derives it: eth0 on the underlay, cni0, the pods' veths, the non-kernel routes. */
+/** The node's cni0 bridge as HopLab derives it (MAC, MTU, gateway address). */
+function addCni0(ns: string, view: ReturnType<typeof nodeNetNamespace>): void {
+  const bridge = view.interfaces.find((iface) => iface.kind === 'bridge' && iface.name === 'cni0')!;
+  inNs(ns, ['ip', 'link', 'add', 'cni0', 'type', 'bridge']);
+  inNs(ns, ['ip', 'link', 'set', 'cni0', 'address', bridge.mac, 'mtu', String(bridge.mtu), 'up']);
+  inNs(ns, ['ip', 'addr', 'add', bridge.addresses[0].cidr, 'dev', 'cni0']);
+}
+
+/** The pod's namespace, its veth pair on cni0 and its eth0 addresses and routes, as HopLab derives them. */
+function wirePod(state: LabState, pod: PodState, nodeNamespace: string, podNamespace: string): void {
+  addNamespace(podNamespace);
+  const view = podNetNamespace(state, pod.namespace, pod.name);
+  const eth0 = view.interfaces.find((iface) => iface.name === 'eth0')!;
+  inNs(nodeNamespace, ['ip', 'link', 'add', pod.vethName!, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', podNamespace]);
+  inNs(nodeNamespace, ['ip', 'link', 'set', pod.vethName!, 'address', pod.vethMac!, 'master', 'cni0', 'up']);
+  inNs(podNamespace, ['ip', 'link', 'set', 'eth0', 'address', eth0.mac, 'mtu', String(eth0.mtu), 'up']);
+  inNs(podNamespace, ['ip', 'addr', 'add', eth0.addresses[0].cidr, 'dev', 'eth0']);
+  for (const route of view.routes) {
+    if (route.proto === 'kernel') continue;
+    inNs(podNamespace, ['ip', 'route', 'add', route.dst, 'via', route.via!, 'dev', route.dev]);
+  }
+}
+
 function materialise(state: LabState, pods: PodState[]): void {
   const [n0, n1] = [...state.nodes.values()];
   for (const node of [n0, n1]) addNamespace(nodeNs(node));
@@ -51,22 +74,8 @@ function materialise(state: LabState, pods: PodState[]): void {
     const node = state.nodes.get(pod.node)!;
     const ns = nodeNs(node);
     const nodeView = nodeNetNamespace(state, node.name);
-    const bridge = nodeView.interfaces.find((iface) => iface.kind === 'bridge' && iface.name === 'cni0')!;
-    if (!attempt(ns, ['ip', 'link', 'show', 'cni0']).out.includes('cni0:')) {
-      inNs(ns, ['ip', 'link', 'add', 'cni0', 'type', 'bridge']);
-      inNs(ns, ['ip', 'link', 'set', 'cni0', 'address', bridge.mac, 'mtu', String(bridge.mtu), 'up']);
-      inNs(ns, ['ip', 'addr', 'add', bridge.addresses[0].cidr, 'dev', 'cni0']);
-    }
-    addNamespace(podNs(pod));
-    const eth0 = podNetNamespace(state, pod.namespace, pod.name).interfaces.find((iface) => iface.name === 'eth0')!;
-    inNs(ns, ['ip', 'link', 'add', pod.vethName!, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', podNs(pod)]);
-    inNs(ns, ['ip', 'link', 'set', pod.vethName!, 'address', pod.vethMac!, 'master', 'cni0', 'up']);
-    inNs(podNs(pod), ['ip', 'link', 'set', 'eth0', 'address', eth0.mac, 'mtu', String(eth0.mtu), 'up']);
-    inNs(podNs(pod), ['ip', 'addr', 'add', eth0.addresses[0].cidr, 'dev', 'eth0']);
-    for (const route of podNetNamespace(state, pod.namespace, pod.name).routes) {
-      if (route.proto === 'kernel') continue;
-      inNs(podNs(pod), ['ip', 'route', 'add', route.dst, 'via', route.via!, 'dev', route.dev]);
-    }
+    if (!attempt(ns, ['ip', 'link', 'show', 'cni0']).out.includes('cni0:')) addCni0(ns, nodeView);
+    wirePod(state, pod, ns, podNs(pod));
   }
   for (const node of [n0, n1]) {
     for (const route of nodeNetNamespace(state, node.name).routes) {
@@ -231,24 +240,9 @@ describe('the tracer against the real kernel: flannel VXLAN, two nodes, a Cluste
       for (const entry of view.fdb.filter((fdb) => fdb.dev === vtep.name && fdb.dst)) {
         inNs(ns, ['bridge', 'fdb', 'append', entry.mac, 'dev', vtep.name, 'dst', entry.dst!, 'self', 'permanent']);
       }
-      const bridge = view.interfaces.find((iface) => iface.kind === 'bridge' && iface.name === 'cni0')!;
-      inNs(ns, ['ip', 'link', 'add', 'cni0', 'type', 'bridge']);
-      inNs(ns, ['ip', 'link', 'set', 'cni0', 'address', bridge.mac, 'mtu', String(bridge.mtu), 'up']);
-      inNs(ns, ['ip', 'addr', 'add', bridge.addresses[0].cidr, 'dev', 'cni0']);
+      addCni0(ns, view);
     }
-    for (const p of [a, b, c]) {
-      const ns = vxNode(state.nodes.get(p.node)!);
-      addNamespace(vxPod(p));
-      const eth0 = podNetNamespace(state, p.namespace, p.name).interfaces.find((iface) => iface.name === 'eth0')!;
-      inNs(ns, ['ip', 'link', 'add', p.vethName!, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', vxPod(p)]);
-      inNs(ns, ['ip', 'link', 'set', p.vethName!, 'address', p.vethMac!, 'master', 'cni0', 'up']);
-      inNs(vxPod(p), ['ip', 'link', 'set', 'eth0', 'address', eth0.mac, 'mtu', String(eth0.mtu), 'up']);
-      inNs(vxPod(p), ['ip', 'addr', 'add', eth0.addresses[0].cidr, 'dev', 'eth0']);
-      for (const route of podNetNamespace(state, p.namespace, p.name).routes) {
-        if (route.proto === 'kernel') continue;
-        inNs(vxPod(p), ['ip', 'route', 'add', route.dst, 'via', route.via!, 'dev', route.dev]);
-      }
-    }
+    for (const p of [a, b, c]) wirePod(state, p, vxNode(state.nodes.get(p.node)!), vxPod(p));
     for (const node of nodes) {
       for (const route of nodeNetNamespace(state, node.name).routes) {
         if (route.proto === 'kernel' || !route.via) continue;
