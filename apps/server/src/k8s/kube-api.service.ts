@@ -8,6 +8,7 @@ import type { KubeResource } from './catalog';
 import { getObject, listObjects, type KubeObject, type RenderContext } from './objects';
 import { forbiddenStatus, KubeStatusError, notFoundStatus, pathNotFound, unauthorizedStatus } from './status';
 import { asKubeStatus } from './writes';
+import { labEpochMs } from '../labs/lab-epoch';
 
 export interface KubeAccess {
   labId: string;
@@ -33,7 +34,7 @@ export class KubeApiService {
     const token = bearerToken(authorization);
     const role = token ? await this.store.roleOf(labId, hashToken(token)) : null;
     if (!role) throw unauthorizedStatus();
-    return { labId, role, origin: Date.parse(lab.createdAt) };
+    return { labId, role, origin: labEpochMs(lab) };
   }
 
   /** Observers may get, list and watch; the other roles everything. */

@@ -5,6 +5,7 @@ import { exportScenarioYaml, runChecks, type CheckReport, type ParsedScenario } 
 import type { ShellEnv } from '@hoplab/simulator/shell';
 import { getObject } from '../k8s/objects';
 import { LabRuntime } from '../runtime/lab-runtime.service';
+import { labEpochMs } from '../labs/lab-epoch';
 
 export interface CheckResult {
   version: number;
@@ -32,7 +33,7 @@ export class ScenariosService {
 }
 
 function shellEnv(lab: LabRecord, now: number): ShellEnv {
-  const origin = Date.parse(lab.createdAt);
+  const origin = labEpochMs(lab);
   return {
     now,
     epochMs: origin,

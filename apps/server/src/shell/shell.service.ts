@@ -7,6 +7,7 @@ import { getObject } from '../k8s/objects';
 import { badRequest, forbidden, notFound } from '../problem/problem';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 import { TracesService } from '../traces/traces.service';
+import { labEpochMs } from '../labs/lab-epoch';
 
 export interface ShellResult {
   stdout: string;
@@ -65,7 +66,7 @@ export class ShellService {
   }
 
   async exec(lab: LabRecord, role: TokenRole, command: string, stack: ShellStack): Promise<ShellResult> {
-    const origin = Date.parse(lab.createdAt);
+    const origin = labEpochMs(lab);
     const env = (now: number): ShellEnv => ({
       now,
       epochMs: origin,

@@ -7,6 +7,7 @@ import { notFound } from '../problem/problem';
 import { LabRuntime } from '../runtime/lab-runtime.service';
 import { RuntimeModule } from '../runtime/runtime.module';
 import { parseOrThrow } from '../validation/zod-body';
+import { labEpochMs } from '../labs/lab-epoch';
 
 /** What the web client's node tables show: routes, neighbours, the bridge FDB and kube-proxy's nat rules. */
 export const NODE_TABLE_COMMANDS = ['ip route', 'ip neigh', 'bridge fdb show', 'iptables -t nat -S'] as const;
@@ -42,7 +43,7 @@ export class NodeTablesController {
   async tables(@Req() request: LabRequest, @Param('node') node: string, @Query() query: Record<string, unknown>) {
     const { at } = parseOrThrow(atQuery, query, 'query');
     const lab = request.labAccess.lab;
-    const epochMs = Date.parse(lab.createdAt);
+    const epochMs = labEpochMs(lab);
     const read = await this.runtime.stateAt(lab.id, at, (state, now) => {
       if (!state.nodes.has(node)) return undefined;
       const tables = NODE_TABLE_COMMANDS.map((command) => {
