@@ -260,17 +260,28 @@ describe('the web client in a browser', () => {
     const page = await newPage();
     await page.goto(labUrl(lab, 'student'));
     await page.waitForFunction((count) => document.querySelectorAll('#axis .mark.event').length === count, events.length);
-    const markX = (seq: number) => page.evaluate((wanted) => {
-      const mark = document.querySelector<HTMLElement>(`#axis .mark[data-seq="${wanted}"]`);
-      return mark ? mark.getBoundingClientRect().left + mark.getBoundingClientRect().width / 2 : undefined;
-    }, seq);
-    const ticks = await page.locator('#axis .axis-tick').allTextContents();
+    // Ticks and event marks read in one go, from one rendering of the axis (a derived occurrence pushed live redraws it).
+    const axisNow = () =>
+      page.evaluate((seqs) => {
+        const ticks = [...document.querySelectorAll<HTMLElement>('#axis .axis-tick')].map((tick) => ({ label: tick.textContent ?? '', x: tick.getBoundingClientRect().left }));
+        const marks = seqs.map((wanted) => {
+          const box = document.querySelector<HTMLElement>(`#axis .mark.event[data-seq="${wanted}"]`)!.getBoundingClientRect();
+          return box.left + box.width / 2;
+        });
+        return { ticks, marks };
+      }, [early.seq, mid.seq, late.seq]);
+    const { ticks: tickPlaces, marks } = await axisNow();
+    const ticks = tickPlaces.map((tick) => tick.label);
     expect(ticks).toEqual(expect.arrayContaining(['0:00', '0:30', '1:00', '1:30']));
     // By time, not by index: mid and late sit where the tick labels put their times (most events came before them).
-    const tickX = (label: string) => page.locator('#axis .axis-tick', { hasText: new RegExp(`^${label}$`) }).evaluate((tick) => tick.getBoundingClientRect().left);
-    const [x30, x90] = [await tickX('0:30'), await tickX('1:30')];
+    const tickX = (label: string) => tickPlaces.find((tick) => tick.label === label)!.x;
+    const [x30, x90] = [tickX('0:30'), tickX('1:30')];
     const expectedX = (time: number) => x30 + ((time - 30_000) / 60_000) * (x90 - x30);
-    const [xEarly, xMid, xLate] = [await markX(early.seq), await markX(mid.seq), await markX(late.seq)] as number[];
+    const [xEarly, xMid, xLate] = marks;
+    const markX = (seq: number) => page.evaluate((wanted) => {
+      const mark = document.querySelector<HTMLElement>(`#axis .mark.event[data-seq="${wanted}"]`);
+      return mark ? mark.getBoundingClientRect().left + mark.getBoundingClientRect().width / 2 : undefined;
+    }, seq);
     expect(Math.abs(xMid - expectedX(mid.time))).toBeLessThan(3);
     expect(Math.abs(xLate - expectedX(late.time))).toBeLessThan(3);
     await page.screenshot({ path: join(ARTIFACTS, 'timeline-axis.png') });
@@ -600,7 +611,9 @@ describe('the web client in a browser', () => {
     await page.waitForFunction(() => document.querySelector('#node-count')?.textContent?.startsWith('3 nodes'));
     await page.click('[data-tab="tables"]');
     await page.selectOption('#table-node', 'minikube-m02');
-    await page.waitForFunction(() => document.querySelector('#node-tables')?.textContent?.includes('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink'));
+    // minikube-m02's own tables (the first node's were shown before the choice): its eth0 address is the route's source.
+    await page.waitForFunction(() => document.querySelector('#node-tables')?.textContent?.includes('192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.3'));
+    expect(await page.textContent('#node-tables')).toContain('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink');
     const tables = (await page.textContent('#node-tables')) as string;
     expect(tables).toContain('192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.3');
     expect(tables).toMatch(/10\.244\.0\.0 dev flannel\.1 lladdr [0-9a-f:]{17} PERMANENT/);
