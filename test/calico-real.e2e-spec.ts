@@ -3,7 +3,8 @@ import {
   applyCommand, CALICO, initialState, nodeNetNamespace, pluginDatapath, podGatewayMac, podNetNamespace,
   type LabState, type NodeState, type PodState, type Route,
 } from '@hoplab/simulator';
-import { addNamespace, attempt, inNs, removeNamespaces, run, tag } from './support/netns';
+import { linkTwoNodes } from './support/lab-netns';
+import { addNamespace, attempt, inNs, removeNamespaces, tag } from './support/netns';
 
 /**
  * HopLab's calico derivations against the real kernel: two nodes and three pods built in network
@@ -38,18 +39,8 @@ function routeArgs(route: Route): string[] {
 }
 
 function materialise(state: LabState, pods: PodState[]): void {
-  const nodes = [...state.nodes.values()];
-  for (const node of nodes) addNamespace(nodeNs(node));
-  run(['ip', 'link', 'add', `hcu0-${tag}`, 'type', 'veth', 'peer', 'name', `hcu1-${tag}`]);
-  nodes.forEach((node, i) => {
-    const ns = nodeNs(node);
-    run(['ip', 'link', 'set', `hcu${i}-${tag}`, 'netns', ns]);
-    inNs(ns, ['ip', 'link', 'set', `hcu${i}-${tag}`, 'name', 'eth0']);
-    const eth0 = nodeNetNamespace(state, node.name).interfaces.find((iface) => iface.name === 'eth0')!;
-    inNs(ns, ['ip', 'link', 'set', 'eth0', 'address', eth0.mac, 'mtu', String(eth0.mtu), 'up']);
-    inNs(ns, ['ip', 'addr', 'add', eth0.addresses[0].cidr, 'dev', 'eth0']);
-    inNs(ns, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
-  });
+  const nodes = [...state.nodes.values()] as [NodeState, NodeState];
+  linkTwoNodes(state, nodes, nodeNs, 'hcu');
   for (const pod of pods) {
     const ns = nodeNs(state.nodes.get(pod.node)!);
     const host = nodeNetNamespace(state, pod.node).interfaces.find((iface) => iface.name === pod.vethName)!;

@@ -2,7 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { applyCommand, initialState, nodeNetNamespace, pluginDatapath, podNetNamespace, trace, type LabState, type NodeState, type PodState } from '@hoplab/simulator';
 import { nodeIptablesSave } from '@hoplab/simulator/node-iptables';
 import { renderTracepath } from '@hoplab/simulator/datapath/render/tracepath';
-import { addNamespace, attempt, inNs, removeNamespaces, run, tag } from './support/netns';
+import { linkTwoNodes } from './support/lab-netns';
+import { addNamespace, attempt, inNs, removeNamespaces, tag } from './support/netns';
 
 /**
  * HopLab's tracer against the real kernel: flannel labs of two nodes and three pods are built out of
@@ -58,18 +59,8 @@ function wirePod(state: LabState, pod: PodState, nodeNamespace: string, podNames
 
 function materialise(state: LabState, pods: PodState[]): void {
   const [n0, n1] = [...state.nodes.values()];
-  for (const node of [n0, n1]) addNamespace(nodeNs(node));
   // One L2 segment between the two nodes, as minikube's docker bridge is.
-  run(['ip', 'link', 'add', `hlu0-${tag}`, 'type', 'veth', 'peer', 'name', `hlu1-${tag}`]);
-  [n0, n1].forEach((node, i) => {
-    const ns = nodeNs(node);
-    run(['ip', 'link', 'set', `hlu${i}-${tag}`, 'netns', ns]);
-    inNs(ns, ['ip', 'link', 'set', `hlu${i}-${tag}`, 'name', 'eth0']);
-    const eth0 = nodeNetNamespace(state, node.name).interfaces.find((iface) => iface.name === 'eth0')!;
-    inNs(ns, ['ip', 'link', 'set', 'eth0', 'address', eth0.mac, 'mtu', String(eth0.mtu), 'up']);
-    inNs(ns, ['ip', 'addr', 'add', eth0.addresses[0].cidr, 'dev', 'eth0']);
-    inNs(ns, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
-  });
+  linkTwoNodes(state, [n0, n1], nodeNs, 'hlu');
   for (const pod of pods) {
     const node = state.nodes.get(pod.node)!;
     const ns = nodeNs(node);
