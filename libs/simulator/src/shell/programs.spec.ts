@@ -149,6 +149,16 @@ describe('tracepath in a pod', () => {
   });
 });
 
+describe('tracepath on a node', () => {
+  it("sizes its first probe to the node's eth0 MTU (the cluster's)", () => {
+    const state = testLab({ mtu: 9000 }, 2);
+    appPod(state, 'web', 'minikube-m02', 'nginx');
+    const t = terminal(state);
+    t.run('minikube ssh');
+    expect(t.run(`tracepath -n ${state.pods.get('default/web')!.ip}`).output.stdout.split('\n')[0]).toBe(' 1?: [LOCALHOST]                      pmtu 9000');
+  });
+});
+
 describe('busybox and brief listings', () => {
   it("busybox's telnet words it its own way", () => {
     const t = terminal(testLab({}, 1));

@@ -171,7 +171,7 @@ function tracepath(call: Invocation, from: TraceEndpointInput, namespace: string
   if (!host) return failure(TRACEPATH_USAGE, 255);
   const ip = resolve(call.state, host, namespace);
   if (!ip) return failure(`tracepath: ${host}: Name or service not known\n`, 1);
-  const pmtu = typeof from === 'object' && 'pod' in from ? podMtu(call.state) : 1500;
+  const pmtu = typeof from === 'object' && 'pod' in from ? podMtu(call.state) : call.state.cluster.mtu;
   const result = run(call, from, ip, 'UDP', 44444, pmtu);
   return 'kind' in result ? result : out(renderTracepath(result, { pmtu, both: args.includes('-b') }));
 }
