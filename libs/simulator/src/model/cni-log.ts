@@ -5,31 +5,6 @@ import type { CniLogEntry, NodeState } from '../cluster/types';
 export const CNI_LOG_LIMIT = 32;
 
 /**
- * A logged call whose body is built from the event's decisions when first read: a replay of a long
- * history logs every pod's ADD and DEL, and almost none of them is ever looked at.
- */
-class DerivedCniCall implements CniLogEntry {
-  #derive: (() => CniCall) | undefined;
-  #call: CniCall | undefined;
-
-  constructor(
-    readonly time: number,
-    readonly seq: number,
-    derive: () => CniCall,
-  ) {
-    this.#derive = derive;
-  }
-
-  get call(): CniCall {
-    if (this.#derive) {
-      this.#call = this.#derive();
-      this.#derive = undefined;
-    }
-    return this.#call!;
-  }
-}
-
-/**
  * An entry of a state restored from a snapshot: snapshots keep only when and by which event each call
  * was made (the calls were most of a large lab's snapshot), so its call is rebuilt by replaying that event.
  */
@@ -46,9 +21,9 @@ class RestoredCniCall implements CniLogEntry {
   }
 }
 
-/** Appends a call to the node's bounded log; `call` is the stored call or a function deriving it. */
-export function logCniCall(node: NodeState, event: { time: number; seq: number }, call: CniCall | (() => CniCall)): void {
-  node.cniLog.push(typeof call === 'function' ? new DerivedCniCall(event.time, event.seq, call) : { time: event.time, seq: event.seq, call });
+/** Appends a call to the node's bounded log: a stored call, or one derived when read (pod-cni-calls.ts). */
+export function logCniCall(node: NodeState, entry: CniLogEntry): void {
+  node.cniLog.push(entry);
   if (node.cniLog.length > CNI_LOG_LIMIT) node.cniLog.shift();
 }
 

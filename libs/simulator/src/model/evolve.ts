@@ -1,12 +1,13 @@
 import type { CniCall, ClusterSpec } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
-import { cniAddCall, cniDel, podCniRequest, type Attachment } from '../cni/operations';
+import type { Attachment } from '../cni/operations';
 import { evolveServices } from '../services/evolve-services';
 import { applyPluginNode, type PluginNodeReadyData } from '../cni/plugin-node';
 import { applyDetachment, applyRoutedAttachment } from '../cni/routed-attach';
 import { selects } from '../services/selector';
 import { appliedDeployment, scaleReplicaSet, type AppliedDeployment } from './deployment-state';
 import { logCniCall } from './cni-log';
+import { PodAddCall, PodDelCall } from './pod-cni-calls';
 import { deploymentKey, initialState, podKey, policyKey, SYSTEM_NAMESPACES } from './state';
 import type { NetworkPolicy } from '../netpol/types';
 
@@ -102,13 +103,13 @@ export function evolve(state: LabState, event: AppliedEvent): LabState {
     }
     case 'PluginPodAttached': {
       const data = event.data as Parameters<typeof applyRoutedAttachment>[1];
-      logCniCall(applyRoutedAttachment(state, data), event, data.cni);
+      logCniCall(applyRoutedAttachment(state, data), { time: event.time, seq: event.seq, call: data.cni });
       break;
     }
     case 'PodNetworkDetached': {
       const data = event.data as { namespace: string; name: string; cni: CniCall };
       const detached = applyDetachment(state, data);
-      if (detached) logCniCall(detached.node, event, data.cni);
+      if (detached) logCniCall(detached.node, { time: event.time, seq: event.seq, call: data.cni });
       break;
     }
     case 'PluginChanged': {
@@ -274,11 +275,7 @@ function attachPod(state: LabState, event: AppliedEvent & { data: PodNetworkAtta
   if (data.bridge) node.bridge = { ...data.bridge };
   node.nextIfIndex = Math.max(node.nextIfIndex, data.vethIndex + 1, (data.bridge?.index ?? 0) + 1);
   node.nextNetnsId = Math.max(node.nextNetnsId, data.netnsId + 1);
-  // What the call is made of, as it is now: the cluster and the node's bridge are replaced, never changed in place.
-  const { cluster } = state;
-  const bridge = node.bridge!;
-  const request = { namespace: data.namespace, name: data.name, uid: pod.uid };
-  logCniCall(node, event, () => cniAddCall({ cluster }, node, podCniRequest(request, data.containerId, data.netns, data.requestedIp), data, bridge));
+  logCniCall(node, new PodAddCall(event.time, event.seq, state.cluster, node, pod.uid, data, node.bridge!));
 }
 
 function deletePod(state: LabState, event: AppliedEvent & { data: { namespace: string; name: string } }): void {
@@ -292,7 +289,5 @@ function deletePod(state: LabState, event: AppliedEvent & { data: { namespace: s
   if (!pod.hostNetwork && node.allocated.get(pod.ip) === key) node.allocated.delete(pod.ip);
   // The runtime tears down the sandbox network of a pod that has one (decide's podDeletion).
   if (pod.hostNetwork || !pod.containerId) return;
-  const { cluster } = state;
-  const containerId = pod.containerId;
-  logCniCall(node, event, () => cniDel({ cluster }, node, podCniRequest(pod, containerId, pod.netns ?? '')));
+  logCniCall(node, new PodDelCall(event.time, event.seq, state.cluster, node, pod, pod.containerId));
 }
