@@ -19,6 +19,8 @@ const SNAPSHOT_EVERY = 2_000;
 const NODES = 200;
 const LIVE_PODS = 1_000;
 const TIME_TRAVEL_SAMPLES = 200;
+/** BENCH_LAB_PHASES=cold stops after the cold replay (for iterating on it); by default every phase runs. */
+const COLD_ONLY = process.env.BENCH_LAB_PHASES === 'cold';
 /** Events per read, as LabRuntime replays (readForReplay). */
 const REPLAY_PAGE = 1_000;
 /** Every snapshot is kept, so that any `at` replays at most SNAPSHOT_EVERY events. */
@@ -150,6 +152,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const buildMs = Math.round(performance.now() - start);
     const cold = await coldReplay(store, id, version);
     await store.close();
+    if (COLD_ONLY) return { lab: { events: version, nodes: NODES, livePods: LIVE_PODS, buildMs }, coldReplay: cold, loadAverage: { atStart: loadAverageAtStart.join(' '), atEnd: loadavg().map(round).join(' ') } };
 
     const app = await createApp({ ...configFromEnv({}), port: 0, databaseUrl, logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent', snapshotEvery: SNAPSHOT_EVERY, snapshotsKeptPerLab: SNAPSHOTS_KEPT });
     await app.listen(0, '127.0.0.1');
