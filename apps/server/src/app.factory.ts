@@ -4,10 +4,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { AppModule, logsRequests } from './app.module';
 import type { ServerConfig } from './config/server-config';
 import { HopLabIoAdapter } from './gateway/socket-io.adapter';
 import { KubeRouter } from './k8s/kube-router';
+import { installJsonApplyLane } from './mutations/json-apply-lane';
 import { sendProblem, toProblem } from './problem/problem.filter';
 import { serveWebClient } from './web/web-client';
 
@@ -37,5 +38,7 @@ export async function createApp(config: ServerConfig): Promise<INestApplication>
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  // Request logs are written by pino-http inside Express: with them on, applies take the Express path too.
+  if (!logsRequests(config)) installJsonApplyLane(app, config);
   return app;
 }

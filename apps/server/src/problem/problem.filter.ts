@@ -76,14 +76,19 @@ export function sendProblem(response: Response, problem: ProblemDetails): void {
   response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
+const logger = new Logger('Problem');
+
+/** Answers `error` as problem+json; server faults are logged. */
+export function answerProblem(error: unknown, response: Response): void {
+  const problem = toProblem(error);
+  if (problem.status >= 500) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  sendProblem(response, problem);
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Problem');
-
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
-    const problem = toProblem(error);
-    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    sendProblem(host.switchToHttp().getResponse<Response>(), problem);
+    answerProblem(error, host.switchToHttp().getResponse<Response>());
   }
 }
