@@ -1,15 +1,41 @@
 import { restoreFailure, saveRuleSpec } from '../iptables';
-import type { Netfilter, RestoreResult, Rule } from '../iptables';
+import type { Chain, Netfilter, RestoreResult, Rule } from '../iptables';
 import { validateRule } from '../iptables/exec-command';
+import { LazyChain, ruleCount } from './endpoint-chains';
 import type { SyncOutput, TableWrite } from './ruleset';
 
 /** A user chain's policy counters never count (replaced, not changed, like every counter). */
 const NO_POLICY_COUNTERS = Object.freeze({ packets: 0, bytes: 0 });
 
+/**
+ * A node's chain written from a lazy chain: it reads the lazy chain's rules (made once, for every
+ * node) until a command on the node gives it rules of its own.
+ */
+class SharedRulesChain implements Chain {
+  policyCounters = NO_POLICY_COUNTERS;
+  #own?: Rule[];
+  readonly #source: LazyChain;
+
+  constructor(
+    public name: string,
+    source: LazyChain,
+  ) {
+    this.#source = source;
+  }
+
+  get rules(): Rule[] {
+    return this.#own ?? this.#source.rules;
+  }
+
+  set rules(rules: Rule[]) {
+    this.#own = rules;
+  }
+}
+
 /** Lines of one table's block in kube-proxy's restore input: *table, declarations, rules, -X lines, COMMIT. */
 function blockLines(write: TableWrite): number {
   let rules = 0;
-  for (const chain of write.chains) rules += chain.rules.length;
+  for (const chain of write.chains) rules += ruleCount(chain);
   return 2 + write.chains.length + 2 * write.deleted.length + rules;
 }
 
@@ -37,7 +63,7 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = fa
     let line = firstLine + 1 + write.chains.length + write.deleted.length;
     for (const chain of write.chains) {
       if (chain.unchecked === 'always' || (trusted && chain.unchecked === 'trusted')) {
-        line += chain.rules.length;
+        line += ruleCount(chain);
         continue;
       }
       const target = table.chains.get(chain.name) ?? { name: chain.name, policyCounters: { packets: 0, bytes: 0 }, rules: [] };
@@ -54,7 +80,8 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = fa
       const note = (rules: readonly Rule[]) => {
         for (const rule of rules) if (rule.target?.kind === 'jump' && deleted.has(rule.target.chain)) referenced.add(rule.target.chain);
       };
-      for (const chain of write.chains) note(chain.rules);
+      // A chain checked 'always' jumps only to chains declared with it, never to one being deleted.
+      for (const chain of write.chains) if (chain.unchecked !== 'always') note(chain.rules);
       if (!trusted) for (const [name, chain] of table.chains) if (!declared().has(name)) note(chain.rules);
       for (const name of write.deleted) {
         if (referenced.has(name)) {
@@ -65,7 +92,7 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = fa
     }
     for (const chain of write.chains) {
       // Rules and their lists are shared with the builder (and other nodes): tables replace a list, never change it.
-      table.chains.set(chain.name, { name: chain.name, policyCounters: NO_POLICY_COUNTERS, rules: chain.rules });
+      table.chains.set(chain.name, chain instanceof LazyChain ? new SharedRulesChain(chain.name, chain) : { name: chain.name, policyCounters: NO_POLICY_COUNTERS, rules: chain.rules });
     }
     for (const name of write.deleted) table.chains.delete(name);
     table.exists = true;

@@ -3,24 +3,27 @@ import type { EndpointInput } from './types';
 
 /**
  * byEndpoint order: by "ip:port" string, lexicographically (so 10.244.1.10 before 10.244.1.5),
- * one entry per string, a non-terminating copy winning over a terminating one. `textOf`, if given,
- * receives each kept endpoint's "ip:port".
+ * one entry per string, a non-terminating copy winning over a terminating one; with each kept
+ * endpoint's "ip:port" at the same index.
  */
-export function sortEndpoints(endpoints: readonly EndpointInput[], textOf?: Map<EndpointInput, string>): EndpointInput[] {
+export function sortEndpointsWithTexts(endpoints: readonly EndpointInput[]): { sorted: EndpointInput[]; texts: string[] } {
   // Sorted by index over the "ip:port" texts: no Map and no [text, endpoint] pair per endpoint.
-  const texts = endpoints.map((endpoint) => endpointString(endpoint.ip, endpoint.port));
-  const order = texts.map((_, i) => i).sort((a, b) => (texts[a] < texts[b] ? -1 : texts[a] > texts[b] ? 1 : a - b));
+  const all = endpoints.map((endpoint) => endpointString(endpoint.ip, endpoint.port));
+  const order = all.map((_, i) => i).sort((a, b) => (all[a] < all[b] ? -1 : all[a] > all[b] ? 1 : a - b));
   const sorted: EndpointInput[] = [];
-  let last: string | undefined;
+  const texts: string[] = [];
   for (const i of order) {
     const endpoint = endpoints[i];
-    if (texts[i] !== last) {
+    if (all[i] !== texts[texts.length - 1]) {
       sorted.push(endpoint);
-      last = texts[i];
+      texts.push(all[i]);
     } else if (sorted[sorted.length - 1].terminating && !endpoint.terminating) sorted[sorted.length - 1] = endpoint;
-    textOf?.set(endpoint, texts[i]);
   }
-  return sorted;
+  return { sorted, texts };
+}
+
+export function sortEndpoints(endpoints: readonly EndpointInput[]): EndpointInput[] {
+  return sortEndpointsWithTexts(endpoints).sorted;
 }
 
 export interface Categorized {
@@ -31,7 +34,13 @@ export interface Categorized {
   hasEndpoints: boolean;
 }
 
-/** CategorizeEndpoints (pkg/proxy/topology.go) without topology hints. */
+/** `endpoints` itself when every one passes (no copy; callers may tell by identity). */
+function allOrSome(endpoints: readonly EndpointInput[], passes: (endpoint: EndpointInput) => boolean): EndpointInput[] {
+  const kept = endpoints.filter(passes);
+  return kept.length === endpoints.length ? (endpoints as EndpointInput[]) : kept;
+}
+
+/** CategorizeEndpoints (pkg/proxy/topology.go) without topology hints; a list all of `endpoints` is `endpoints` itself. */
 export function categorizeEndpoints(
   endpoints: readonly EndpointInput[],
   policy: { nodeName: string; usesCluster: boolean; usesLocal: boolean },
@@ -40,7 +49,7 @@ export function categorizeEndpoints(
   let localEndpoints: EndpointInput[] = [];
   let hasEndpoints = false;
   if (policy.usesCluster) {
-    clusterEndpoints = endpoints.filter((e) => e.ready);
+    clusterEndpoints = allOrSome(endpoints, (e) => e.ready);
     if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((e) => e.serving && e.terminating);
     hasEndpoints = clusterEndpoints.length > 0;
   }

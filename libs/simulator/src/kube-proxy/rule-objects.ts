@@ -17,7 +17,7 @@ export interface RuleParts {
 }
 
 /** "a.b.c.d" or "a.b.c.d/len" from kube-proxy's own well-formed input, masked as the kernel keeps it (no regex: 100,000+ per sync). */
-function address(text: string, invert: boolean): AddressMatch {
+export function address(text: string, invert = false): AddressMatch {
   let value = 0;
   let octet = 0;
   let prefix = 32;
@@ -68,6 +68,22 @@ export const targetRule = (matches: Match[] | undefined, target: Target): Rule =
 export const sourceRule = (source: string, matches: Match[], target: Target): Rule => ({ matches, counters: ZERO, source: address(source, false), target });
 export const protocolRule = (protocol: string, matches: Match[], target: Target): Rule => ({ matches, counters: ZERO, protocol: protocolMatch(protocol), target });
 
+/** `! -s <clusterCIDR>` of every internal chain's masquerade rule: one object per CIDR. */
+const clusterCIDRAddresses = new Map<string, AddressMatch>();
+export function clusterCIDRAddress(cidr: string): AddressMatch {
+  let match = clusterCIDRAddresses.get(cidr);
+  if (!match) clusterCIDRAddresses.set(cidr, (match = address(cidr, true)));
+  return match;
+}
+/** A ClusterIP's jump (or an LB IP's) as `rule` makes it, from an address object it may share. */
+export const destinationRule = (destination: AddressMatch, protocol: string, matches: Match[], target: Target): Rule => ({
+  matches, counters: ZERO, destination, protocol: protocolMatch(protocol), target,
+});
+/** The internal chain's first rule, `! -s clusterCIDR -d clusterIP ... -j KUBE-MARK-MASQ`, as `rule` makes it. */
+export const masqueradeRule = (source: AddressMatch, destination: AddressMatch, protocol: string, matches: Match[]): Rule => ({
+  matches, counters: ZERO, source, destination, protocol: protocolMatch(protocol), target: MARK_MASQ,
+});
+
 export const comment = (text: string): Match => ({ kind: 'comment', comment: text });
 export const portMatch = (protocol: string, dport?: number): Match =>
   dport === undefined ? ({ kind: protocol } as Match) : ({ kind: protocol, dport: { from: dport, to: dport } } as Match);
@@ -78,6 +94,13 @@ export const statistic = (probability: string): Match => {
   if (!match) statistics.set(probability, (match = { kind: 'statistic', probability: probabilityToKernel(Number(probability)) }));
   return match;
 };
+const statisticLists = new Map<string, Match[]>();
+/** `[-m statistic --probability p]` as a rule's whole match list, shared by every rule with that p. */
+export function statisticOnly(probabilityText: string): Match[] {
+  let list = statisticLists.get(probabilityText);
+  if (!list) statisticLists.set(probabilityText, (list = [statistic(probabilityText)]));
+  return list;
+}
 export const addrtype = (side: 'src' | 'dst', type: string): Match => (side === 'src' ? { kind: 'addrtype', srcType: type } : { kind: 'addrtype', dstType: type });
 export const recentCheck = (name: string, seconds: number): Match => ({ kind: 'recent', name, mode: 'rcheck', seconds, reap: true });
 export const recentSet = (name: string): Match => ({ kind: 'recent', name, mode: 'set', reap: false });
@@ -85,6 +108,8 @@ export const conntrack = (states: string[], invert = false): Match => ({ kind: '
 export const markMatch = (invert: boolean): Match => ({ kind: 'mark', mark: MASQUERADE_MARK_VALUE, mask: MASQUERADE_MARK_VALUE, invert });
 
 export const jump = (chain: string): Target => ({ kind: 'jump', chain });
+/** Shared by every masquerade jump (rules and their parts are never changed in place). */
+export const MARK_MASQ = jump('KUBE-MARK-MASQ');
 export const verdict = (name: 'ACCEPT' | 'DROP' | 'RETURN'): Target => ({ kind: 'verdict', verdict: name });
 export const reject = (): Target => ({ kind: 'REJECT', rejectWith: 'icmp-port-unreachable' });
 /** A filter target kube-proxy writes by name: REJECT or DROP. */

@@ -1,6 +1,7 @@
 import { servicePortName } from './chain-names';
 import type { Rule } from '../iptables';
 import { addrtype, comment, conntrack, jump, markMatch, masquerade, orMark, rule, verdict, xorMark } from './rule-objects';
+import { ruleCount } from './endpoint-chains';
 import { buildServicePortRules } from './service-rules';
 import type { ChainRules, RuleContext, ServicePortRules } from './service-rules';
 import type { EndpointInput, KubeProxyCluster, KubeProxyInput, KubeProxyNode, KubeProxyVersion, ServiceInput } from './types';
@@ -49,8 +50,6 @@ interface ServiceEntry {
   service: ServiceInput;
   ports: ServicePortRules[];
   endpointCount: number;
-  /** Rules each port list contributes to the four top-level chains, in TOP_LEVEL order. */
-  counts: [number, number, number, number];
   /** Every jump of its rules reaches one of its own chains or KUBE-MARK-MASQ. */
   selfContained: boolean;
 }
@@ -87,23 +86,6 @@ const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Past this many changed services a partial sync rebuilds the top-level chains instead of splicing each share. */
 const PATCH_LIMIT = 64;
 
-const selfContainedCache = new WeakMap<ServicePortRules, boolean>();
-
-/**
- * Whether a port's rules jump only to its own chains and KUBE-MARK-MASQ: then a restore declaring
- * them all needs no check, and its chains are marked so when built.
- */
-function isSelfContained(port: ServicePortRules): boolean {
-  let known = selfContainedCache.get(port);
-  if (known === undefined) {
-    const reaches = (r: Rule) => r.target?.kind !== 'jump' || r.target.chain === 'KUBE-MARK-MASQ' || port.chains.some((chain) => chain.name === (r.target as { chain: string }).chain);
-    known = port.chains.every((chain) => chain.rules.every(reaches)) && TOP_LEVEL.every((list) => port[list].every(reaches));
-    if (known) for (const chain of port.chains) chain.unchecked = 'always';
-    selfContainedCache.set(port, known);
-  }
-  return known;
-}
-
 const chainNamesOf = (ports: readonly ServicePortRules[]) => ports.flatMap((port) => port.chains.map((chain) => chain.name));
 
 /**
@@ -124,12 +106,15 @@ export class KubeProxyRuleBuilder {
   private openEntries = 0;
   private totalEndpoints = 0;
   private largeClusterMode = false;
+  private context: RuleContext;
 
   constructor(
-    private readonly node: KubeProxyNode,
-    private readonly cluster: KubeProxyCluster,
+    node: KubeProxyNode,
+    cluster: KubeProxyCluster,
     private readonly version: KubeProxyVersion,
-  ) {}
+  ) {
+    this.context = { nodeName: node.name, clusterCIDR: cluster.clusterCIDR, largeClusterMode: false };
+  }
 
   /** Rebuilds every service and returns the full-sync restore input. */
   fullSync(input: Pick<KubeProxyInput, 'services' | 'endpoints'>, existingNatChains?: ExistingChains): SyncOutput {
@@ -197,39 +182,33 @@ export class KubeProxyRuleBuilder {
   }
 
   private store(service: ServiceInput, portEndpoints: readonly (readonly EndpointInput[])[]): void {
-    const context: RuleContext = { nodeName: this.node.name, clusterCIDR: this.cluster.clusterCIDR, largeClusterMode: this.largeClusterMode };
-    const ports = cachedPortRules(service, portEndpoints, context, () =>
-      service.ports
-        .map((port, i) => ({ port, endpoints: portEndpoints[i] }))
-        .sort((a, b) => byKey(a.port.name, b.port.name))
-        .map(({ port, endpoints: list }) => buildServicePortRules(service, port, list, context)),
-    );
-    const counts: ServiceEntry['counts'] = [0, 0, 0, 0];
+    const context = this.context;
+    if (context.largeClusterMode !== this.largeClusterMode) this.context = { ...context, largeClusterMode: this.largeClusterMode };
+    const ports = cachedPortRules(service, portEndpoints, this.context);
     let selfContained = true;
     let endpointCount = 0;
-    for (const port of ports) {
-      counts[0] += port.filterServices.length;
-      counts[1] += port.filterExternalServices.length;
-      counts[2] += port.natServices.length;
-      counts[3] += port.natNodePorts.length;
-      if (!isSelfContained(port)) selfContained = false;
-    }
+    for (const port of ports) if (!port.selfContained) selfContained = false;
     for (const list of portEndpoints) endpointCount += list.length;
-    const key = `${service.namespace}/${service.name}`;
+    const key = memoOf(service).key;
     const replaced = this.entries.get(key);
     if (replaced && !replaced.selfContained) this.openEntries--;
     if (!selfContained) this.openEntries++;
-    this.entries.set(key, { service, ports, endpointCount, counts, selfContained });
+    this.entries.set(key, { service, ports, endpointCount, selfContained });
   }
 
   private rebuildTopLevel(): void {
     const lists: Rule[][] = [[], [], [], []];
-    this.counts = new Int32Array(this.order.length * 4);
+    const counts = new Int32Array(this.order.length * 4);
     this.order.forEach((key, index) => {
-      const entry = this.entries.get(key)!;
-      for (const port of entry.ports) TOP_LEVEL.forEach((list, i) => { for (const r of port[list]) lists[i].push(r); });
-      this.counts.set(entry.counts, index * 4);
+      for (const port of this.entries.get(key)!.ports) {
+        for (let i = 0; i < 4; i++) {
+          const rules = port[TOP_LEVEL[i]];
+          for (const r of rules) lists[i].push(r);
+          counts[index * 4 + i] += rules.length;
+        }
+      }
     });
+    this.counts = counts;
     lists[2].push(NODEPORTS_LAST_RULE);
     lists.forEach((list, i) => (this.topLevel[i] = list));
   }
@@ -296,7 +275,7 @@ export class KubeProxyRuleBuilder {
       this.retired.clear();
     }
     let natRules = deleted.length;
-    for (const chain of natChains) natRules += chain.rules.length;
+    for (const chain of natChains) natRules += ruleCount(chain);
     return {
       kind,
       writes: [
@@ -324,7 +303,7 @@ function binarySearch(sorted: readonly string[], key: string): number {
 
 const NO_ENDPOINTS: readonly EndpointInput[] = [];
 
-interface CachedPorts {
+interface BuiltPorts {
   endpoints: readonly (readonly EndpointInput[])[];
   clusterCIDR: string;
   largeClusterMode: boolean;
@@ -333,22 +312,45 @@ interface CachedPorts {
   ports: ServicePortRules[];
 }
 
-/**
- * A service's rules for the same Service object, endpoint lists and context are the same on every
- * node unless a Local traffic policy makes them depend on the node: kept per Service object, so the
- * other 4,999 nodes of a lab (and later syncs) reuse them. Rules are never changed in place.
- */
-const portRulesCache = new WeakMap<ServiceInput, CachedPorts>();
+/** What every node's builder needs of a Service object, made once: its key, its ports' names, its last rules. */
+interface ServiceMemo {
+  key: string;
+  /** servicePortName of each port, in the Service's port order. */
+  portNames: string[];
+  built?: BuiltPorts;
+}
 
-function cachedPortRules(
-  service: ServiceInput,
-  endpoints: readonly (readonly EndpointInput[])[],
-  context: RuleContext,
-  build: () => ServicePortRules[],
-): ServicePortRules[] {
+/**
+ * Per Service object (clusterServices keeps them while a Service does not change). A service's
+ * rules for the same endpoint lists and context are the same on every node unless a Local traffic
+ * policy makes them depend on the node: the other 4,999 nodes of a lab (and later syncs) reuse
+ * them. Rules are never changed in place.
+ */
+const memos = new WeakMap<ServiceInput, ServiceMemo>();
+
+function memoOf(service: ServiceInput): ServiceMemo {
+  let memo = memos.get(service);
+  if (!memo) {
+    const portNames = service.ports.map((port) => servicePortName(service.namespace, service.name, port.name));
+    memos.set(service, (memo = { key: `${service.namespace}/${service.name}`, portNames }));
+  }
+  return memo;
+}
+
+/** The service's ports' rules, in port name order. */
+function buildPorts(service: ServiceInput, endpoints: readonly (readonly EndpointInput[])[], context: RuleContext): ServicePortRules[] {
+  if (service.ports.length === 1) return [buildServicePortRules(service, service.ports[0], endpoints[0], context)];
+  return service.ports
+    .map((port, i) => ({ port, endpoints: endpoints[i] }))
+    .sort((a, b) => byKey(a.port.name, b.port.name))
+    .map(({ port, endpoints: list }) => buildServicePortRules(service, port, list, context));
+}
+
+function cachedPortRules(service: ServiceInput, endpoints: readonly (readonly EndpointInput[])[], context: RuleContext): ServicePortRules[] {
   const nodeDependent = service.internalTrafficPolicy === 'Local' || service.externalTrafficPolicy === 'Local';
   const nodeName = nodeDependent ? context.nodeName : undefined;
-  const cached = portRulesCache.get(service);
+  const memo = memoOf(service);
+  const cached = memo.built;
   if (
     cached &&
     cached.clusterCIDR === context.clusterCIDR &&
@@ -358,13 +360,13 @@ function cachedPortRules(
   ) {
     return cached.ports;
   }
-  const ports = build();
-  portRulesCache.set(service, { endpoints, clusterCIDR: context.clusterCIDR, largeClusterMode: context.largeClusterMode, nodeName, ports });
+  const ports = buildPorts(service, endpoints, context);
+  memo.built = { endpoints, clusterCIDR: context.clusterCIDR, largeClusterMode: context.largeClusterMode, nodeName, ports };
   return ports;
 }
 
 function portEndpoints(service: ServiceInput, endpoints: ReadonlyMap<string, readonly EndpointInput[]>): (readonly EndpointInput[])[] {
-  return service.ports.map((port) => endpoints.get(servicePortName(service.namespace, service.name, port.name)) ?? NO_ENDPOINTS);
+  return memoOf(service).portNames.map((name) => endpoints.get(name) ?? NO_ENDPOINTS);
 }
 
 /** The full-sync restore input for a node, from scratch. */

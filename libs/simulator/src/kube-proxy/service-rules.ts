@@ -1,23 +1,13 @@
-import { endpointChainNamer, servicePortHash, servicePortName } from './chain-names';
-import { categorizeEndpoints, sortEndpoints } from './endpoints';
-import { probability } from './probability';
-import type { Match, Rule } from '../iptables';
-import { addrtype, comment, dnat, filterTarget, jump, portMatch, protocolRule, recentCheck, recentSet, rule, sourceRule, statistic, targetRule } from './rule-objects';
+import { endpointChainNameOf, endpointString, servicePortHash, servicePortName } from './chain-names';
+import { EndpointChain, LazyChain, ServiceChain, type PortChainShape } from './endpoint-chains';
+import { categorizeEndpoints, sortEndpointsWithTexts } from './endpoints';
+import type { Match, Rule, Target } from '../iptables';
+import { address, addrtype, clusterCIDRAddress, comment, destinationRule, filterTarget, jump, MARK_MASQ, masqueradeRule, portMatch, rule } from './rule-objects';
 import type { EndpointInput, ServiceInput, ServicePortInput } from './types';
 
 /** fmt.Sprintf("%#08x", 1<<14): what kube-proxy sends; the kernel keeps 0x4000. */
 export const MASQUERADE_MARK = '0x00004000';
 const DEFAULT_AFFINITY_SECONDS = 10800;
-const statisticLists = new Map<string, Match[]>();
-/** `[-m statistic --probability p]` as a rule's whole match list, shared by every rule with that p. */
-function statisticOnly(probabilityText: string): Match[] {
-  let list = statisticLists.get(probabilityText);
-  if (!list) statisticLists.set(probabilityText, (list = [statistic(probabilityText)]));
-  return list;
-}
-
-/** Shared by every masquerade jump (rules and their parts are never changed in place). */
-const MARK_MASQ = jump('KUBE-MARK-MASQ');
 
 export interface RuleContext {
   nodeName: string;
@@ -40,19 +30,43 @@ export interface ChainRules {
 
 /**
  * Everything one service port contributes to a sync, as rules. The top-level rules are written on
- * every sync; `chains` (SVC/SVL/EXT/SEP) only on a full sync or when the service changed.
+ * every sync; `chains` (SVC/SVL/EXT/SEP) only on a full sync or when the service changed. Lists
+ * may be shared (never change them).
  */
 export interface ServicePortRules {
-  serviceKey: string;
-  natServices: Rule[];
-  natNodePorts: Rule[];
-  filterServices: Rule[];
-  filterExternalServices: Rule[];
+  natServices: readonly Rule[];
+  natNodePorts: readonly Rule[];
+  filterServices: readonly Rule[];
+  filterExternalServices: readonly Rule[];
   chains: ChainRules[];
+  /** Every jump of its rules reaches one of its own chains or KUBE-MARK-MASQ (its chains are then marked unchecked 'always'). */
+  selfContained: boolean;
 }
 
 export function usesNodePort(service: ServiceInput, port: ServicePortInput): boolean {
   return service.type !== 'ClusterIP' && port.nodePort !== undefined && port.nodePort !== 0;
+}
+
+const NO_RULES: readonly Rule[] = Object.freeze([]);
+const NO_MATCHES: Match[] = [];
+/** `-m <protocol>` alone, and after the comment-less SEP comment: one list per protocol. */
+const dnatMatchLists = new Map<string, Match[]>();
+function dnatMatchList(protocol: string): Match[] {
+  let list = dnatMatchLists.get(protocol);
+  if (!list) dnatMatchLists.set(protocol, (list = [portMatch(protocol)]));
+  return list;
+}
+
+function selfContained(rules: ServicePortRules): boolean {
+  const own = (chain: string) => chain === 'KUBE-MARK-MASQ' || rules.chains.some((c) => c.name === chain);
+  const reaches = (r: Rule) => r.target?.kind !== 'jump' || own(r.target.chain);
+  // Lazy chains jump only to the port's SEP chains and KUBE-MARK-MASQ by construction.
+  const eager = rules.chains.filter((chain) => !(chain instanceof LazyChain));
+  const contained =
+    eager.every((chain) => chain.rules.every(reaches)) &&
+    rules.natServices.every(reaches) && rules.natNodePorts.every(reaches) && rules.filterServices.every(reaches) && rules.filterExternalServices.every(reaches);
+  if (contained) for (const chain of eager) chain.unchecked = 'always';
+  return contained;
 }
 
 export function buildServicePortRules(
@@ -73,8 +87,7 @@ export function buildServicePortRules(
   const internalLocal = service.internalTrafficPolicy === 'Local';
   const externalLocal = externallyAccessible && service.externalTrafficPolicy === 'Local';
 
-  const textOf = new Map<EndpointInput, string>();
-  const sorted = sortEndpoints(endpoints, textOf);
+  const { sorted, texts } = sortEndpointsWithTexts(endpoints);
   const { clusterEndpoints, localEndpoints, reachableEndpoints, hasEndpoints } = categorizeEndpoints(sorted, {
     nodeName: context.nodeName,
     usesCluster: !internalLocal || (externallyAccessible && !externalLocal),
@@ -98,46 +111,40 @@ export function buildServicePortRules(
     if (!hasExternalEndpoints) externalFilter = { target: 'DROP', comment: `${spn} has no local endpoints` };
   }
 
-  const rules: ServicePortRules = {
-    serviceKey: `${service.namespace}/${service.name}`,
-    natServices: [],
-    natNodePorts: [],
-    filterServices: [],
-    filterExternalServices: [],
-    chains: [],
-  };
+  const natServices: Rule[] = [];
+  const natNodePorts: Rule[] = [];
+  const filterServices: Rule[] = [];
+  const filterExternalServices: Rule[] = [];
+  const chains: ChainRules[] = [];
   const dport = portMatch(protocol, port.port);
-  const clusterIP = (text: string, target: ReturnType<typeof jump>) =>
-    rule({ destination: service.clusterIP, protocol, matches: [comment(text), dport], target });
+  const clusterIPAddress = address(service.clusterIP);
+  // The ClusterIP jump and the internal chain's masquerade rule match the same (shared: never changed).
+  const clusterIPMatches = hasInternalEndpoints ? [comment(`${spn} cluster IP`), dport] : NO_MATCHES;
+  const clusterIP = (matches: Match[], target: Target) => rule({ destination: service.clusterIP, protocol, matches, target });
 
-  if (hasInternalEndpoints) rules.natServices.push(clusterIP(`${spn} cluster IP`, jump(internalChain)));
-  else rules.filterServices.push(clusterIP(internalFilter!.comment, filterTarget(internalFilter!.target)));
+  if (hasInternalEndpoints) natServices.push(destinationRule(clusterIPAddress, protocol, clusterIPMatches, jump(internalChain)));
+  else filterServices.push(clusterIP([comment(internalFilter!.comment), dport], filterTarget(internalFilter!.target)));
   for (const lbIP of lbIPs) {
-    if (hasEndpoints) rules.natServices.push(rule({ destination: lbIP, protocol, matches: [comment(`${spn} loadbalancer IP`), dport], target: jump(extChain) }));
+    if (hasEndpoints) natServices.push(rule({ destination: lbIP, protocol, matches: [comment(`${spn} loadbalancer IP`), dport], target: jump(extChain) }));
   }
   if (!hasExternalEndpoints) {
     for (const lbIP of lbIPs) {
-      rules.filterExternalServices.push(rule({ destination: lbIP, protocol, matches: [comment(externalFilter!.comment), dport], target: filterTarget(externalFilter!.target) }));
+      filterExternalServices.push(rule({ destination: lbIP, protocol, matches: [comment(externalFilter!.comment), dport], target: filterTarget(externalFilter!.target) }));
     }
   }
   if (nodePort) {
     const nodePortMatch = portMatch(protocol, port.nodePort);
-    if (hasEndpoints) rules.natNodePorts.push(rule({ protocol, matches: [comment(spn), nodePortMatch], target: jump(extChain) }));
+    if (hasEndpoints) natNodePorts.push(rule({ protocol, matches: [comment(spn), nodePortMatch], target: jump(extChain) }));
     if (!hasExternalEndpoints) {
-      rules.filterExternalServices.push(
+      filterExternalServices.push(
         rule({ protocol, matches: [comment(externalFilter!.comment), addrtype('dst', 'LOCAL'), nodePortMatch], target: filterTarget(externalFilter!.target) }),
       );
     }
   }
 
-  let internal: ChainRules | undefined;
-  if (hasInternalEndpoints) {
-    internal = { name: internalChain, rules: [] };
-    internal.rules.push(rule({ source: context.clusterCIDR, sourceInvert: true, destination: service.clusterIP, protocol, matches: [comment(`${spn} cluster IP`), dport], target: MARK_MASQ }));
-  }
   if (usesExtChain) {
     const ext: ChainRules = { name: extChain, rules: [] };
-    rules.chains.push(ext);
+    chains.push(ext);
     if (!externalLocal) {
       ext.rules.push(rule({ matches: [comment(`masquerade traffic for ${spn} external destinations`)], target: MARK_MASQ }));
     } else {
@@ -148,58 +155,49 @@ export function buildServicePortRules(
     if (hasExternalEndpoints) ext.rules.push(rule({ target: jump(externalPolicyChain) }));
   }
 
-  const chainName = endpointChainNamer(spn, protocol);
-  // Each endpoint's "ip:port" (from the sort) and SEP name, made once though the SVC and SEP rules both use them.
-  const seps = new Map<EndpointInput, string>();
-  const endpointText = (endpoint: EndpointInput) => textOf.get(endpoint)!;
-  const sepName = (endpoint: EndpointInput) => {
-    let sep = seps.get(endpoint);
-    if (sep === undefined) seps.set(endpoint, (sep = chainName(endpointText(endpoint))));
-    return sep;
+  // The SEP rules' match lists are the same for every endpoint of the port (but for affinity's named list).
+  const sepComment = context.largeClusterMode ? NO_MATCHES : [comment(spn)];
+  const dnatMatches = context.largeClusterMode ? dnatMatchList(protocol) : [...sepComment, portMatch(protocol)];
+  const shape: PortChainShape = {
+    spn,
+    protocol,
+    comments: !context.largeClusterMode,
+    affinitySeconds: service.sessionAffinity === 'ClientIP' ? (service.sessionAffinityTimeoutSeconds ?? DEFAULT_AFFINITY_SECONDS) : undefined,
+    sepComment,
+    dnatMatch: dnatMatches[dnatMatches.length - 1],
+    dnatMatches,
   };
-  const comments = (text: string) => (context.largeClusterMode ? [] : [comment(text)]);
-  const affinity = service.sessionAffinity === 'ClientIP';
+  const spnProtocol = spn + protocol;
+  // The "ip:port" texts come from the sort when nothing was filtered out (the usual case).
+  const seps = reachableEndpoints.map(
+    (endpoint, i) => new EndpointChain(endpointChainNameOf(spnProtocol, reachableEndpoints === sorted ? texts[i] : endpointString(endpoint.ip, endpoint.port)), endpoint, shape),
+  );
+  let sepOf: Map<EndpointInput, EndpointChain> | undefined;
+  const sepsOf = (list: EndpointInput[]) => {
+    if (list === reachableEndpoints) return seps;
+    sepOf ??= new Map(seps.map((sep) => [sep.endpoint, sep]));
+    return list.map((endpoint) => sepOf!.get(endpoint)!);
+  };
+  const internalMasquerade = hasInternalEndpoints ? masqueradeRule(clusterCIDRAddress(context.clusterCIDR), clusterIPAddress, protocol, clusterIPMatches) : undefined;
+  let internalWritten = false;
   const writeServiceToEndpoints = (name: string, chainEndpoints: EndpointInput[]) => {
-    const chain = name === internal?.name ? internal : { name, rules: [] };
-    rules.chains.push(chain);
-    if (affinity) {
-      const seconds = service.sessionAffinityTimeoutSeconds ?? DEFAULT_AFFINITY_SECONDS;
-      for (const endpoint of chainEndpoints) {
-        const sep = sepName(endpoint);
-        chain.rules.push(rule({ matches: [...comments(`${spn} -> ${endpointText(endpoint)}`), recentCheck(sep, seconds)], target: jump(sep) }));
-      }
-    }
-    const n = chainEndpoints.length;
-    chainEndpoints.forEach((endpoint, i) => {
-      const sep = sepName(endpoint);
-      // Without comments (large clusters) the match list is only the probability: one shared list per value.
-      if (context.largeClusterMode) {
-        chain.rules.push(targetRule(i < n - 1 ? statisticOnly(probability(n - i)) : undefined, jump(sep)));
-        return;
-      }
-      const matches = comments(`${spn} -> ${endpointText(endpoint)}`);
-      if (i < n - 1) matches.push(statistic(probability(n - i)));
-      chain.rules.push(targetRule(matches, jump(sep)));
-    });
+    const first = name === internalChain ? internalMasquerade : undefined;
+    internalWritten ||= first !== undefined;
+    chains.push(new ServiceChain(name, sepsOf(chainEndpoints), shape, first));
   };
   if (usesClusterChain) writeServiceToEndpoints(svcChain, clusterEndpoints);
   if (usesLocalChain) writeServiceToEndpoints(svlChain, localEndpoints);
-  if (internal && !rules.chains.includes(internal)) rules.chains.push(internal);
+  if (internalMasquerade && !internalWritten) chains.push(new ServiceChain(internalChain, [], shape, internalMasquerade));
+  const allChains = chains.length === 1 ? [chains[0], ...seps] : [...chains, ...seps];
 
-  // The SEP rules' match lists are the same for every endpoint of the port (but for affinity's named list).
-  const sepComment = comments(spn);
-  const dnatMatch = portMatch(protocol);
-  const dnatMatches = [...sepComment, dnatMatch];
-  for (const endpoint of reachableEndpoints) {
-    const sep = sepName(endpoint);
-    const destination = endpointText(endpoint);
-    rules.chains.push({
-      name: sep,
-      rules: [
-        sourceRule(endpoint.ip, sepComment, MARK_MASQ),
-        protocolRule(protocol, affinity ? [...sepComment, recentSet(sep), dnatMatch] : dnatMatches, dnat(destination)),
-      ],
-    });
-  }
+  const rules: ServicePortRules = {
+    natServices: natServices.length > 0 ? natServices : NO_RULES,
+    natNodePorts: natNodePorts.length > 0 ? natNodePorts : NO_RULES,
+    filterServices: filterServices.length > 0 ? filterServices : NO_RULES,
+    filterExternalServices: filterExternalServices.length > 0 ? filterExternalServices : NO_RULES,
+    chains: allChains,
+    selfContained: false,
+  };
+  rules.selfContained = selfContained(rules);
   return rules;
 }
