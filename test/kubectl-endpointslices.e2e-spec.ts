@@ -56,8 +56,8 @@ describe('EndpointSlices with kubectl and in the lab shell', () => {
       expect.stringMatching(new RegExp(`^default web-[bcdfghjklmnpqrstvwxz2456789]{5} IPv4 8080 ${ips.join(',').replace(/\./g, '\\.')}$`)),
       expect.stringMatching(/^kube-system kube-dns-[bcdfghjklmnpqrstvwxz2456789]{5} IPv4 \S+ 10\.244\.0\.2$/),
     ]);
-    // The controller orders a slice's ports by a hash of each port object (not reproduced): the three, in some order.
-    expect(rows[3].split(' ')[3].split(',').sort()).toEqual(['53', '53', '9153']);
+    // The controller sorts a slice's ports by the md5 of each port's spew text (services/slice-port-order).
+    expect(rows[3].split(' ')[3]).toBe('9153,53,53');
     // The lab shell prints the same table, and the names stay the same from read to read.
     const inShell = await shell('kubectl get endpointslices -A');
     expect(inShell.exitCode).toBe(0);
@@ -90,6 +90,16 @@ describe('EndpointSlices with kubectl and in the lab shell', () => {
     ]);
     const inShell = await shell(`kubectl get endpointslice ${name} -o yaml`);
     expect(inShell).toMatchObject({ exitCode: 0, stdout: real.stdout });
+  });
+
+  it('shows a multi-port slice\'s ports in the controller\'s order in -o json and -o yaml, as in the table', async () => {
+    const real = await kubectl(['get', 'endpointslices', '-n', 'kube-system', '-l', 'kubernetes.io/service-name=kube-dns', '-o', 'json']);
+    expect(real.rc).toBe(0);
+    const [slice] = JSON.parse(real.stdout).items;
+    expect(slice.ports).toEqual([{ name: 'metrics', port: 9153, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }]);
+    const yaml = await kubectl(['get', 'endpointslice', slice.metadata.name, '-n', 'kube-system', '-o', 'yaml']);
+    expect(yaml.stdout).toContain('ports:\n- name: metrics\n  port: 9153\n  protocol: TCP\n- name: dns\n  port: 53\n  protocol: UDP\n- name: dns-tcp\n  port: 53\n  protocol: TCP\n');
+    expect(await shell(`kubectl get endpointslice ${slice.metadata.name} -n kube-system -o yaml`)).toMatchObject({ exitCode: 0, stdout: yaml.stdout });
   });
 
   it('keeps the slice in step with the ready pods: a deleted pod leaves it, the name stays', async () => {

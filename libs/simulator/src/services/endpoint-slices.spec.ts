@@ -63,6 +63,13 @@ describe('EndpointSlices', () => {
     expect(formatSliceEndpoints(slices[0].endpoints.map((e) => ({ addresses: [e.ip] })))).toMatch(/^10\.244\.\d+\.\d+,10\.244\.\d+\.\d+,10\.244\.\d+\.\d+ \+ 97 more\.\.\.$/);
   });
 
+  it('lists a multi-port slice\'s ports in the controller\'s order: kube-dns\'s as 9153,53,53', () => {
+    const t = terminal(lab());
+    const [slice] = serviceEndpointSlices(t.state, t.state.services.get('kube-system/kube-dns')!);
+    expect(slice.ports).toEqual([{ name: 'metrics', protocol: 'TCP', port: 9153 }, { name: 'dns', protocol: 'UDP', port: 53 }, { name: 'dns-tcp', protocol: 'TCP', port: 53 }]);
+    expect(t.run('kubectl get endpointslices -n kube-system --no-headers').output.stdout).toMatch(/^kube-dns-\w{5} +IPv4 +9153,53,53 +10\.244\.0\.2 +\d+s\n$/);
+  });
+
   it('lists them in the lab shell as kubectl does: NAME ADDRESSTYPE PORTS ENDPOINTS AGE, by -l and -o name', () => {
     const t = terminal(lab());
     t.run('kubectl run web --image nginx --labels=app=web');

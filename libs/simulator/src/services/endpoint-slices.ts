@@ -3,6 +3,7 @@ import type { LabState, PodState } from '../cluster/types';
 import { KUBE_NAME_ALPHABET } from '../cluster/names';
 import { APISERVER_PORT, isReadyEndpoint, resolveTargetPort } from './endpoints';
 import { podsWithLabels } from './pod-index';
+import { controllerPortOrder } from './slice-port-order';
 import { selects } from './selector';
 import type { PortProtocol, ServiceState } from './types';
 
@@ -75,9 +76,9 @@ function readyPods(state: LabState, service: ServiceState, selector: Record<stri
 
 /**
  * The EndpointSlices of one Service, as the endpoint slice controller keeps them: pods grouped by
- * the ports they resolve the Service's ports to, at most 100 per slice; a placeholder without
- * ports or endpoints when no pod is ready. default/kubernetes has the API server's own slice,
- * named after the Service. Other Services without a selector have none.
+ * the ports they resolve the Service's ports to (listed in the controller's order), at most 100
+ * per slice; a placeholder without ports or endpoints when no pod is ready. default/kubernetes has
+ * the API server's own slice, named after the Service. Other Services without a selector have none.
  */
 export function serviceEndpointSlices(state: LabState, service: ServiceState): EndpointSliceView[] {
   const labels = { ...service.labels, 'kubernetes.io/service-name': service.name };
@@ -105,7 +106,7 @@ export function serviceEndpointSlices(state: LabState, service: ServiceState): E
     }
     const key = ports.map((p) => `${p.name}/${p.protocol}/${p.port}`).join(',');
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { ports, pods: [] }));
+    if (!group) groups.set(key, (group = { ports: controllerPortOrder(ports), pods: [] }));
     group.pods.push(pod);
   }
   const slices: EndpointSliceView[] = [];
