@@ -2,6 +2,7 @@ import type { CniCall } from '@hoplab/events';
 import type { LabState, NodeState, PodState } from '../cluster/types';
 import { allocate, type Allocation } from '../ipam/host-local';
 import type { Prng } from '../net/prng';
+import { hostIfTaken, mayHoldContainer } from './node-attachments';
 import { bridgeName, CNI_PATH, networkConfig, podRouteDestinations } from './network-config';
 
 /**
@@ -161,7 +162,7 @@ function requestedIp(args: string): string | undefined {
 }
 
 function findAttachment(state: LabState, node: NodeState, containerId: string, ifName: string): PodState | undefined {
-  if (ifName !== 'eth0') return undefined;
+  if (ifName !== 'eth0' || !mayHoldContainer(state, node, containerId)) return undefined;
   for (const key of node.pods) {
     const pod = state.pods.get(key);
     if (pod?.containerId === containerId && pod.ip !== '' && !pod.hostNetwork) return pod;
@@ -170,13 +171,8 @@ function findAttachment(state: LabState, node: NodeState, containerId: string, i
 }
 
 function uniqueVethName(state: LabState, node: NodeState, prng: Prng): string {
-  const taken = new Set<string>();
-  for (const key of node.pods) {
-    const name = state.pods.get(key)?.vethName;
-    if (name) taken.add(name);
-  }
   for (;;) {
     const name = `veth${prng.hex(8)}`;
-    if (!taken.has(name)) return name;
+    if (!hostIfTaken(state, node, name)) return name;
   }
 }

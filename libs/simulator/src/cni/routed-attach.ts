@@ -4,6 +4,7 @@ import type { DecidedEvent } from '../model/commands';
 import { SimulatorError } from '../model/errors';
 import { podKey } from '../model/state';
 import type { Prng } from '../net/prng';
+import { attached, detaching } from './node-attachments';
 import { podCniRequest } from './operations';
 import { routedAdd, type RoutedAddOutcome, type RoutedAttachment } from './routed-add';
 
@@ -38,6 +39,7 @@ export function applyRoutedAttachment(state: LabState, data: RoutedAttachment & 
   const pod = state.pods.get(key)!;
   const node = state.nodes.get(data.node)!;
   const [ip, prefix] = data.address.split('/');
+  detaching(node, pod);
   Object.assign(pod, {
     ip,
     prefixLength: Number(prefix),
@@ -51,6 +53,7 @@ export function applyRoutedAttachment(state: LabState, data: RoutedAttachment & 
     netns: data.cni.netns,
     netnsId: data.netnsId,
   });
+  attached(node, pod);
   reserveOnNode(node, data);
   return node;
 }
@@ -72,6 +75,7 @@ export function applyDetachment(state: LabState, data: { namespace: string; name
   const node = pod && state.nodes.get(pod.node);
   if (!pod || !node) return undefined;
   if (node.allocated.get(pod.ip) === key) node.allocated.delete(pod.ip);
+  detaching(node, pod);
   pod.ip = '';
   pod.phase = 'Pending';
   for (const field of ['prefixLength', 'gateway', 'mac', 'vethName', 'vethMac', 'vethIndex', 'containerId', 'netns', 'netnsId'] as const) delete pod[field];

@@ -4,6 +4,7 @@ import type { Attachment } from '../cni/operations';
 import { evolveServices } from '../services/evolve-services';
 import { applyPluginNode, type PluginNodeReadyData } from '../cni/plugin-node';
 import { applyDetachment, applyRoutedAttachment } from '../cni/routed-attach';
+import { attached, detaching } from '../cni/node-attachments';
 import { selects } from '../services/selector';
 import { appliedDeployment, scaleReplicaSet, type AppliedDeployment } from './deployment-state';
 import { logCniCall } from './cni-log';
@@ -259,6 +260,7 @@ function attachPod(state: LabState, event: AppliedEvent & { data: PodNetworkAtta
   const node = state.nodes.get(data.node)!;
   const slash = data.address.indexOf('/');
   const ip = data.address.slice(0, slash);
+  detaching(node, pod);
   pod.ip = ip;
   pod.prefixLength = Number(data.address.slice(slash + 1));
   pod.gateway = data.gateway;
@@ -270,6 +272,7 @@ function attachPod(state: LabState, event: AppliedEvent & { data: PodNetworkAtta
   pod.containerId = data.containerId;
   pod.netns = data.netns;
   pod.netnsId = data.netnsId;
+  attached(node, pod);
   node.allocated.set(ip, key);
   node.lastReservedIP = ip;
   if (data.bridge) node.bridge = { ...data.bridge };
@@ -285,7 +288,7 @@ function deletePod(state: LabState, event: AppliedEvent & { data: { namespace: s
   state.pods.delete(key);
   const node = state.nodes.get(pod.node);
   if (!node) return;
-  node.pods.delete(key);
+  if (node.pods.delete(key)) detaching(node, pod);
   if (!pod.hostNetwork && node.allocated.get(pod.ip) === key) node.allocated.delete(pod.ip);
   // The runtime tears down the sandbox network of a pod that has one (decide's podDeletion).
   if (pod.hostNetwork || !pod.containerId) return;
