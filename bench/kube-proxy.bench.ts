@@ -46,8 +46,9 @@ export async function run(): Promise<Record<string, unknown>> {
   const node = { name: 'node17', ip: '10.0.0.17' };
   const net = { podCIDR: '10.244.17.0/24', clusterCIDR: '10.244.0.0/16' };
 
-  // The first node computes every chain name (sha256) and every rule; the others reuse the rules of
-  // the same Service objects and endpoint lists (cached per Service), as the nodes of a lab do.
+  // The first node computes every chain name (sha256), every top-level rule and one lazy chain per
+  // SVC/SEP chain (their rules are made on first read: makeLazyRules below); the others reuse them
+  // for the same Service objects and endpoint lists (kept per Service), as the nodes of a lab do.
   const [, coldFullMs] = timed('fullBuildFirstNode', () => new KubeProxyRuleBuilder(node, net, '1.28+').fullSync({ services, endpoints }));
   const builder = new KubeProxyRuleBuilder({ name: 'node18', ip: '10.0.0.18' }, net, '1.28+');
   const [full, fullBuildMs] = timed('fullBuildOtherNode', () => builder.fullSync({ services, endpoints }));
