@@ -45,6 +45,16 @@ export interface AppendedEvents {
   events: StoredEvent[];
 }
 
+/** A write waiting for its lab's next batch. */
+interface QueuedWrite {
+  plan: CommandPlan;
+  options: { actor: string; ifMatch?: number };
+  /** Times it lost the expected-version race. */
+  attempt: number;
+  resolve: (result: MutationResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Decides the commands of one request against the state as it grows (all-or-nothing). */
 export type CommandPlan = Command[] | ((state: LabState) => Command[]);
 
@@ -73,6 +83,8 @@ export class LabRuntime implements OnModuleDestroy {
   /** Labs someone watches live on this instance (how many watchers): never evicted, so their controllers keep running. */
   private readonly watched = new Map<string, number>();
   private readonly queues = new Map<string, SerialQueue>();
+  /** Per lab, the writes the next batch will take, in order. */
+  private readonly waitingWrites = new Map<string, QueuedWrite[]>();
   private sliceStarted = 0;
   private readonly evictionTimer: NodeJS.Timeout;
   private readonly controllerTimer: NodeJS.Timeout;
@@ -101,26 +113,103 @@ export class LabRuntime implements OnModuleDestroy {
     return this.read(labId, (state, now) => controllerOccurrences(state, fromTime, toTime ?? now + 1));
   }
 
-  /** Decides and appends the events of `plan`; `ifMatch` is the version the caller based them on. */
+  /**
+   * Decides and appends the events of `plan`; `ifMatch` is the version the caller based them on.
+   * Writes that wait for the lab's queue together are decided one after the other, each on the state
+   * the previous ones left, and appended in one transaction (group commit: a commit per write cost a
+   * tenth of a mutation's CPU under load); each still gets its own events, version and problem.
+   */
   execute(labId: string, plan: CommandPlan, options: { actor: string; ifMatch?: number }): Promise<MutationResult> {
-    return this.queueOf(labId).run(async () => {
+    return new Promise((resolve, reject) => this.enqueueWrites(labId, [{ plan, options, attempt: 0, resolve, reject }], 'last'));
+  }
+
+  /** Adds writes to those waiting (a batch's leftovers go first), and makes sure a batch will take them. */
+  private enqueueWrites(labId: string, writes: QueuedWrite[], place: 'first' | 'last'): void {
+    const waiting = this.waitingWrites.get(labId);
+    if (waiting) {
+      if (place === 'first') waiting.unshift(...writes);
+      else waiting.push(...writes);
+      return;
+    }
+    this.waitingWrites.set(labId, writes);
+    void this.queueOf(labId).run(async () => {
       await this.yieldWhenBusy();
-      for (let attempt = 0; ; attempt++) {
-        const lab = await this.load(labId);
-        if (options.ifMatch !== undefined && options.ifMatch !== lab.state.version) {
-          throw conflict(`The lab is at version ${lab.state.version}, not ${options.ifMatch} (If-Match); nothing was changed.`);
-        }
-        try {
-          return await this.decideAndAppend(lab, plan, options.actor);
-        } catch (error) {
-          // Whatever was applied tentatively is discarded: the next call rebuilds the lab from the store.
-          this.live.delete(labId);
-          const lostRace = error instanceof VersionConflictError && options.ifMatch === undefined;
-          if (!lostRace || attempt >= MAX_CONFLICT_RETRIES) throw error;
-          await retryBackoff(attempt);
-        }
-      }
+      const batch = this.waitingWrites.get(labId) ?? [];
+      this.waitingWrites.delete(labId);
+      // Settling twice does nothing: this only answers the writes an unexpected failure left waiting.
+      await this.writeBatch(labId, batch).catch((error: unknown) => batch.forEach((write) => write.reject(error)));
     });
+  }
+
+  /** The writes that waited for one turn of the lab's queue: decided in order, appended together, then answered. */
+  private async writeBatch(labId: string, writes: QueuedWrite[]): Promise<void> {
+    let lab: LiveLab;
+    try {
+      lab = await this.load(labId);
+    } catch (error) {
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    const base = lab.state.version;
+    const decided: { write: QueuedWrite; events: NewEvent[]; version: number }[] = [];
+    const refused: { write: QueuedWrite; error: unknown }[] = [];
+    let later: QueuedWrite[] = [];
+    let dirty = false;
+    for (let i = 0; i < writes.length; i++) {
+      const write = writes[i];
+      if (write.options.ifMatch !== undefined && write.options.ifMatch !== lab.state.version) {
+        refused.push({ write, error: conflict(`The lab is at version ${lab.state.version}, not ${write.options.ifMatch} (If-Match); nothing was changed.`) });
+        continue;
+      }
+      try {
+        const events = this.decideAndEvolve(lab, write.plan, write.options.actor);
+        decided.push({ write, events, version: lab.state.version });
+      } catch (error) {
+        // Its commands may have been applied in part: the writes decided before it are appended, then the lab is
+        // rebuilt from the store for the ones after it.
+        refused.push({ write, error });
+        later = writes.slice(i + 1);
+        dirty = true;
+        break;
+      }
+    }
+    const pending = decided.flatMap((entry) => entry.events);
+    let appended: StoredEvent[] = [];
+    let failure: { error: unknown } | undefined;
+    if (pending.length > 0) {
+      try {
+        appended = (await this.store.appendToStream(lab.id, pending, { expectedVersion: base })).events;
+        this.advanceAnchor(lab, appended);
+        lab.lastUsed = Date.now();
+        this.maybeSnapshot(lab);
+      } catch (error) {
+        failure = { error };
+        dirty = true;
+      }
+    }
+    // Whatever was applied tentatively and not appended is discarded: the next batch rebuilds the lab from the store.
+    if (dirty) this.live.delete(labId);
+    if (failure) {
+      const { error } = failure;
+      // Writes without If-Match that lost the expected-version race (another instance appended first) are redone on fresh state.
+      const lostRace = (write: QueuedWrite) => error instanceof VersionConflictError && write.options.ifMatch === undefined && write.attempt < MAX_CONFLICT_RETRIES;
+      const redone = decided.map((entry) => entry.write).filter(lostRace);
+      for (const { write } of decided) if (!lostRace(write)) refused.push({ write, error });
+      if (redone.length > 0) {
+        await retryBackoff(Math.max(...redone.map((write) => write.attempt)));
+        for (const write of redone) write.attempt++;
+        later = [...redone, ...later];
+      }
+    } else {
+      let offset = 0;
+      for (const { write, events, version } of decided) {
+        const own = appended.slice(offset, (offset += events.length));
+        if (own.length > 0) this.appended.next({ labId: lab.id, events: own });
+        write.resolve({ version, events: own });
+      }
+    }
+    for (const { write, error } of refused) write.reject(error);
+    if (later.length > 0) this.enqueueWrites(labId, later, 'first');
   }
 
   /**
@@ -224,25 +313,19 @@ export class LabRuntime implements OnModuleDestroy {
     this.queues.delete(labId);
   }
 
-  private async decideAndAppend(lab: LiveLab, plan: CommandPlan, actor: string): Promise<MutationResult> {
+  /** Decides `plan` on the lab's state, applying each event as it is decided (later commands see the earlier ones). */
+  private decideAndEvolve(lab: LiveLab, plan: CommandPlan, actor: string): NewEvent[] {
     const time = simulatedNow(lab.anchor, Date.now());
     const commands = typeof plan === 'function' ? plan(lab.state) : plan;
-    const base = lab.state.version;
     const pending: NewEvent[] = [];
     for (const command of commands) {
       for (const decided of decide(lab.state, command, { time, actor })) {
         const event: NewEvent = { type: decided.type, data: decided.data, actor, time };
         pending.push(event);
-        evolve(lab.state, { seq: base + pending.length, type: event.type, data: event.data, time });
+        evolve(lab.state, { seq: lab.state.version + 1, type: event.type, data: event.data, time });
       }
     }
-    if (pending.length === 0) return { version: base, events: [] };
-    const { events } = await this.store.appendToStream(lab.id, pending, { expectedVersion: base });
-    this.advanceAnchor(lab, events);
-    lab.lastUsed = Date.now();
-    this.maybeSnapshot(lab);
-    this.appended.next({ labId: lab.id, events });
-    return { version: lab.state.version, events };
+    return pending;
   }
 
   private async load(labId: string): Promise<LiveLab> {
