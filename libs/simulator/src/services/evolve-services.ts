@@ -1,6 +1,6 @@
 import type { LabState, PodState } from '../cluster/types';
 import type { AppliedEvent } from '../model/evolve';
-import { indexPod, unindexPod } from './pod-index';
+import { hasPodLabelIndex, indexPod, unindexPod } from './pod-index';
 import { selects } from './selector';
 import type { NodeProxyLog, ServiceChangeEntry } from './types';
 import { serviceKey } from './types';
@@ -49,6 +49,8 @@ export function evolveServices(state: LabState, event: AppliedEvent): void {
     case 'PodNetworkDetached':
     case 'PodDeleted': {
       const data = event.data as { namespace: string; name: string };
+      // Most pods are in no Service (and no index of labels is kept during a replay): nothing to look up then.
+      if (selectingServices(state, data.namespace).length === 0 && (event.type !== 'PodDeleted' || !hasPodLabelIndex(state))) break;
       const pod = state.pods.get(`${data.namespace}/${data.name}`);
       const attached = event.type === 'PodNetworkAttached' || event.type === 'PluginPodAttached';
       if (pod && (attached || pod.ip !== '')) logEndpointChanges(state, event, pod);

@@ -28,6 +28,10 @@ export function podLabelIndex(state: LabState): Map<string, Set<string>> {
   return index;
 }
 
+export function hasPodLabelIndex(state: LabState): boolean {
+  return indexes.has(state);
+}
+
 export function indexPod(state: LabState, namespace: string, name: string, labels: Record<string, string>): void {
   const index = indexes.get(state);
   if (index) add(index, namespace, name, labels);
