@@ -85,8 +85,17 @@ export const masqueradeRule = (source: AddressMatch, destination: AddressMatch, 
 });
 
 export const comment = (text: string): Match => ({ kind: 'comment', comment: text });
-export const portMatch = (protocol: string, dport?: number): Match =>
-  dport === undefined ? ({ kind: protocol } as Match) : ({ kind: protocol, dport: { from: dport, to: dport } } as Match);
+const portMatches = new Map<string, Match>();
+/** `-m <protocol> [--dport n]`: one object per protocol and port, shared by every Service using it. */
+export const portMatch = (protocol: string, dport?: number): Match => {
+  const key = dport === undefined ? protocol : `${protocol}${dport}`;
+  let match = portMatches.get(key);
+  if (!match) {
+    match = dport === undefined ? ({ kind: protocol } as Match) : ({ kind: protocol, dport: { from: dport, to: dport } } as Match);
+    portMatches.set(key, match);
+  }
+  return match;
+};
 const statistics = new Map<string, Match>();
 /** One match object per probability text: an SVC chain of n endpoints has n-1 of them. */
 export const statistic = (probability: string): Match => {

@@ -332,7 +332,7 @@ function memoOf(service: ServiceInput): ServiceMemo {
   let memo = memos.get(service);
   if (!memo) {
     const portNames = service.ports.map((port) => servicePortName(service.namespace, service.name, port.name));
-    memos.set(service, (memo = { key: `${service.namespace}/${service.name}`, portNames }));
+    memos.set(service, (memo = { key: `${service.namespace}/${service.name}`, portNames, built: undefined }));
   }
   return memo;
 }

@@ -79,8 +79,11 @@ export function buildServicePortRules(
   const protocol = port.protocol.toLowerCase();
   const hash = servicePortHash(spn, protocol);
   const svcChain = `KUBE-SVC-${hash}`;
-  const svlChain = `KUBE-SVL-${hash}`;
-  const extChain = `KUBE-EXT-${hash}`;
+  // Most ports need neither: made when used.
+  let svl: string | undefined;
+  let ext: string | undefined;
+  const svlChain = () => (svl ??= `KUBE-SVL-${hash}`);
+  const extChain = () => (ext ??= `KUBE-EXT-${hash}`);
   const lbIPs = service.type === 'LoadBalancer' ? (service.loadBalancerIPs ?? []) : [];
   const nodePort = usesNodePort(service, port);
   const externallyAccessible = nodePort || lbIPs.length > 0;
@@ -96,9 +99,9 @@ export function buildServicePortRules(
 
   const usesClusterChain = clusterEndpoints.length > 0 && (!internalLocal || (externallyAccessible && !externalLocal));
   const usesLocalChain = localEndpoints.length > 0 && (internalLocal || externalLocal);
-  const internalChain = internalLocal ? svlChain : svcChain;
+  const internalChain = internalLocal ? svlChain() : svcChain;
   const hasInternalEndpoints = hasEndpoints && (!internalLocal || localEndpoints.length > 0);
-  const externalPolicyChain = externalLocal ? svlChain : svcChain;
+  const externalPolicyChain = externalLocal ? svlChain() : svcChain;
   const hasExternalEndpoints = hasEndpoints && (!externalLocal || localEndpoints.length > 0);
   const usesExtChain = hasEndpoints && externallyAccessible;
 
@@ -125,7 +128,7 @@ export function buildServicePortRules(
   if (hasInternalEndpoints) natServices.push(destinationRule(clusterIPAddress, protocol, clusterIPMatches, jump(internalChain)));
   else filterServices.push(clusterIP([comment(internalFilter!.comment), dport], filterTarget(internalFilter!.target)));
   for (const lbIP of lbIPs) {
-    if (hasEndpoints) natServices.push(rule({ destination: lbIP, protocol, matches: [comment(`${spn} loadbalancer IP`), dport], target: jump(extChain) }));
+    if (hasEndpoints) natServices.push(rule({ destination: lbIP, protocol, matches: [comment(`${spn} loadbalancer IP`), dport], target: jump(extChain()) }));
   }
   if (!hasExternalEndpoints) {
     for (const lbIP of lbIPs) {
@@ -134,7 +137,7 @@ export function buildServicePortRules(
   }
   if (nodePort) {
     const nodePortMatch = portMatch(protocol, port.nodePort);
-    if (hasEndpoints) natNodePorts.push(rule({ protocol, matches: [comment(spn), nodePortMatch], target: jump(extChain) }));
+    if (hasEndpoints) natNodePorts.push(rule({ protocol, matches: [comment(spn), nodePortMatch], target: jump(extChain()) }));
     if (!hasExternalEndpoints) {
       filterExternalServices.push(
         rule({ protocol, matches: [comment(externalFilter!.comment), addrtype('dst', 'LOCAL'), nodePortMatch], target: filterTarget(externalFilter!.target) }),
@@ -143,16 +146,16 @@ export function buildServicePortRules(
   }
 
   if (usesExtChain) {
-    const ext: ChainRules = { name: extChain, rules: [] };
-    chains.push(ext);
+    const extRules: Rule[] = [];
+    chains.push({ name: extChain(), rules: extRules, unchecked: undefined });
     if (!externalLocal) {
-      ext.rules.push(rule({ matches: [comment(`masquerade traffic for ${spn} external destinations`)], target: MARK_MASQ }));
+      extRules.push(rule({ matches: [comment(`masquerade traffic for ${spn} external destinations`)], target: MARK_MASQ }));
     } else {
-      ext.rules.push(rule({ source: context.clusterCIDR, matches: [comment(`pod traffic for ${spn} external destinations`)], target: jump(svcChain) }));
-      ext.rules.push(rule({ matches: [comment(`masquerade LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: MARK_MASQ }));
-      ext.rules.push(rule({ matches: [comment(`route LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: jump(svcChain) }));
+      extRules.push(rule({ source: context.clusterCIDR, matches: [comment(`pod traffic for ${spn} external destinations`)], target: jump(svcChain) }));
+      extRules.push(rule({ matches: [comment(`masquerade LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: MARK_MASQ }));
+      extRules.push(rule({ matches: [comment(`route LOCAL traffic for ${spn} external destinations`), addrtype('src', 'LOCAL')], target: jump(svcChain) }));
     }
-    if (hasExternalEndpoints) ext.rules.push(rule({ target: jump(externalPolicyChain) }));
+    if (hasExternalEndpoints) extRules.push(rule({ target: jump(externalPolicyChain) }));
   }
 
   // The SEP rules' match lists are the same for every endpoint of the port (but for affinity's named list).
@@ -186,15 +189,17 @@ export function buildServicePortRules(
     chains.push(new ServiceChain(name, sepsOf(chainEndpoints), shape, first));
   };
   if (usesClusterChain) writeServiceToEndpoints(svcChain, clusterEndpoints);
-  if (usesLocalChain) writeServiceToEndpoints(svlChain, localEndpoints);
+  if (usesLocalChain) writeServiceToEndpoints(svlChain(), localEndpoints);
   if (internalMasquerade && !internalWritten) chains.push(new ServiceChain(internalChain, [], shape, internalMasquerade));
   const allChains = chains.length === 1 ? [chains[0], ...seps] : [...chains, ...seps];
 
+  // Kept lists sized to their rules (a list grown by push keeps room for 16 more).
+  const kept = (list: Rule[]) => (list.length > 0 ? list.slice() : NO_RULES);
   const rules: ServicePortRules = {
-    natServices: natServices.length > 0 ? natServices : NO_RULES,
-    natNodePorts: natNodePorts.length > 0 ? natNodePorts : NO_RULES,
-    filterServices: filterServices.length > 0 ? filterServices : NO_RULES,
-    filterExternalServices: filterExternalServices.length > 0 ? filterExternalServices : NO_RULES,
+    natServices: kept(natServices),
+    natNodePorts: kept(natNodePorts),
+    filterServices: kept(filterServices),
+    filterExternalServices: kept(filterExternalServices),
     chains: allChains,
     selfContained: false,
   };
