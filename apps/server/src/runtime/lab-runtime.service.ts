@@ -152,13 +152,15 @@ export class LabRuntime implements OnModuleDestroy {
     }
     const base = lab.state.version;
     const decided: { write: QueuedWrite; events: NewEvent[]; version: number }[] = [];
-    const refused: { write: QueuedWrite; error: unknown }[] = [];
+    /** `tentative`: refused on a state with events of this batch that are not appended yet. */
+    let refused: { write: QueuedWrite; error: unknown; tentative: boolean }[] = [];
     let later: QueuedWrite[] = [];
     let dirty = false;
     for (let i = 0; i < writes.length; i++) {
       const write = writes[i];
+      const tentative = lab.state.version !== base;
       if (write.options.ifMatch !== undefined && write.options.ifMatch !== lab.state.version) {
-        refused.push({ write, error: conflict(`The lab is at version ${lab.state.version}, not ${write.options.ifMatch} (If-Match); nothing was changed.`) });
+        refused.push({ write, error: conflict(`The lab is at version ${lab.state.version}, not ${write.options.ifMatch} (If-Match); nothing was changed.`), tentative });
         continue;
       }
       try {
@@ -167,7 +169,7 @@ export class LabRuntime implements OnModuleDestroy {
       } catch (error) {
         // Its commands may have been applied in part: the writes decided before it are appended, then the lab is
         // rebuilt from the store for the ones after it.
-        refused.push({ write, error });
+        refused.push({ write, error, tentative });
         later = writes.slice(i + 1);
         dirty = true;
         break;
@@ -194,12 +196,15 @@ export class LabRuntime implements OnModuleDestroy {
       // Writes without If-Match that lost the expected-version race (another instance appended first) are redone on fresh state.
       const lostRace = (write: QueuedWrite) => error instanceof VersionConflictError && write.options.ifMatch === undefined && write.attempt < MAX_CONFLICT_RETRIES;
       const redone = decided.map((entry) => entry.write).filter(lostRace);
-      for (const { write } of decided) if (!lostRace(write)) refused.push({ write, error });
+      for (const { write } of decided) if (!lostRace(write)) refused.push({ write, error, tentative: false });
+      // Those refused because of events that were never appended are reconsidered too, in their order.
+      const reconsidered = new Set([...redone, ...refused.filter((entry) => entry.tentative).map((entry) => entry.write)]);
+      refused = refused.filter((entry) => !reconsidered.has(entry.write));
       if (redone.length > 0) {
         await retryBackoff(Math.max(...redone.map((write) => write.attempt)));
         for (const write of redone) write.attempt++;
-        later = [...redone, ...later];
       }
+      later = [...writes.filter((write) => reconsidered.has(write)), ...later];
     } else {
       let offset = 0;
       for (const { write, events, version } of decided) {

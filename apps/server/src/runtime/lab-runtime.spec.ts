@@ -93,4 +93,16 @@ describe('LabRuntime writes', () => {
     expect(await podNames()).toEqual(['a']);
     expect(await runtime.read(LAB, (state) => state.namespaces.has('elsewhere'))).toBe(true);
   });
+
+  it('reconsiders a write refused on events that were never appended', async () => {
+    const start = await version();
+    const other = initialState();
+    for (const event of await store.readStream(LAB)) evolve(other, event);
+    const elsewhere = applyCommand(other, { type: 'createNamespace', name: 'elsewhere' }, 0, 'other');
+    await store.appendToStream(LAB, elsewhere.map((event) => ({ type: event.type, data: event.data, actor: 'other', time: 0 })), { expectedVersion: start });
+    // The second write is refused on the first one's events, which lose the race: it is refused again on what the store holds.
+    const [plain, pinned] = await settle([runtime.execute(LAB, [pod('a')], { actor: 'student' }), runtime.execute(LAB, [pod('b')], { actor: 'student', ifMatch: start })]);
+    expect(plain).toMatchObject({ status: 'fulfilled', value: { version: start + elsewhere.length + 2 } });
+    expect((pinned as PromiseRejectedResult).reason.message).toBe(`The lab is at version ${start + elsewhere.length + 2}, not ${start} (If-Match); nothing was changed.`);
+  });
 });
