@@ -21,7 +21,7 @@ const LIVE_PODS = 1_000;
 const TIME_TRAVEL_SAMPLES = 200;
 /** BENCH_LAB_PHASES=cold stops after the cold replay (for iterating on it); by default every phase runs. */
 const COLD_ONLY = process.env.BENCH_LAB_PHASES === 'cold';
-/** Events per read, as LabRuntime replays (readForReplay). */
+/** Events per page, as LabRuntime replays (EventStore.replay). */
 const REPLAY_PAGE = 1_000;
 /** Every snapshot is kept, so that any `at` replays at most SNAPSHOT_EVERY events. */
 const SNAPSHOTS_KEPT = Math.ceil(TOTAL_EVENTS / SNAPSHOT_EVERY) + 1;
@@ -80,8 +80,8 @@ async function coldReplay(store: EventStore, id: string, version: number): Promi
   const cpu = process.cpuUsage();
   const start = performance.now();
   const state: LabState = initialState();
-  while (state.version < version) {
-    for (const event of await store.readForReplay(id, { from: state.version + 1, limit: REPLAY_PAGE })) evolve(state, event);
+  for await (const page of store.replay(id, { to: version, pageSize: REPLAY_PAGE })) {
+    for (const event of page) evolve(state, event);
   }
   const ms = performance.now() - start;
   const cpuMs = cpuMsSince(cpu);

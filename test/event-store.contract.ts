@@ -1,5 +1,5 @@
 import { EventValidationError, type EventRegistry, type NewEvent, type StoredEvent } from '@hoplab/events';
-import { EventStore, LabAlreadyExistsError, StoreUnavailableError, VersionConflictError } from '@hoplab/event-store';
+import { EventStore, LabAlreadyExistsError, StoreUnavailableError, VersionConflictError, type ReplayEvent } from '@hoplab/event-store';
 import { countedEvent, currentRegistry, legacyRegistry } from './fixtures/event-store-registry';
 
 /** A fresh, empty database that can be opened (and reopened) as a store. */
@@ -83,6 +83,48 @@ export function eventStoreContract(freshDatabase: () => Promise<TestDatabase>): 
       const read = await store.readForReplay('lab-a', { from: 1, limit: 1000 });
       expect(read).toHaveLength(41);
       expect(read).toEqual((await store.readStream('lab-a')).map(({ seq, type, version, data, time }) => ({ seq, type, version, data, time })));
+      // A replay's pages: the first 35 events pass what one page string may hold, and are read row by row.
+      const pages: ReplayEvent[][] = [];
+      for await (const page of store.replay('lab-a', { pageSize: 35 })) pages.push(page);
+      expect(pages.map((page) => page.length)).toEqual([35, 6]);
+      expect(pages.flat()).toEqual(read);
+    });
+
+    it('replay gives readForReplay\'s events page by page, short or long (a long one is read ahead)', async () => {
+      await store.appendToStream('lab-a', Array.from({ length: 10 }, (_, i) => countedEvent(i + 1)), { expectedVersion: 0 });
+      await store.appendToStream('lab-b', [countedEvent(99)], { expectedVersion: 0 });
+      await store.appendToStream('lab-a', Array.from({ length: 15 }, (_, i) => countedEvent(i + 11, i % 2 ? 'odd "quoted" \\ é' : '')), { expectedVersion: 10 });
+      const pagesOf = async (options: { from?: number; to?: number; pageSize: number }) => {
+        const pages: ReplayEvent[][] = [];
+        for await (const page of store.replay('lab-a', options)) pages.push(page);
+        return pages;
+      };
+      const all = await store.readForReplay('lab-a');
+      const long = await pagesOf({ pageSize: 4 });
+      expect(long.map((page) => page.length)).toEqual([4, 4, 4, 4, 4, 4, 1]);
+      expect(long.flat()).toEqual(all);
+      expect((await pagesOf({ pageSize: 25 })).flat()).toEqual(all);
+      const short = await pagesOf({ from: 3, to: 9, pageSize: 4 });
+      expect(short.map((page) => page.length)).toEqual([4, 3]);
+      expect(short.flat()).toEqual(await store.readForReplay('lab-a', { from: 3, to: 9 }));
+      expect((await pagesOf({ from: 2, to: 24, pageSize: 3 })).flat()).toEqual(await store.readForReplay('lab-a', { from: 2, to: 24 }));
+      expect(await pagesOf({ from: 26, pageSize: 4 })).toEqual([]);
+      const none: ReplayEvent[][] = [];
+      for await (const page of store.replay('lab-none', { pageSize: 4 })) none.push(page);
+      expect(none).toEqual([]);
+      await expect(pagesOf({ pageSize: 0 })).rejects.toThrow(RangeError);
+    });
+
+    it('a replay stopped after its first page leaves the store as it was: replays and appends go on', async () => {
+      await store.appendToStream('lab-a', Array.from({ length: 30 }, (_, i) => countedEvent(i + 1)), { expectedVersion: 0 });
+      for await (const page of store.replay('lab-a', { pageSize: 2 })) {
+        expect(page.map((event) => event.seq)).toEqual([1, 2]);
+        break;
+      }
+      await store.appendToStream('lab-a', [countedEvent(31)], { expectedVersion: 30 });
+      const seqsRead: number[] = [];
+      for await (const page of store.replay('lab-a', { pageSize: 2 })) seqsRead.push(...page.map((event) => event.seq));
+      expect(seqsRead).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
     });
 
     it("appends with expectedVersion 'any' after whatever is there", async () => {
@@ -269,6 +311,7 @@ export function eventStoreContract(freshDatabase: () => Promise<TestDatabase>): 
       expect(await store.readStream('lab-a')).toMatchObject(expected);
       expect(await store.readAll()).toMatchObject(expected);
       expect(await store.readForReplay('lab-a')).toMatchObject(expected);
+      for await (const page of store.replay('lab-a', { pageSize: 1 })) expect(page).toMatchObject([expected[page[0].seq - 1]]);
       // The old event itself is not rewritten: the previous schema still reads it as it was.
       store = await reopen(legacyRegistry());
       await expect(store.readStream('lab-a', { to: 1 })).resolves.toMatchObject([{ version: 1, data: { ref: 'kube-system/coredns' } }]);

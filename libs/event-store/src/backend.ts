@@ -47,6 +47,8 @@ export interface StoreBackend {
   readStream(labId: string, from: number, to: number, limit: number): Promise<EventRow[]>;
   /** readStream's rows with only the columns a replay needs. */
   readReplay(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]>;
+  /** readReplay's rows of `from`..`to` in pages of `pageSize`, the next one possibly read while the caller applies one. */
+  readReplayPages(labId: string, from: number, to: number, pageSize: number): AsyncGenerator<ReplayRow[], void, undefined>;
   readAll(after: number, limit: number): Promise<EventRow[]>;
   streamVersion(labId: string): Promise<number>;
   /** Upserts the snapshot, then keeps only the lab's `keep` latest seqs. */
@@ -67,3 +69,21 @@ export interface StoreBackend {
 
 /** Stands for "no bound" in `to` and `limit`, so every dialect receives plain integers. */
 export const noUpperBound = Number.MAX_SAFE_INTEGER;
+
+/** Pages read one after the other by `read(from)`, the next one asked before the current one is handed over. */
+export async function* pagesOf(read: (from: number) => Promise<ReplayRow[]> | ReplayRow[], from: number, to: number, pageSize: number): AsyncGenerator<ReplayRow[], void, undefined> {
+  let next: Promise<ReplayRow[]> | undefined = Promise.resolve(read(from));
+  try {
+    while (next) {
+      const rows: ReplayRow[] = await next;
+      next = undefined;
+      if (rows.length === 0) return;
+      const last: number = rows[rows.length - 1].seq;
+      if (rows.length === pageSize && last < to) next = Promise.resolve(read(last + 1));
+      yield rows;
+    }
+  } finally {
+    // The caller stopped early: the page asked meanwhile is dropped, its failure too.
+    next?.catch(() => undefined);
+  }
+}

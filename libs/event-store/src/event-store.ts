@@ -66,6 +66,21 @@ export class EventStore {
     return rows;
   }
 
+  /**
+   * readForReplay's events of `from`..`to` (inclusive seqs) in pages of `pageSize`, for a replay that applies them page by
+   * page: the next page is read while the caller applies one (on SQLite a long replay's pages are read on another thread).
+   */
+  async *replay(labId: string, options: { from?: number; to?: number; pageSize: number }): AsyncGenerator<ReplayEvent[], void, undefined> {
+    this.ensureOpen();
+    const from = bound('from', options.from, 1);
+    const to = bound('to', options.to, noUpperBound);
+    if (!Number.isSafeInteger(options.pageSize) || options.pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${String(options.pageSize)}`);
+    for await (const page of this.backend.readReplayPages(labId, from, to, options.pageSize)) {
+      for (let i = 0; i < page.length; i++) page[i] = this.upcast(page[i]);
+      yield page;
+    }
+  }
+
   /** Events of every lab in global order, strictly after the global position `after`. */
   async readAll(options: { after?: number; limit?: number } = {}): Promise<StoredEvent[]> {
     this.ensureOpen();

@@ -1,6 +1,6 @@
 import { DataSource, type QueryRunner } from 'typeorm';
 import { migrations } from '../../../migrations';
-import type { EventRow, EventToWrite, NewLab, ReplayRow, StoreBackend, StreamHead } from './backend';
+import { pagesOf, type EventRow, type EventToWrite, type NewLab, type ReplayRow, type StoreBackend, type StreamHead } from './backend';
 import { LabAlreadyExistsError, StoreUnavailableError, VersionConflictError } from './errors';
 import type { LabRecord, SnapshotRecord, TokenRole } from './records';
 import { tokenRoles } from './records';
@@ -91,6 +91,11 @@ export class PostgresBackend implements StoreBackend {
     // BIGINT arrives as a string.
     for (const record of records) (record as unknown as ReplayRow).time = Number(record.time);
     return records as unknown as ReplayRow[];
+  }
+
+  /** The next page's query runs on the server while the caller applies the current one. */
+  readReplayPages(labId: string, from: number, to: number, pageSize: number): AsyncGenerator<ReplayRow[], void, undefined> {
+    return pagesOf((start) => this.readReplay(labId, start, to, pageSize), from, to, pageSize);
   }
 
   async readAll(after: number, limit: number): Promise<EventRow[]> {

@@ -369,9 +369,8 @@ export class LabRuntime implements OnModuleDestroy {
 
   /** Applies the stored events after state.version up to `to`. */
   private async applyTail(labId: string, state: LabState, to: number): Promise<void> {
-    while (state.version < to) {
-      const page = await this.store.readForReplay(labId, { from: state.version + 1, to, limit: PAGE });
-      if (page.length === 0) break;
+    if (state.version >= to) return;
+    for await (const page of this.store.replay(labId, { from: state.version + 1, to, pageSize: PAGE })) {
       for (const event of page) evolve(state, event);
     }
   }
