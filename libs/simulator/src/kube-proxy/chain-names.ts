@@ -1,4 +1,4 @@
-import { sha256Base32 } from './sha256-base32';
+import { sha256Base32 } from './go-base32';
 
 /** ServicePortName.String(): "ns/name", plus ":port" only for a named port. */
 export function servicePortName(namespace: string, name: string, portName: string): string {
@@ -17,7 +17,7 @@ export function endpointString(ip: string, port: number): string {
 
 /** KUBE-SEP-<hash> of "spn" + lower-case protocol + "ip:port" (`spnProtocol` is the first two, joined). */
 export function endpointChainNameOf(spnProtocol: string, endpoint: string): string {
-  return sha256Base32('KUBE-SEP-', spnProtocol, endpoint);
+  return sha256Base32('KUBE-SEP-', spnProtocol + endpoint);
 }
 
 export function endpointChainName(spn: string, protocol: string, endpoint: string): string {
