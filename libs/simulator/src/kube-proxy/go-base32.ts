@@ -11,8 +11,8 @@ let codesPrefix: string | undefined;
  * flat string: the part kube-proxy's chain names keep (the digest's first 10 bytes, never padded).
  */
 export function sha256Base32(prefix: string, text: string): string {
-  // latin1: one char per digest byte, the smallest string node's one-shot hash returns.
-  const digest = hash('sha256', text, 'latin1');
+  // 'binary' (latin1): one char per digest byte, the smallest string node's one-shot hash returns.
+  const digest = hash('sha256', text, 'binary');
   if (prefix !== codesPrefix) {
     codesPrefix = prefix;
     codes = [...prefix].map((c) => c.charCodeAt(0)).concat(new Array<number>(16).fill(0));
