@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createNetfilter, renderIptablesSave } from '@hoplab/simulator/iptables';
-import { applyWrites, KubeProxyRuleBuilder, restoreText } from '@hoplab/simulator/kube-proxy';
+import { applyWrites, KubeProxyRuleBuilder, restoreText, SharedServiceRules } from '@hoplab/simulator/kube-proxy';
 import type { EndpointInput, ServiceInput } from '@hoplab/simulator/kube-proxy';
 
 const SERVICES = 10_000;
@@ -29,8 +29,9 @@ function cluster() {
   return { services, endpoints };
 }
 
-/** Wall ms; the CPU ms of every call so far are kept in `cpu` under the same label. */
+/** Wall ms; the CPU ms of the last call are kept in `cpu` (and its wall ms in `wallOf`) under the same label. */
 const cpu: Record<string, number> = {};
+const wallOf: Record<string, number> = {};
 const timed = <T>(label: string, f: () => T): [T, number] => {
   const used = process.cpuUsage();
   const start = performance.now();
@@ -38,6 +39,7 @@ const timed = <T>(label: string, f: () => T): [T, number] => {
   const wall = +(performance.now() - start).toFixed(2);
   const spent = process.cpuUsage(used);
   cpu[label] = +((spent.user + spent.system) / 1000).toFixed(2);
+  wallOf[label] = wall;
   return [result, wall];
 };
 
@@ -46,26 +48,39 @@ export async function run(): Promise<Record<string, unknown>> {
   const node = { name: 'node17', ip: '10.0.0.17' };
   const net = { podCIDR: '10.244.17.0/24', clusterCIDR: '10.244.0.0/16' };
 
-  // The first node computes every chain name (sha256), every top-level rule and one lazy chain per
-  // SVC/SEP chain (their rules are made on first read: makeLazyRules below); the others reuse them
-  // for the same Service objects and endpoint lists (kept per Service), as the nodes of a lab do.
-  const [, coldFullMs] = timed('fullBuildFirstNode', () => new KubeProxyRuleBuilder(node, net, '1.28+').fullSync({ services, endpoints }));
+  // (i) What every node shares, built once per lab (in a lab, as the Services and endpoints arrive):
+  // every chain name (sha256), every top-level rule, one lazy chain per SVC/SEP chain (their rules
+  // are made on first read: makeLazyRules below), the KUBE-SERVICES order.
+  const shared = new SharedServiceRules(net.clusterCIDR);
+  timed('sharedBuild', () => shared.build({ services, endpoints }));
+  // (ii) A node's full sync given the shared pieces: the first node in this process, then another.
+  // The first also lists every service chain once for the shared pieces' version (for every node).
+  const [, coldFullMs] = timed('fullBuildFirstNode', () => new KubeProxyRuleBuilder(node, net, '1.28+').fullSync({ services, endpoints }, undefined, shared));
   const builder = new KubeProxyRuleBuilder({ name: 'node18', ip: '10.0.0.18' }, net, '1.28+');
-  const [full, fullBuildMs] = timed('fullBuildOtherNode', () => builder.fullSync({ services, endpoints }));
+  const [full, fullBuildMs] = timed('fullBuildOtherNode', () => builder.fullSync({ services, endpoints }, undefined, shared));
 
+  // One endpoint changes, as in a lab: the shared pieces take the change, then the node's partial sync.
   const partialTimes: number[] = [];
+  const updateTimes: number[] = [];
   let partial = full;
-  const partialCpu = process.cpuUsage();
+  let updateCpuMs = 0;
+  let partialCpuMs = 0;
   for (let i = 0; i < 20; i++) {
     const service = services[(i * 7919) % SERVICES];
     const key = `${service.namespace}/${service.name}`;
     const list = endpoints.get(`${key}:http`)!.map((e, j) => (j === 0 ? { ...e, ready: i % 2 === 0 } : e));
-    const [output, ms] = timed('partialSync', () => builder.partialSync([{ key, service, endpoints: new Map([[`${key}:http`, list]]) }]));
+    endpoints.set(`${key}:http`, list);
+    const change = { key, service, endpoints: new Map([[`${key}:http`, list]]) };
+    const [, updateMs] = timed('sharedUpdate', () => shared.update({ services, endpoints }, [change]));
+    updateTimes.push(updateMs);
+    updateCpuMs += cpu.sharedUpdate;
+    const [output, ms] = timed('partialSync', () => builder.partialSync([change]));
     partial = output;
     partialTimes.push(ms);
+    partialCpuMs += cpu.partialSync;
   }
-  const partialCpuUsed = process.cpuUsage(partialCpu);
   partialTimes.sort((a, b) => a - b);
+  updateTimes.sort((a, b) => a - b);
 
   const netfilter = createNetfilter();
   const [restored, restoreMs] = timed('applyFullRestoreToModel', () => applyWrites(netfilter, full));
@@ -85,12 +100,18 @@ export async function run(): Promise<Record<string, unknown>> {
     natChains: full.natChains,
     natRules: full.natRules,
     restoreBytes: fullText.length,
+    /** (i) per lab: the shared pieces for every Service and endpoint (wall; CPU in cpuMs.sharedBuild), and per Service change. */
+    sharedBuildMs: wallOf.sharedBuild,
+    sharedBuildCpuUsPerEndpoint: +((cpu.sharedBuild * 1000) / ENDPOINTS).toFixed(2),
+    sharedUpdateMedianMs: updateTimes[10],
+    sharedUpdateMeanCpuMs: +(updateCpuMs / 20).toFixed(2),
+    /** (ii) a node's full build given the shared pieces (the target's figure): the first in this process, then another. */
     fullBuildFirstNodeMs: coldFullMs,
     fullBuildOtherNodeMs: fullBuildMs,
     partialSyncMedianMs: partialTimes[10],
     partialSyncMaxMs: partialTimes[partialTimes.length - 1],
     /** CPU time per partial sync (the wall figures suffer on a shared machine). */
-    partialSyncMeanCpuMs: +((partialCpuUsed.user + partialCpuUsed.system) / 1000 / 20).toFixed(2),
+    partialSyncMeanCpuMs: +(partialCpuMs / 20).toFixed(2),
     partialRestoreLines: restoreText(partial).split('\n').length,
     applyFullRestoreToModelMs: restoreMs,
     makeLazyRulesMs,

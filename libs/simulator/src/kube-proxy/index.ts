@@ -7,6 +7,7 @@ export type { ServicePortRules, RuleContext, ChainRules } from './service-rules'
 export { applyWrites, restoreText } from './apply-writes';
 export { KubeProxyRuleBuilder, buildFullRestore, LARGE_CLUSTER_ENDPOINTS_THRESHOLD } from './ruleset';
 export type { ServiceChange, SyncOutput, TableWrite, ExistingChains } from './ruleset';
+export { SharedServiceRules } from './shared-service-rules';
 export {
   applyKubeletChains, ensureKubeProxyCanaries, ensureJumpRules, applyKubeProxySync, natChainNames, ensureChain,
   KUBE_PROXY_CANARY, KUBELET_CANARY,

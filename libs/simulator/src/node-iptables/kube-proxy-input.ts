@@ -1,5 +1,7 @@
 import type { LabState, NodeState } from '../cluster/types';
 import { servicePortName } from '../kube-proxy/chain-names';
+import { SharedServiceRules } from '../kube-proxy/shared-service-rules';
+import type { ServiceChange } from '../kube-proxy/service-set';
 import type { EndpointInput, KubeProxyConfig, KubeProxyInput, ServiceInput } from '../kube-proxy/types';
 import { serviceEndpoints } from '../services/endpoints';
 import type { ServiceState } from '../services/types';
@@ -18,6 +20,8 @@ export interface ClusterServices {
   totalEndpoints: number;
   /** Index of each Service key in `services`. */
   positions: Map<string, number>;
+  /** kube-proxy's rules every node shares, once a node with tables asked (sharedServiceRules), kept in step with each version. */
+  rules?: SharedServiceRules;
 }
 
 function countTotal(services: readonly ServiceInput[], endpoints: ReadonlyMap<string, EndpointInput[]>): number {
@@ -119,6 +123,7 @@ function update(state: LabState, current: ClusterServices, from: number): Cluste
     services.length = 0;
     for (const key of state.services.keys()) services.push(byKey.get(key)!);
   }
+  current.rules?.update(current, serviceChanges(changed, current));
   return current;
 }
 
@@ -129,6 +134,31 @@ export function clusterServices(state: LabState): ClusterServices {
   const services = cached && cached.version < state.version ? update(state, cached.services, cached.version) : derive(state);
   cache.set(state, { version: state.version, services });
   return services;
+}
+
+/** The lab's shared kube-proxy rules for the state's version, built on the first call. */
+export function sharedServiceRules(state: LabState): SharedServiceRules {
+  const services = clusterServices(state);
+  if (!services.rules || services.rules.clusterCIDR !== state.cluster.podCIDR) {
+    services.rules = new SharedServiceRules(state.cluster.podCIDR);
+    services.rules.build(services);
+  }
+  return services.rules;
+}
+
+/** What kube-proxy learns of the Services of these keys: spec (undefined when deleted) and endpoints per port. */
+export function serviceChanges(keys: Iterable<string>, services: ClusterServices): ServiceChange[] {
+  const changes: ServiceChange[] = [];
+  for (const key of keys) {
+    const service = services.byKey.get(key);
+    const endpoints = new Map<string, EndpointInput[]>();
+    for (const port of service?.ports ?? []) {
+      const spn = servicePortName(service!.namespace, service!.name, port.name);
+      endpoints.set(spn, services.endpoints.get(spn) ?? []);
+    }
+    changes.push({ key, service, endpoints });
+  }
+  return changes;
 }
 
 export function kubeProxyInput(state: LabState, node: NodeState): KubeProxyInput {

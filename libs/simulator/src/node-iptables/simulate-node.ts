@@ -5,10 +5,8 @@ import {
   applyKubeletChains, applyKubeProxySync, ensureKubeProxyCanaries, KUBE_PROXY_CANARY, KUBELET_CANARY, KubeProxyRuleBuilder,
   natChainNames, afterSync, nextSync, CANARY_SETTLE_MS, LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
 } from '../kube-proxy';
-import type { NextSync, ServiceChange, SyncLoopState } from '../kube-proxy';
-import { servicePortName } from '../kube-proxy/chain-names';
-import type { EndpointInput } from '../kube-proxy/types';
-import { clusterServices, kubeProxyConfig, kubeProxyInput } from './kube-proxy-input';
+import type { NextSync, SyncLoopState } from '../kube-proxy';
+import { clusterServices, kubeProxyConfig, kubeProxyInput, serviceChanges, sharedServiceRules } from './kube-proxy-input';
 import { applyPluginChains } from '../cni/plugin-chains';
 import { kubeProxyReplaced } from '../cni/plugins';
 
@@ -225,7 +223,7 @@ export class NodeKubeProxy {
         // On tables only kube-proxy wrote, the stale chains are the ones its builder retired: no scan of every chain.
         const builder = this.builder;
         const existing = !cleanup ? undefined : this.trusted ? (name: string) => netfilter.nat.chains.has(name) : natChainNames(netfilter);
-        const output = next.kind === 'full' ? builder.fullSync(services, existing) : builder.partialSync(changesFor(changed, services), existing);
+        const output = next.kind === 'full' ? builder.fullSync(services, existing, sharedServiceRules(state)) : builder.partialSync(serviceChanges(changed, services), existing);
         const applied = applyKubeProxySync(netfilter, output, config.version, this.trusted);
         ok = applied.restore.ok;
         if (!ok) this.trusted = false;
@@ -273,16 +271,4 @@ export class NodeKubeProxy {
 /** The node's kube-proxy from its start up to `until` (ms of lab time), from scratch. */
 export function simulateNode(state: LabState, node: NodeState, until: number, withTables: boolean): NodeSimulation {
   return new NodeKubeProxy(state, node, withTables).run(state, until);
-}
-
-function changesFor(keys: ReadonlySet<string>, services: ReturnType<typeof clusterServices>): ServiceChange[] {
-  return [...keys].map((key) => {
-    const service = services.byKey.get(key);
-    const endpoints = new Map<string, EndpointInput[]>();
-    for (const port of service?.ports ?? []) {
-      const spn = servicePortName(service!.namespace, service!.name, port.name);
-      endpoints.set(spn, services.endpoints.get(spn) ?? []);
-    }
-    return { key, service, endpoints };
-  });
 }
