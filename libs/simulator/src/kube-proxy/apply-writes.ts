@@ -32,13 +32,6 @@ class SharedRulesChain implements Chain {
   }
 }
 
-/** Lines of one table's block in kube-proxy's restore input: *table, declarations, rules, -X lines, COMMIT. */
-function blockLines(write: TableWrite): number {
-  let rules = 0;
-  for (const chain of write.chains) rules += ruleCount(chain);
-  return 2 + write.chains.length + 2 * write.deleted.length + rules;
-}
-
 /**
  * Applies a sync's writes as `iptables-restore --noflush` would apply its text: per table, declared
  * chains are flushed and refilled, every jump must reach an existing chain, stale chains are
@@ -73,6 +66,7 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = fa
         line++;
       }
     }
+    const rulesEnd = line;
     // On a trusted table whose services all jump only to their own current chains, nothing reaches a stale one.
     if (write.deleted.length > 0 && !(trusted && sync.onlyOwnJumps)) {
       const deleted = new Set(write.deleted);
@@ -96,7 +90,8 @@ export function applyWrites(netfilter: Netfilter, sync: SyncOutput, trusted = fa
     }
     for (const name of write.deleted) table.chains.delete(name);
     table.exists = true;
-    firstLine += blockLines(write);
+    // The block's -X lines, then COMMIT.
+    firstLine = rulesEnd + write.deleted.length + 1;
   }
   return { ok: true };
 }

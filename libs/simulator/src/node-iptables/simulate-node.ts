@@ -243,7 +243,7 @@ export class NodeKubeProxy {
     if (item.kind === 'change') {
       if (this.replaced) return;
       this.changed.add(item.service);
-      this.loop = { ...this.loop, pendingChangeSince: this.loop.pendingChangeSince ?? item.time };
+      if (this.loop.pendingChangeSince === undefined) this.loop = { ...this.loop, pendingChangeSince: item.time };
       return;
     }
     this.dirty = true;
