@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { sizeInBytes } from '../gateway/size-limit';
 
 /** Media types whose bodies are JSON, and those read as text (YAML manifests). */
-export const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\s*(;|$)/i];
+const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\s*(;|$)/i];
 export const TEXT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 
 const BOM = 0xfeff;

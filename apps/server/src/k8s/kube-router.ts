@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config';
+import { TEXT_TYPES } from '../http/body-parsers';
 import { sendProblem, toProblem } from '../problem/problem.filter';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, KUBERNETES_VERSION, legacyApiGroupList, legacyApiVersions, legacyResourceList, openApiGroupVersion, openApiIndex, wantsAggregatedDiscovery, type KubeResource } from './catalog';
 import { KubeApiService, type KubeAccess } from './kube-api.service';
@@ -44,7 +45,7 @@ export class KubeRouter {
   ) {
     this.app.disable('x-powered-by');
     this.app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
-    this.app.use(express.text({ limit: config.bodyLimit, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'] }));
+    this.app.use(express.text({ limit: config.bodyLimit, type: TEXT_TYPES }));
     this.app.use(express.text({ type: 'application/apply-patch+yaml', limit: '1mb' }));
     this.app.use('/:lab', (request, response, next) => {
       this.handle(request, response).catch((error) => this.fail(error, response, next));

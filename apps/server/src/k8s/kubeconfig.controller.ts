@@ -34,6 +34,6 @@ export class KubeconfigController {
     const base = `${request.protocol}://${request.headers.host}/k8s/${encodeURIComponent(lab.id)}`;
     // kubectl sends bearer tokens over https only: over http the token rides in the server URL.
     const server = request.protocol === 'https' ? base : `${base}/token/${encodeURIComponent(token)}`;
-    response.type('application/yaml').send(labKubeconfig(server, lab.name, token));
+    response.type('application/yaml; charset=utf-8').send(labKubeconfig(server, lab.name, token));
   }
 }

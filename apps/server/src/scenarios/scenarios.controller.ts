@@ -31,7 +31,7 @@ export class ScenariosController {
   async export(@Req() request: LabRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const { version, yaml } = await this.scenarios.export(request.labAccess.lab);
     response.header('ETag', `"${version}"`);
-    response.type('application/yaml');
+    response.type('application/yaml; charset=utf-8');
     return yaml;
   }
 }
