@@ -13,7 +13,7 @@ const swc = [
 ];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|content-disposition)/)'],
   moduleNameMapper: {
     '^@hoplab/(simulator|events|event-store)$': '<rootDir>/libs/$1/src',
     '^@hoplab/(simulator|events|event-store)/(.*)$': '<rootDir>/libs/$1/src/$2',

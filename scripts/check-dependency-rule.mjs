@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const frameworkPackages = /^(@nestjs\/|typeorm|socket\.io|@socket\.io\/|express|pg$|better-sqlite3|redis|nestjs-pino|pino)/;
+const frameworkPackages = /^(@nestjs\/|typeorm|socket\.io|@socket\.io\/|express|fastify|@fastify\/|pg$|better-sqlite3|redis|nestjs-pino|pino)/;
 
 function* sourceFiles(dir) {
   for (const entry of readdirSync(dir)) {

@@ -17,11 +17,6 @@ import { StoreModule } from './store/store.module';
 import { TracesModule } from './traces/traces.module';
 import { WebReadsModule } from './web/node-tables.controller';
 
-/** Whether pino-http logs every request (it costs ~5% of a mutation's CPU, so a silent server logs none). */
-export function logsRequests(config: ServerConfig): boolean {
-  return config.logLevel !== 'silent';
-}
-
 @Module({})
 export class AppModule {
   static forRoot(config: ServerConfig): DynamicModule {
@@ -35,7 +30,8 @@ export class AppModule {
             // Tokens must never reach the logs.
             redact: ['req.headers.authorization'],
           },
-          ...(logsRequests(config) ? {} : { forRoutes: [] }),
+          // A silent server logs no request: pino-http's per-request child loggers cost ~5% of a mutation's CPU.
+          ...(config.logLevel === 'silent' ? { forRoutes: [] } : {}),
         }),
         StoreModule,
         RuntimeModule,

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { EventStore, type LabRecord, type TokenRole } from '@hoplab/event-store';
 import { forbidden, notFound, unauthorized } from '../problem/problem';
 import { bearerToken, hashToken } from './tokens';
@@ -15,7 +15,7 @@ export interface LabAccess {
   role: TokenRole;
 }
 
-export type LabRequest = Request & { labAccess: LabAccess };
+export type LabRequest = FastifyRequest<{ Params: Record<string, string> }> & { labAccess: LabAccess };
 
 /** Resolves `:lab` and the bearer token into the caller's role, before any handler runs. */
 @Injectable()

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { parse as parseYaml } from 'yaml';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config';
+import { TEXT_TYPES } from '../http/body-parsers';
+import { sendProblem, toProblem } from '../problem/problem.filter';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, KUBERNETES_VERSION, legacyApiGroupList, legacyApiVersions, legacyResourceList, openApiGroupVersion, openApiIndex, wantsAggregatedDiscovery, type KubeResource } from './catalog';
 import { KubeApiService, type KubeAccess } from './kube-api.service';
 import { deploymentScale, tableOf, type KubeObject } from './objects';
@@ -28,17 +31,29 @@ export function splitPathToken(path: string): { token?: string; path: string } {
 const query = (request: Request, key: string) => (typeof request.query[key] === 'string' ? (request.query[key] as string) : undefined);
 
 /**
- * The Kubernetes API of every lab, mounted at `/k8s/:lab`: plain Express so that watch and log
- * streams, content types and Status errors are exactly what kubectl expects.
+ * The Kubernetes API of every lab, mounted at `/k8s/:lab`: a plain Express application (run as
+ * middleware of the Fastify server) so that watch and log streams, content types and Status errors
+ * are exactly what kubectl expects.
  */
 @Injectable()
 export class KubeRouter {
-  readonly router: Router = express.Router({ mergeParams: true });
+  readonly app: Express = express();
 
-  constructor(@Inject(KubeApiService) private readonly api: KubeApiService) {
-    this.router.use(express.text({ type: 'application/apply-patch+yaml', limit: '1mb' }));
-    this.router.use('/:lab', (request, response, next) => {
+  constructor(
+    @Inject(KubeApiService) private readonly api: KubeApiService,
+    @Inject(SERVER_CONFIG) config: ServerConfig,
+  ) {
+    this.app.disable('x-powered-by');
+    this.app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+    this.app.use(express.text({ limit: config.bodyLimit, type: TEXT_TYPES }));
+    this.app.use(express.text({ type: 'application/apply-patch+yaml', limit: '1mb' }));
+    this.app.use('/:lab', (request, response, next) => {
       this.handle(request, response).catch((error) => this.fail(error, response, next));
+    });
+    // Body errors (413, malformed JSON) and faults outside kubectl's Status errors are problems, as in the rest of the API.
+    this.app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+      if (response.headersSent) return next(error);
+      sendProblem(response, toProblem(error));
     });
   }
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { stringify } from 'yaml';
 import { LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
 import { bearerToken } from '../auth/tokens';
@@ -28,12 +28,12 @@ export class KubeconfigController {
   @ApiOperation({ summary: 'A kubeconfig for `kubectl --kubeconfig` against the lab’s Kubernetes API (any role; the caller’s token)' })
   @ApiProduces('application/yaml')
   @ApiResponse({ status: 200, description: 'kubeconfig YAML' })
-  kubeconfig(@Req() request: LabRequest, @Res() response: Response): void {
+  kubeconfig(@Req() request: LabRequest, @Res() response: FastifyReply): void {
     const { lab } = request.labAccess;
     const token = bearerToken(request.headers.authorization)!;
     const base = `${request.protocol}://${request.headers.host}/k8s/${encodeURIComponent(lab.id)}`;
     // kubectl sends bearer tokens over https only: over http the token rides in the server URL.
     const server = request.protocol === 'https' ? base : `${base}/token/${encodeURIComponent(token)}`;
-    response.type('application/yaml').send(labKubeconfig(server, lab.name, token));
+    response.type('application/yaml; charset=utf-8').send(labKubeconfig(server, lab.name, token));
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AllowRoles, LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
 import { bearerToken } from '../auth/tokens';
 import { unauthorized } from '../problem/problem';
@@ -22,9 +22,9 @@ export class LabsController {
   @ApiResponse({ status: 201, schema: openApi.createdLab })
   @ApiResponse({ status: 400, content: problem })
   @ApiResponse({ status: 422, content: problem })
-  async create(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+  async create(@Body() body: unknown, @Res({ passthrough: true }) response: FastifyReply) {
     const created = await this.labs.create(parseOrThrow(createLabSchema, body, 'lab'));
-    response.setHeader('ETag', `"${created.version}"`);
+    response.header('ETag', `"${created.version}"`);
     return created;
   }
 
@@ -46,9 +46,9 @@ export class LabsController {
   @ApiResponse({ status: 200, schema: openApi.lab })
   @ApiResponse({ status: 401, content: problem })
   @ApiResponse({ status: 404, content: problem })
-  get(@Req() request: LabRequest, @Res({ passthrough: true }) response: Response) {
+  get(@Req() request: LabRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const { lab, role } = request.labAccess;
-    response.setHeader('ETag', `"${lab.version}"`);
+    response.header('ETag', `"${lab.version}"`);
     return { ...lab, role };
   }
 
@@ -72,10 +72,10 @@ export class LabsController {
   @ApiBody({ schema: openApi.forkLab })
   @ApiResponse({ status: 201, schema: openApi.createdLab })
   @ApiResponse({ status: 422, description: 'a fork point beyond the lab’s version', content: problem })
-  async fork(@Req() request: LabRequest, @Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+  async fork(@Req() request: LabRequest, @Body() body: unknown, @Res({ passthrough: true }) response: FastifyReply) {
     const { at, name } = parseOrThrow(forkLabSchema, body ?? {}, 'fork');
     const created = await this.labs.fork(request.labAccess.lab, at, name);
-    response.setHeader('ETag', `"${created.version}"`);
+    response.header('ETag', `"${created.version}"`);
     return created;
   }
 
@@ -84,10 +84,10 @@ export class LabsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The lab’s events after a seq, in order' })
   @ApiResponse({ status: 200, schema: { type: 'array', items: openApi.event } })
-  async events(@Req() request: LabRequest, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
+  async events(@Req() request: LabRequest, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: FastifyReply) {
     const { after, limit } = parseOrThrow(eventsQuerySchema, query, 'query');
     const { lab } = request.labAccess;
-    response.setHeader('ETag', `"${lab.version}"`);
+    response.header('ETag', `"${lab.version}"`);
     const events = await this.labs.events(lab.id, after, limit);
     return events.map(eventView);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Headers, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { TokenRole } from '@hoplab/event-store';
 import { AllowRoles, LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
 import { parseIfMatch } from './if-match';
@@ -29,14 +29,14 @@ export class MutationsController {
   @ApiOperation({ summary: 'Add a node (name, IP and podCIDR are chosen as minikube would when omitted)' })
   @ApiBody({ schema: openApi.addNode })
   @ApiResponse({ status: 201, schema: openApi.mutation })
-  addNode(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: Response) {
+  addNode(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
     return this.mutate(request, this.commands.addNode(body), version, response);
   }
 
   @Delete('nodes/:node')
   @ApiOperation({ summary: 'Remove a node and its pods' })
   @ApiResponse({ status: 200, schema: openApi.mutation })
-  removeNode(@Req() request: LabRequest, @Param('node') node: string, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: Response) {
+  removeNode(@Req() request: LabRequest, @Param('node') node: string, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
     return this.mutate(request, this.commands.removeNode(node), version, response);
   }
 
@@ -44,7 +44,7 @@ export class MutationsController {
   @ApiOperation({ summary: 'Add a router between node networks (the two-VMs-and-a-router topology)' })
   @ApiBody({ schema: openApi.addRouter })
   @ApiResponse({ status: 201, schema: openApi.mutation })
-  addRouter(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: Response) {
+  addRouter(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
     return this.mutate(request, this.commands.addRouter(body), version, response);
   }
 
@@ -54,7 +54,7 @@ export class MutationsController {
   @ApiBody({ schema: { type: 'string', description: 'multi-document YAML, or a JSON object or List' } })
   @ApiResponse({ status: 200, schema: { ...openApi.mutation, properties: { ...openApi.mutation.properties, results: { type: 'array', items: { type: 'object' } } } } })
   @ApiResponse({ status: 422, description: 'an object Kubernetes would reject; errors name the document index and field', content: problem })
-  apply(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: Response) {
+  apply(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
     const prepared = this.commands.apply(body);
     response.status(200);
     return this.mutate(request, prepared, version, response);
@@ -64,7 +64,7 @@ export class MutationsController {
   @ApiOperation({ summary: 'Move the lab to another CNI plugin (a real migration: every pod is re-added through the new plugin and gets a new address)' })
   @ApiBody({ schema: openApi.cni })
   @ApiResponse({ status: 201, schema: openApi.mutation })
-  changePlugin(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: Response) {
+  changePlugin(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
     return this.mutate(request, this.commands.changePlugin(body), version, response);
   }
 
@@ -72,7 +72,7 @@ export class MutationsController {
   @ApiOperation({ summary: 'Change the simulated clock: advance it ("30s", "1m30s") and/or set its speed (0 pauses)' })
   @ApiBody({ schema: openApi.clock })
   @ApiResponse({ status: 201, schema: openApi.mutation })
-  clock(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: Response) {
+  clock(@Req() request: LabRequest, @Body() body: unknown, @Headers('if-match') version: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
     return this.mutate(request, this.commands.clock(body), version, response);
   }
 
@@ -85,14 +85,14 @@ export class MutationsController {
     @Param('namespace') namespace: string,
     @Param('name') name: string,
     @Headers('if-match') version: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.mutate(request, this.commands.deleteObject(resource, namespace, name), version, response);
   }
 
-  private async mutate(request: LabRequest, prepared: PreparedMutation, version: string | undefined, response: Response) {
+  private async mutate(request: LabRequest, prepared: PreparedMutation, version: string | undefined, response: FastifyReply) {
     const result = await this.commands.execute(request.labAccess.lab.id, prepared, { actor: request.labAccess.role, ifMatch: parseIfMatch(version) });
-    response.setHeader('ETag', `"${result.version}"`);
+    response.header('ETag', `"${result.version}"`);
     return mutationView(result);
   }
 }

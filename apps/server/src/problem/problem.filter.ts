@@ -1,15 +1,16 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { EventValidationError } from '@hoplab/events';
 import { LabAlreadyExistsError, StoreUnavailableError, VersionConflictError } from '@hoplab/event-store';
 import { ManifestError, SimulatorError } from '@hoplab/simulator';
 import { ProblemDetails, ProblemException, problemTitle, problemType } from './problem';
 
-/** Body-parser and other connect-style errors carry their HTTP status on the error object. */
+/** Body-parser, Fastify and other connect-style errors carry their HTTP status on the error object. */
 interface StatusError {
   status?: number;
   statusCode?: number;
   type?: string;
+  code?: string;
   message?: string;
 }
 
@@ -58,8 +59,9 @@ function statusOf(error: unknown): number {
 }
 
 function detailOf(error: unknown, status: number): string {
-  const type = (error as StatusError).type;
-  if (type === 'entity.too.large') return 'The request body is larger than the server accepts.';
+  // Nest hands Fastify's own errors (413 over the body limit) over as HttpExceptions caused by them.
+  const { type, code } = (error instanceof HttpException && error.cause ? error.cause : error) as StatusError;
+  if (type === 'entity.too.large' || code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is larger than the server accepts.';
   if (type === 'entity.parse.failed') return `The request body is not valid JSON: ${(error as StatusError).message}`;
   if (error instanceof HttpException) {
     const response = error.getResponse();
@@ -72,23 +74,27 @@ function detailOf(error: unknown, status: number): string {
   return (error as StatusError).message ?? problemTitle(status);
 }
 
-export function sendProblem(response: Response, problem: ProblemDetails): void {
-  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+/** What sendProblem needs of a response: Fastify's reply, or Express's response in the Kubernetes API. */
+export interface ProblemResponse {
+  status(code: number): unknown;
+  type(contentType: string): unknown;
+  send(body: string): unknown;
 }
 
-const logger = new Logger('Problem');
-
-/** Answers `error` as problem+json; server faults are logged. */
-export function answerProblem(error: unknown, response: Response): void {
-  const problem = toProblem(error);
-  if (problem.status >= 500) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  sendProblem(response, problem);
+export function sendProblem(response: ProblemResponse, problem: ProblemDetails): void {
+  response.status(problem.status);
+  response.type('application/problem+json; charset=utf-8');
+  response.send(JSON.stringify(problem));
 }
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
-    answerProblem(error, host.switchToHttp().getResponse<Response>());
+    const problem = toProblem(error);
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), problem);
   }
 }

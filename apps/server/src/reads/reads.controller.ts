@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { EventStore } from '@hoplab/event-store';
 import { LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
@@ -38,10 +38,10 @@ export class ReadsController {
   @Get('state')
   @ApiOperation({ summary: 'The lab as of event `at` (default: now)' })
   @ApiQuery({ name: 'at', required: false, type: Number })
-  async state(@Req() request: LabRequest, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
+  async state(@Req() request: LabRequest, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: FastifyReply) {
     const { at } = parseOrThrow(atQuery, query, 'query');
     const view = await this.runtime.stateAt(request.labAccess.lab.id, at, stateView);
-    response.setHeader('ETag', `"${view.version}"`);
+    response.header('ETag', `"${view.version}"`);
     return view;
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
 import { badRequest } from '../problem/problem';
 import { resolveScenario } from './scenario-catalog';
@@ -28,10 +28,10 @@ export class ScenariosController {
   @ApiOperation({ summary: 'Export the lab as a scenario file that rebuilds it (POST /api/labs { scenario })' })
   @ApiProduces('application/yaml')
   @ApiResponse({ status: 200, description: 'the scenario as YAML' })
-  async export(@Req() request: LabRequest, @Res({ passthrough: true }) response: Response) {
+  async export(@Req() request: LabRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const { version, yaml } = await this.scenarios.export(request.labAccess.lab);
-    response.setHeader('ETag', `"${version}"`);
-    response.type('application/yaml');
+    response.header('ETag', `"${version}"`);
+    response.type('application/yaml; charset=utf-8');
     return yaml;
   }
 }
