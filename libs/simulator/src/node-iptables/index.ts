@@ -4,5 +4,5 @@ export { controllerOccurrences, type ControllerOccurrence, type EndpointsUpdated
 export { KUBELET_MONITOR_PERIOD_MS, type KubeProxySynced, type KubeletResynced, type NodeSimulation } from './simulate-node';
 export { explainIptablesRecovery } from './explain';
 export { cloneNetfilter } from './clone';
-export { clusterServices, kubeProxyConfig } from './kube-proxy-input';
+export { clusterServices, kubeProxyConfig, sharedServiceRules } from './kube-proxy-input';
 export { countPacket, countPolicy, countTracedPackets, type CountedPacket } from './count-packet';
