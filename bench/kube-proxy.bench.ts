@@ -48,7 +48,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const node = { name: 'node17', ip: '10.0.0.17' };
   const net = { podCIDR: '10.244.17.0/24', clusterCIDR: '10.244.0.0/16' };
 
-  // (i) What every node shares, built once per lab (in a lab, as the Services and endpoints arrive):
+  // (i) What every node shares, built once per lab (in a lab: on the first node's full sync, then kept in step per Service change):
   // every chain name (sha256), every top-level rule, one lazy chain per SVC/SEP chain (their rules
   // are made on first read: makeLazyRules below), the KUBE-SERVICES order.
   const shared = new SharedServiceRules(net.clusterCIDR);
