@@ -29,22 +29,18 @@ export class LabAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<LabRequest>();
-    const allowed = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ALLOWED_ROLES, [context.getHandler(), context.getClass()]);
-    request.labAccess = await this.authorize(String(request.params.lab), request.headers.authorization, allowed);
-    return true;
-  }
-
-  /** The caller's access to `labId` from its Authorization header, or the problem that refuses it. */
-  async authorize(labId: string, authorization: string | undefined, allowed: TokenRole[] | undefined): Promise<LabAccess> {
-    const token = bearerToken(authorization);
+    const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized('This call needs an Authorization: Bearer <token> header.');
+    const labId = String(request.params.lab);
     const lab = await this.store.getLab(labId);
     if (!lab) throw notFound(`There is no lab ${labId}.`);
     const role = await this.verified.roleOf(labId, token, () => this.store.roleOf(labId, hashToken(token)));
     if (!role) throw unauthorized(`The token is not valid for lab ${labId}.`);
+    const allowed = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ALLOWED_ROLES, [context.getHandler(), context.getClass()]);
     if (allowed && !allowed.includes(role)) {
       throw forbidden(`The ${role} role may not do this; it needs ${allowed.join(' or ')}.`);
     }
-    return { lab, role };
+    request.labAccess = { lab, role };
+    return true;
   }
 }

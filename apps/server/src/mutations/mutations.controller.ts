@@ -1,15 +1,11 @@
 import { Body, Controller, Delete, Headers, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { TokenRole } from '@hoplab/event-store';
 import { AllowRoles, LabAuthGuard, type LabRequest } from '../auth/lab-auth.guard';
 import { parseIfMatch } from './if-match';
+import { eventView } from '../runtime/event-view';
 import { LabCommandsService, type PreparedMutation } from './lab-commands.service';
 import { openApi } from './mutation.schemas';
-import { mutationView } from './mutation-view';
-
-/** The roles that may change a lab (observers only read). */
-export const MUTATING_ROLES: TokenRole[] = ['instructor', 'student'];
 
 const ifMatch = { name: 'If-Match', required: false, description: 'The lab version the change is based on, e.g. "12"; a mismatch is 409' };
 const problem = { 'application/problem+json': { schema: { type: 'object' } } };
@@ -21,7 +17,7 @@ const problem = { 'application/problem+json': { schema: { type: 'object' } } };
 @ApiResponse({ status: 409, description: 'If-Match mismatch or a name taken', content: problem })
 @Controller('labs/:lab')
 @UseGuards(LabAuthGuard)
-@AllowRoles(...MUTATING_ROLES)
+@AllowRoles('instructor', 'student')
 export class MutationsController {
   constructor(@Inject(LabCommandsService) private readonly commands: LabCommandsService) {}
 
@@ -93,6 +89,6 @@ export class MutationsController {
   private async mutate(request: LabRequest, prepared: PreparedMutation, version: string | undefined, response: FastifyReply) {
     const result = await this.commands.execute(request.labAccess.lab.id, prepared, { actor: request.labAccess.role, ifMatch: parseIfMatch(version) });
     response.header('ETag', `"${result.version}"`);
-    return mutationView(result);
+    return { ...result, events: result.events.map(eventView) };
   }
 }
