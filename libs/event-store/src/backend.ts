@@ -45,9 +45,7 @@ export interface StoreBackend {
   /** Appends atomically after checking the stream version; throws VersionConflictError. */
   append(labId: string, events: EventToWrite[], expectedVersion: number | 'any', recordedAt: string): Promise<{ head: StreamHead; rows: EventRow[] }>;
   readStream(labId: string, from: number, to: number, limit: number): Promise<EventRow[]>;
-  /** readStream's rows with only the columns a replay needs. */
-  readReplay(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]>;
-  /** readReplay's rows of `from`..`to` in pages of `pageSize`, the next one possibly read while the caller applies one. */
+  /** readStream's rows of `from`..`to` with only the columns a replay needs, in pages of `pageSize`, the next one possibly read while the caller applies one. */
   readReplayPages(labId: string, from: number, to: number, pageSize: number): AsyncGenerator<ReplayRow[], void, undefined>;
   readAll(after: number, limit: number): Promise<EventRow[]>;
   streamVersion(labId: string): Promise<number>;

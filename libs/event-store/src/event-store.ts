@@ -1,7 +1,7 @@
 import { EventValidationError, type EventRegistry, type NewEvent, type StoredEvent } from '@hoplab/events';
 import { noUpperBound, type EventRow, type EventToWrite, type ReplayRow, type StoreBackend } from './backend';
 
-/** An event as a replay reads it (EventStore.readForReplay): what evolve needs. */
+/** An event as a replay reads it (EventStore.replay): what evolve needs. */
 export type ReplayEvent = ReplayRow;
 import { StoreUnavailableError } from './errors';
 import { PostgresBackend } from './postgres-backend';
@@ -56,19 +56,9 @@ export class EventStore {
   }
 
   /**
-   * What a replay reads: readStream's events with only seq, type, version, data and time (upcast),
-   * fetched more cheaply; evolve needs no more.
-   */
-  async readForReplay(labId: string, options: { from?: number; to?: number; limit?: number } = {}): Promise<ReplayEvent[]> {
-    this.ensureOpen();
-    const rows = await this.backend.readReplay(labId, bound('from', options.from, 1), bound('to', options.to, noUpperBound), bound('limit', options.limit, noUpperBound));
-    for (let i = 0; i < rows.length; i++) rows[i] = this.upcast(rows[i]);
-    return rows;
-  }
-
-  /**
-   * readForReplay's events of `from`..`to` (inclusive seqs) in pages of `pageSize`, for a replay that applies them page by
-   * page: the next page is read while the caller applies one (on SQLite a long replay's pages are read on another thread).
+   * readStream's events of `from`..`to` (inclusive seqs) with only seq, type, version, data and time (upcast), fetched more
+   * cheaply, in pages of `pageSize` for a replay that applies them page by page: the next page is read while the caller
+   * applies one (on SQLite a long replay's pages are read on another thread).
    */
   async *replay(labId: string, options: { from?: number; to?: number; pageSize: number }): AsyncGenerator<ReplayEvent[], void, undefined> {
     this.ensureOpen();

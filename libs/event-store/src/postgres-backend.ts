@@ -83,7 +83,12 @@ export class PostgresBackend implements StoreBackend {
     return (records as EventRecord[]).map(toEventRow);
   }
 
-  async readReplay(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]> {
+  /** The next page's query runs on the server while the caller applies the current one. */
+  readReplayPages(labId: string, from: number, to: number, pageSize: number): AsyncGenerator<ReplayRow[], void, undefined> {
+    return pagesOf((start) => this.readReplayPage(labId, start, to, pageSize), from, to, pageSize);
+  }
+
+  private async readReplayPage(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]> {
     const records = (await this.query(
       'SELECT seq, type, version, data, time FROM events WHERE lab_id = $1 AND seq BETWEEN $2::bigint AND $3::bigint ORDER BY seq LIMIT $4',
       [labId, from, to, limit],
@@ -91,11 +96,6 @@ export class PostgresBackend implements StoreBackend {
     // BIGINT arrives as a string.
     for (const record of records) (record as unknown as ReplayRow).time = Number(record.time);
     return records as unknown as ReplayRow[];
-  }
-
-  /** The next page's query runs on the server while the caller applies the current one. */
-  readReplayPages(labId: string, from: number, to: number, pageSize: number): AsyncGenerator<ReplayRow[], void, undefined> {
-    return pagesOf((start) => this.readReplay(labId, start, to, pageSize), from, to, pageSize);
   }
 
   async readAll(after: number, limit: number): Promise<EventRow[]> {

@@ -96,10 +96,6 @@ export class SqliteBackend implements StoreBackend {
     });
   }
 
-  async readReplay(labId: string, from: number, to: number, limit: number): Promise<ReplayRow[]> {
-    return this.readReplayNow(labId, from, to, limit);
-  }
-
   async *readReplayPages(labId: string, from: number, to: number, pageSize: number): AsyncGenerator<ReplayRow[], void, undefined> {
     if (!this.replayThread || to - from < THREAD_MIN_PAGES * pageSize) {
       yield* pagesOf((start) => this.readReplayNow(labId, start, to, pageSize), from, to, pageSize);
