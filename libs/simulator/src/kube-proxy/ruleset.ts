@@ -65,7 +65,6 @@ const MARK_MASQ_RULE = rule({ target: orMark() });
 
 const chainNamesOf = (ports: readonly ServicePortRules[]) => ports.flatMap((port) => port.chains.map((chain) => chain.name));
 
-
 /**
  * kube-proxy's iptables proxier for one node, keeping each service's rules between syncs so a partial
  * sync only rebuilds the services that changed and patches their share of the top-level chains.
